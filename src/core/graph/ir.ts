@@ -1,0 +1,154 @@
+// The LayerGraph IR: plain JSON-safe data that everything downstream of the interpreter reads.
+// Host UI, webview, CLI and tests consume only these types, never the syntax tree.
+
+/** A tensor shape in PyTorch's order (N, C, H, W for images). `null` marks a dimension that is not known statically. */
+export type Shape = (number | null)[];
+
+/** A 1-based, end-inclusive-line / end-exclusive-column range in the source file. */
+export interface SourceRange {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/** Attribute values recorded on a node (constructor arguments after defaults are applied). */
+export type AttrValue = number | string | boolean | null | AttrValue[];
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface RelatedLocation {
+  range: SourceRange;
+  message: string;
+}
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable machine-readable code, e.g. `shortcut-shape-mismatch`, `channel-mismatch`, `unknown-layer`. */
+  code: string;
+  message: string;
+  range: SourceRange;
+  related: RelatedLocation[];
+  /** Shapes involved, when the diagnostic is about shapes. */
+  shapes?: Shape[];
+  /** The node (or group) the diagnostic is attached to in the graph, when there is one. */
+  nodeId?: string;
+  groupId?: string;
+}
+
+/** Node kinds that are not registered layers. */
+export type PseudoOp = 'Input' | 'Output' | 'add' | 'cat' | 'mul' | 'Unknown';
+
+export interface LayerNode {
+  /** Unique id within the graph (e.g. `n12`). */
+  id: string;
+  /** Registered op name (`Conv2d`, `ReLU`, ...) or a pseudo op. Functional calls use the same op name as the module form. */
+  op: string;
+  /** Module path as PyTorch names it in `named_modules()` (`layer2.0.conv1`); for functional calls and tensor ops,
+   *  the enclosing module's path plus a suffix (`layer2.0.add`, `layer2.0.relu#2`). */
+  path: string;
+  /** Id of the group (module instance) the node belongs to, or null for the top level. */
+  group: string | null;
+  /** Constructor arguments with defaults applied, by parameter name. */
+  attrs: Record<string, AttrValue>;
+  /** Short human label of key attributes, e.g. `3×3, s2, 64→128`. */
+  summary: string;
+  inputShapes: (Shape | null)[];
+  outputShape: Shape | null;
+  /** Trainable parameters owned by this node (a module reused twice counts once: only on its first call). */
+  params: number;
+  /** Multiply-accumulates of this call for the given input, batch included (convolutions and linear layers; 0 otherwise). */
+  macs: number;
+  /** Where the layer was constructed (`nn.Conv2d(...)` in `__init__`), when it is a module. */
+  defRange?: SourceRange;
+  /** Where the layer was applied in `forward` (or where the functional op was called). */
+  callRange?: SourceRange;
+  /** True when a shape error is attached to this node. */
+  error?: boolean;
+  /** How many times the same module instance had been called before this call (0 for the first). */
+  reuse?: number;
+}
+
+export type EdgeKind = 'data' | 'shortcut';
+
+export interface Edge {
+  id: string;
+  from: string;
+  to: string;
+  /** Which input slot of `to` this edge feeds (0-based). */
+  toInput: number;
+  shape: Shape | null;
+  kind: EdgeKind;
+}
+
+export type GroupKind = 'module' | 'sequential' | 'residual' | 'dense' | 'list';
+
+export interface Group {
+  id: string;
+  /** Module path (`layer2.0`); the root model's group has path ''. */
+  path: string;
+  /** Python class name of the module (`BasicBlock`). */
+  className: string;
+  parent: string | null;
+  kind: GroupKind;
+  /** Trainable parameters of the module, as `sum(p.numel() for p in m.parameters())`. */
+  params: number;
+  /** MACs of all nodes inside, for the given input. */
+  macs: number;
+  defRange?: SourceRange;
+  /** Where the class is defined (`class BasicBlock(nn.Module):`), when it is a user class. */
+  classRange?: SourceRange;
+  error?: boolean;
+}
+
+export interface Shortcut {
+  id: string;
+  /** Path of the module whose forward performs the merge (`layer2.0`). */
+  path: string;
+  op: 'add' | 'cat';
+  /** identity: the shortcut operand reaches the merge with no op on its way; projection: it passes through ops. */
+  kind: 'identity' | 'projection';
+  /** Shapes of the operands, in argument order. */
+  shapes: (Shape | null)[];
+  /** The merge node (add or cat). */
+  nodeId: string;
+  /** The node whose output the shortcut branch starts from (the block input). */
+  fromNodeId: string;
+  /** Index of the operand that is the shortcut (the other operands are the main branch). */
+  shortcutOperand: number;
+  /** Nodes on the shortcut path (empty for identity). */
+  shortcutNodeIds: string[];
+  /** Edge drawn for the shortcut (its kind is 'shortcut'). */
+  edgeId: string;
+  range: SourceRange;
+  /** True when the operand shapes do not agree. */
+  error?: boolean;
+}
+
+export interface ModelCandidate {
+  /** A Python call expression that builds it, e.g. `resnet50()` or `BasicBlock()`. */
+  expr: string;
+  kind: 'class' | 'function';
+  name: string;
+  line: number;
+}
+
+export interface LayerGraph {
+  file: string;
+  /** Expression used to build the analysed model. */
+  model: string | null;
+  models: ModelCandidate[];
+  input: Shape;
+  /** Where the input shape came from. */
+  inputSource: 'argument' | 'comment' | 'default';
+  output: Shape | null;
+  params: number;
+  macs: number;
+  nodes: LayerNode[];
+  edges: Edge[];
+  groups: Group[];
+  shortcuts: Shortcut[];
+  diagnostics: Diagnostic[];
+  /** Timings of the analysis stages in milliseconds. */
+  timings?: { parseMs: number; interpretMs: number; traceMs: number };
+}
