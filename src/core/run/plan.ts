@@ -1,0 +1,118 @@
+// Turns a LayerGraph into an execution plan (which node reads which values, when each value dies), without TensorFlow.js.
+import type { LayerGraph, LayerNode } from '../graph/ir';
+import { getOp } from '../ops/registry';
+import type { OpSpec } from '../ops/types';
+import { RunRefusedError } from './errors';
+
+/** Nodes that are not registry ops: the model input and the (optional) output marker. */
+const PASS_THROUGH_OPS = new Set(['Input', 'Output']);
+
+export interface PlanStep {
+  node: LayerNode;
+  /** The registry entry; undefined for Input/Output markers. */
+  spec: OpSpec | undefined;
+  /** Ids of the nodes whose values feed this node, in input-slot order. */
+  inputIds: string[];
+  /** Values (by producing node id) that nobody reads after this step: release them once it has run. */
+  release: string[];
+}
+
+export interface ProgramPlan {
+  steps: PlanStep[];
+  /** The node whose value is the model output. */
+  outputId: string;
+  /** The concrete input shape (PyTorch order). */
+  inputShape: number[];
+  /** Key of the node's weights: the module path (a module called twice shares its weights). */
+  weightOwner: Map<string, string>;
+}
+
+function describe(node: LayerNode): string {
+  return node.path ? `'${node.path}' (${node.op})` : `${node.op} node ${node.id}`;
+}
+
+/** Builds the plan or throws RunRefusedError naming the first node that makes the graph not runnable. */
+export function planProgram(graph: LayerGraph): ProgramPlan {
+  if (graph.nodes.length === 0) throw new RunRefusedError('The model has no layers to run.', 'bad-graph');
+  const inputNodes = graph.nodes.filter((node) => node.op === 'Input');
+  if (inputNodes.length !== 1) {
+    throw new RunRefusedError(`The forward pass needs exactly one model input; the graph has ${inputNodes.length}.`, 'no-input');
+  }
+  const inputShape = graph.input;
+  if (inputShape.length === 0 || inputShape.some((d) => d === null || !Number.isInteger(d) || d < 1)) {
+    throw new RunRefusedError(
+      `The input shape ${JSON.stringify(inputShape)} is not fully known; give one with --input N,C,H,W.`,
+      'unknown-shape',
+    );
+  }
+
+  const position = new Map<string, number>();
+  graph.nodes.forEach((node, index) => {
+    if (position.has(node.id)) throw new RunRefusedError(`Two nodes share the id ${node.id}.`, 'bad-graph', node.id);
+    position.set(node.id, index);
+  });
+
+  const inputsOf = new Map<string, { slot: number; from: string }[]>();
+  for (const edge of graph.edges) {
+    const from = position.get(edge.from);
+    const to = position.get(edge.to);
+    if (from === undefined || to === undefined) {
+      throw new RunRefusedError(`Edge ${edge.id} refers to a node that is not in the graph.`, 'bad-graph');
+    }
+    if (from >= to) {
+      const node = graph.nodes[to] as LayerNode;
+      throw new RunRefusedError(`Node ${describe(node)} reads a value computed after it (nodes are not in execution order).`, 'bad-graph', node.id);
+    }
+    const list = inputsOf.get(edge.to) ?? [];
+    list.push({ slot: edge.toInput, from: edge.from });
+    inputsOf.set(edge.to, list);
+  }
+
+  const steps: PlanStep[] = [];
+  const weightOwner = new Map<string, string>();
+  for (const node of graph.nodes) {
+    const inputs = (inputsOf.get(node.id) ?? []).sort((a, b) => a.slot - b.slot);
+    if (inputs.some((input, index) => input.slot !== index)) {
+      throw new RunRefusedError(`Node ${describe(node)} has a gap or a duplicate among its input slots.`, 'bad-graph', node.id);
+    }
+    let spec: OpSpec | undefined;
+    if (PASS_THROUGH_OPS.has(node.op)) {
+      if (node.op === 'Output' && inputs.length !== 1) {
+        throw new RunRefusedError(`The output marker ${node.id} must have exactly one input.`, 'bad-graph', node.id);
+      }
+    } else {
+      spec = node.op === 'Unknown' ? undefined : getOp(node.op);
+      if (!spec) {
+        throw new RunRefusedError(
+          `Cannot run the model: layer ${describe(node)} is not a layer NetLens knows, so its computation is unknown.`,
+          'unknown-op',
+          node.id,
+        );
+      }
+      if (!spec.forward) {
+        throw new RunRefusedError(`Cannot run the model: ${node.op} has no TensorFlow.js implementation yet (layer ${describe(node)}).`, 'no-forward', node.id);
+      }
+      if (inputs.length === 0) {
+        throw new RunRefusedError(`Layer ${describe(node)} has no inputs in the graph.`, 'bad-graph', node.id);
+      }
+      if (spec.weights && !weightOwner.has(node.path)) weightOwner.set(node.path, node.id);
+    }
+    steps.push({ node, spec, inputIds: inputs.map((input) => input.from), release: [] });
+  }
+
+  const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');
+  const outputId = outputNode ? (steps[position.get(outputNode.id) as number] as PlanStep).inputIds[0] as string : (graph.nodes[graph.nodes.length - 1] as LayerNode).id;
+
+  // A value dies after the last step that reads it; the output value never dies inside the program.
+  const lastReader = new Map<string, number>();
+  steps.forEach((step, index) => {
+    for (const id of step.inputIds) lastReader.set(id, index);
+  });
+  steps.forEach((step, index) => {
+    const reader = lastReader.get(step.node.id);
+    if (step.node.id === outputId || step.node.op === 'Output') return;
+    // A value nobody reads dies right after it is produced (a dead branch still runs, as in PyTorch).
+    (steps[reader ?? index] as PlanStep).release.push(step.node.id);
+  });
+  return { steps, outputId, inputShape: inputShape as number[], weightOwner };
+}

@@ -1,0 +1,166 @@
+// Executes a planned LayerGraph with TensorFlow.js: uploads weights once, runs nodes in order, frees dead values.
+import type { Shape } from '../graph/ir';
+import { fromTorchOrder, toChannelsFirstPerm } from '../ops/layout';
+import type { Tf, TfTensor } from '../ops/types';
+import { LayerFailedError, throwIfAborted } from './errors';
+import type { PlanStep, ProgramPlan } from './plan';
+import type { ModelWeights } from './weights';
+
+/** A plan bound to a backend, with its weights uploaded in the layout each op's forward wants. */
+export interface LoadedProgram {
+  tf: Tf;
+  plan: ProgramPlan;
+  /** Prepared weight tensors by module path (shared by every call of that module). */
+  weights: Map<string, Record<string, TfTensor>>;
+}
+
+export interface PassOptions {
+  /** Wait for each layer's result before starting the next and time it (per-layer profiling). */
+  timeEachLayer: boolean;
+  signal?: AbortSignal;
+  /** Called after each step with its index (for progress). */
+  onStep?(index: number): void;
+  /** Yield to the event loop (outside timed regions) when this many ms passed since the last yield. */
+  yieldEveryMs?: number;
+}
+
+export interface PassResult {
+  /** The output value in the internal (channels-last) layout; the caller disposes it. */
+  output: TfTensor;
+  /** Milliseconds per step (NaN unless timeEachLayer). */
+  stepMs: Float64Array;
+  /** Runtime output shape of each step, in PyTorch order. */
+  shapes: number[][];
+}
+
+/** Internal-layout shape → PyTorch order. */
+export function torchOrderShape(shape: readonly number[]): number[] {
+  return toChannelsFirstPerm(shape.length).map((axis) => shape[axis] as number);
+}
+
+/** Uploads every module's weights (PyTorch layout) and lets its op convert them once. */
+export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): LoadedProgram {
+  const loaded = new Map<string, Record<string, TfTensor>>();
+  try {
+    for (const [path, nodeId] of plan.weightOwner) {
+      const step = plan.steps.find((candidate) => candidate.node.id === nodeId) as PlanStep;
+      const owned = weights.byPath.get(path) ?? [];
+      const prepared = tf.tidy(() => {
+        const raw: Record<string, TfTensor> = {};
+        for (const weight of owned) {
+          if (!weight.integer) raw[weight.name] = tf.tensor(weight.data, weight.shape, 'float32');
+        }
+        return step.spec?.prepareWeights ? step.spec.prepareWeights(tf, step.node.attrs, raw) : raw;
+      });
+      loaded.set(path, prepared);
+    }
+  } catch (error) {
+    for (const record of loaded.values()) tf.dispose(Object.values(record));
+    throw error;
+  }
+  return { tf, plan, weights: loaded };
+}
+
+export function disposeProgram(program: LoadedProgram): void {
+  for (const record of program.weights.values()) program.tf.dispose(Object.values(record));
+  program.weights.clear();
+}
+
+/** Converts a PyTorch-ordered input to the internal layout (the caller owns and disposes the result). */
+export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[]): TfTensor {
+  return tf.tidy(() => fromTorchOrder(tf, tf.tensor(data, [...shape], 'float32')));
+}
+
+/** Waits until `tensor` is computed, reading back one element (cheap on every backend, forces GPU completion). */
+export async function synchronise(tf: Tf, tensor: TfTensor): Promise<void> {
+  if (tensor.size === 0) return;
+  const probe = tf.tidy(() => tf.slice(tf.reshape(tensor, [-1]), [0], [1]));
+  try {
+    await probe.data();
+  } finally {
+    probe.dispose();
+  }
+}
+
+function describeFailure(step: PlanStep, error: unknown): LayerFailedError {
+  const node = step.node;
+  const detail = error instanceof Error ? error.message : String(error);
+  const where = node.path ? `'${node.path}' (${node.op})` : node.op;
+  return new LayerFailedError(`Layer ${where} failed at run time: ${detail}`, node.id, node.path, node.op);
+}
+
+const now = (): number => performance.now();
+
+/** One forward pass over `input` (internal layout, owned by the caller). Every intermediate is freed. */
+export async function executePass(program: LoadedProgram, input: TfTensor, options: PassOptions): Promise<PassResult> {
+  const { tf, plan } = program;
+  const values = new Map<string, TfTensor>();
+  const holders = new Map<TfTensor, number>();
+  const external = new Set<TfTensor>([input]);
+  for (const record of program.weights.values()) for (const tensor of Object.values(record)) external.add(tensor);
+  const stepMs = new Float64Array(plan.steps.length).fill(Number.NaN);
+  const shapes: number[][] = [];
+  let lastYield = now();
+
+  const hold = (id: string, tensor: TfTensor): void => {
+    values.set(id, tensor);
+    holders.set(tensor, (holders.get(tensor) ?? 0) + 1);
+  };
+  const release = (id: string): void => {
+    const tensor = values.get(id);
+    if (!tensor) return;
+    values.delete(id);
+    const left = (holders.get(tensor) ?? 1) - 1;
+    if (left > 0) {
+      holders.set(tensor, left);
+      return;
+    }
+    holders.delete(tensor);
+    if (!external.has(tensor)) tensor.dispose();
+  };
+
+  let output: TfTensor | undefined;
+  try {
+    for (let index = 0; index < plan.steps.length; index++) {
+      const step = plan.steps[index] as PlanStep;
+      throwIfAborted(options.signal);
+      if (options.yieldEveryMs !== undefined && now() - lastYield >= options.yieldEveryMs) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        throwIfAborted(options.signal);
+        lastYield = now();
+      }
+      const inputs = step.inputIds.map((id) => values.get(id) as TfTensor);
+      let result: TfTensor;
+      const started = now();
+      if (!step.spec) {
+        result = step.node.op === 'Input' ? input : (inputs[0] as TfTensor);
+      } else {
+        const spec = step.spec;
+        const inputShapes: Shape[] = inputs.map((tensor) => torchOrderShape(tensor.shape));
+        const weights = program.weights.get(step.node.path) ?? {};
+        try {
+          result = tf.tidy(() => spec.forward!(tf, step.node.attrs, inputs, weights, inputShapes));
+        } catch (error) {
+          throw describeFailure(step, error);
+        }
+        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'));
+      }
+      if (options.timeEachLayer) {
+        await synchronise(tf, result);
+        stepMs[index] = now() - started;
+      }
+      hold(step.node.id, result);
+      shapes.push(torchOrderShape(result.shape));
+      for (const id of step.release) release(id);
+      options.onStep?.(index);
+    }
+    output = values.get(plan.outputId);
+    if (!output) throw new Error('The model output was not computed.');
+    // Keep the output alive past the clean-up below: it now belongs to the caller.
+    if (external.has(output)) output = output.clone();
+    else external.add(output);
+    return { output, stepMs, shapes };
+  } finally {
+    for (const tensor of new Set(values.values())) if (!external.has(tensor)) tensor.dispose();
+  }
+}
