@@ -1,8 +1,27 @@
 // The one op registry: every layer type NetLens knows, looked up by module class, functional name or tensor method.
-import type { OpSpec } from './types';
+import type { Attrs, OpSpec } from './types';
+import { CONV_OPS } from './conv';
+import { NORM_OPS } from './norm';
+import { ACTIVATION_OPS } from './activation';
+import { POOL_OPS } from './pool';
+import { LINEAR_OPS } from './linear';
+import { DROPOUT_OPS } from './dropout';
+import { RESHAPE_OPS } from './reshape';
+import { MERGE_OPS } from './merge';
+import { REDUCE_OPS } from './reduce';
 
 /** All registered ops. Each op family file contributes its entries here. */
-export const ALL_OPS: readonly OpSpec[] = [];
+export const ALL_OPS: readonly OpSpec[] = [
+  ...CONV_OPS,
+  ...NORM_OPS,
+  ...ACTIVATION_OPS,
+  ...POOL_OPS,
+  ...LINEAR_OPS,
+  ...DROPOUT_OPS,
+  ...RESHAPE_OPS,
+  ...MERGE_OPS,
+  ...REDUCE_OPS,
+];
 
 const byOp = new Map<string, OpSpec>();
 const byModule = new Map<string, OpSpec>();
@@ -43,4 +62,13 @@ export function registeredModuleNames(): string[] {
 /** All fully qualified functional names, for building the `torch` / `F` namespaces. */
 export function registeredFunctionalNames(): string[] {
   return [...byFunctional.keys()];
+}
+
+/** Trainable parameters of one module built with `attrs` (as `sum(p.numel() for p in m.parameters())`). */
+export function trainableParamCount(spec: OpSpec, attrs: Attrs): number {
+  let total = 0;
+  for (const w of spec.weights?.(attrs) ?? []) {
+    if (w.trainable) total += w.shape.reduce((a, b) => a * b, 1);
+  }
+  return total;
 }

@@ -1,0 +1,114 @@
+// TensorFlow.js computation of PyTorch convolutions on channels-last tensors (groups, dilation with stride, transposed).
+import type { Tf, TfTensor } from './types';
+import { padSpatial, type PadMode } from './padding';
+
+/**
+ * 2-D convolution with no padding. `filter` is [kh, kw, in/groups, out] (PyTorch's weight transposed once by prepareWeights).
+ * Handles what tfjs lacks: groups (depthwise or split/concat) and stride combined with dilation.
+ */
+export function convValid2d(
+  tf: Tf,
+  x: TfTensor,
+  filter: TfTensor,
+  stride: readonly [number, number],
+  dilation: readonly [number, number],
+  groups: number,
+): TfTensor {
+  return tf.tidy(() => {
+    const strided = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
+    const convStride: [number, number] = strided ? [1, 1] : [stride[0], stride[1]];
+    const dil: [number, number] = [dilation[0], dilation[1]];
+    const inChannels = x.shape[3] as number;
+    const outChannels = filter.shape[3] as number;
+    let y: TfTensor;
+    if (groups === 1) {
+      y = tf.conv2d(x as never, filter as never, convStride, 'valid', 'NHWC', dil);
+    } else if (groups === inChannels) {
+      const [kh, kw] = filter.shape as number[];
+      const depthFilter = tf.reshape(filter, [kh as number, kw as number, inChannels, outChannels / inChannels]);
+      y = tf.depthwiseConv2d(x as never, depthFilter as never, convStride, 'valid', 'NHWC', dil);
+    } else {
+      const xs = tf.split(x, groups, 3);
+      const fs = tf.split(filter, groups, 3);
+      y = tf.concat(
+        xs.map((xi, i) => tf.conv2d(xi as never, fs[i] as never, convStride, 'valid', 'NHWC', dil)),
+        3,
+      );
+    }
+    if (strided) {
+      const [n, h, w, c] = y.shape as number[];
+      y = tf.stridedSlice(y, [0, 0, 0, 0], [n as number, h as number, w as number, c as number], [1, stride[0], stride[1], 1]);
+    }
+    return y;
+  });
+}
+
+export interface Conv2dParams {
+  stride: [number, number];
+  dilation: [number, number];
+  groups: number;
+  /** [[top, bottom], [left, right]] */
+  pads: [[number, number], [number, number]];
+  padMode: PadMode;
+}
+
+/** Full PyTorch Conv2d on an NHWC tensor: padding in any mode, then convValid2d, then bias. */
+export function conv2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTensor | undefined, p: Conv2dParams): TfTensor {
+  return tf.tidy(() => {
+    const padded = padSpatial(tf, x, p.pads, p.padMode);
+    const y = convValid2d(tf, padded, filter, p.stride, p.dilation, p.groups);
+    return bias ? tf.add(y, bias) : y;
+  });
+}
+
+export interface ConvTranspose2dParams {
+  stride: [number, number];
+  padding: [number, number];
+  outputPadding: [number, number];
+  dilation: [number, number];
+  groups: number;
+  kernel: [number, number];
+}
+
+/**
+ * PyTorch ConvTranspose2d as a direct convolution: insert stride-1 zeros between input pixels, pad by
+ * dilation·(k−1) − padding (plus output_padding after), convolve with the spatially flipped kernel.
+ * `filter` is prepared as [kh, kw, in/groups, out].
+ */
+export function convTranspose2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTensor | undefined, p: ConvTranspose2dParams): TfTensor {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape as number[];
+    let up = x;
+    if (p.stride[0] > 1 || p.stride[1] > 1) {
+      const [sh, sw] = p.stride;
+      const expanded = tf.reshape(x, [n as number, h as number, 1, w as number, 1, c as number]);
+      const spaced = tf.pad(expanded, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      const flat = tf.reshape(spaced, [n as number, (h as number) * sh, (w as number) * sw, c as number]);
+      up = tf.slice(flat, [0, 0, 0, 0], [n as number, ((h as number) - 1) * sh + 1, ((w as number) - 1) * sw + 1, c as number]);
+    }
+    const edge = (i: 0 | 1): [number, number] => {
+      const q = p.dilation[i] * (p.kernel[i] - 1) - p.padding[i];
+      return [q, q + p.outputPadding[i]];
+    };
+    const padded = padSpatial(tf, up, [edge(0), edge(1)]);
+    const y = convValid2d(tf, padded, filter, [1, 1], p.dilation, p.groups);
+    return bias ? tf.add(y, bias) : y;
+  });
+}
+
+/** PyTorch conv weight [out, in/g, kh, kw] → [kh, kw, in/g, out]. */
+export function prepareConvFilter(tf: Tf, weight: TfTensor): TfTensor {
+  return tf.transpose(weight, [2, 3, 1, 0]);
+}
+
+/** PyTorch transposed-conv weight [in, out/g, kh, kw] → flipped direct-conv filter [kh, kw, in/g, out]. */
+export function prepareConvTransposeFilter(tf: Tf, weight: TfTensor, groups: number): TfTensor {
+  return tf.tidy(() => {
+    const [cin, coutG, kh, kw] = weight.shape as number[];
+    const inG = (cin as number) / groups;
+    const grouped = tf.reshape(weight, [groups, inG, coutG as number, kh as number, kw as number]);
+    const flipped = tf.reverse(grouped, [3, 4]);
+    const ordered = tf.transpose(flipped, [3, 4, 1, 0, 2]);
+    return tf.reshape(ordered, [kh as number, kw as number, inG, groups * (coutG as number)]);
+  });
+}
