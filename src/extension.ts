@@ -1,0 +1,87 @@
+// Extension entry point: registers NetLens's commands, providers and listeners, and logs how long activation took.
+import * as vscode from 'vscode';
+import { AnalysisService } from './host/analysisService';
+import { registerCommands } from './host/commands';
+import { ModelCodeLensProvider } from './host/codeLens';
+import { DiagnosticPublisher } from './host/diagnostics';
+import { DocumentController } from './host/documentController';
+import { LayerHoverProvider } from './host/hover';
+import { PanelManager } from './host/panelManager';
+import { readSettings, type HostSettings } from './host/settings';
+import { ModelStatusBar } from './host/statusBar';
+
+const bundleLoaded = performance.now();
+
+/** What activate returns: used by the integration tests (and available to other extensions). */
+export interface NetLensApi {
+  /** Milliseconds spent in activate(). */
+  activationMs: number;
+  /** Milliseconds from loading the bundle to the end of activate(). */
+  loadAndActivateMs: number;
+  /** Milliseconds from creating the panel of this document to the webview's ready message, once it arrived. */
+  handshakeMs(uri: vscode.Uri): number | undefined;
+}
+
+export function activate(context: vscode.ExtensionContext): NetLensApi {
+  const started = performance.now();
+  const output = vscode.window.createOutputChannel('NetLens', { log: true });
+  const log = (message: string): void => output.info(message);
+
+  let settings: HostSettings = currentSettings(output);
+  const analysis = new AnalysisService(() => settings, log);
+  const diagnostics = new DiagnosticPublisher();
+  const statusBar = new ModelStatusBar();
+  let controller: DocumentController | undefined;
+  const panels = new PanelManager(
+    context.extensionUri,
+    {
+      changeSelection: (uri, selection) => controller?.changeSelection(uri, selection) ?? Promise.resolve(),
+      runFinished: (backend, totalMs, mismatches) => {
+        statusBar.showRun(backend, totalMs, mismatches);
+        log(`forward pass on ${backend}: ${totalMs.toFixed(1)} ms, ${mismatches} shape mismatches`);
+      },
+      log: (level, message) => (level === 'error' ? output.error(message) : level === 'warn' ? output.warn(message) : output.info(message)),
+    },
+    (uri) => analysis.selection(uri),
+  );
+  controller = new DocumentController(analysis, diagnostics, statusBar, panels, () => settings, log);
+
+  context.subscriptions.push(
+    output,
+    diagnostics,
+    statusBar,
+    panels,
+    controller,
+    ...controller.register(),
+    ...registerCommands(analysis, controller, panels),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults)),
+    vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('netlens')) settings = currentSettings(output);
+    }),
+  );
+  // Analyse what is already open after activation returns, so activation itself stays short.
+  setTimeout(() => controller?.refreshAll(), 0);
+
+  const activationMs = performance.now() - started;
+  const loadAndActivateMs = performance.now() - bundleLoaded;
+  log(`NetLens activated in ${activationMs.toFixed(1)} ms (bundle load + activate ${loadAndActivateMs.toFixed(1)} ms)`);
+  return { activationMs, loadAndActivateMs, handshakeMs: (uri) => panels.get(uri)?.handshakeMs };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
+
+function currentSettings(output: vscode.LogOutputChannel): HostSettings {
+  const configuration = vscode.workspace.getConfiguration('netlens');
+  const settings = readSettings({
+    defaultInputShape: configuration.get('defaultInputShape'),
+    collapseDepth: configuration.get('collapseDepth'),
+    nodeDetails: configuration.get('nodeDetails'),
+    runMemoryBudgetMiB: configuration.get('runMemoryBudgetMiB'),
+    liveDiagnostics: configuration.get('liveDiagnostics'),
+  });
+  if (settings.inputShapeProblem) output.warn(settings.inputShapeProblem);
+  return settings;
+}

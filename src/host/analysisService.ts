@@ -1,0 +1,141 @@
+// Runs the core analysis for open documents, caches results by document version, and remembers each document's model choice.
+import * as vscode from 'vscode';
+import { createAnalyzer, listModels, type Analyzer } from '../core/analyze';
+import type { LayerGraph, ModelCandidate } from '../core/graph/ir';
+import { preferLastGood, hasSyntaxError, type ShownAnalysis } from './lastGood';
+import { sourceDeclaresInput, type HostSettings } from './settings';
+
+/** Which model of a file to build and with which input; undefined fields mean "let the analysis decide". */
+export interface ModelSelection {
+  model?: string;
+  input?: number[];
+}
+
+export interface DocumentAnalysis extends ShownAnalysis {
+  uri: string;
+  version: number;
+  selection: ModelSelection;
+  /** Wall time of this analysis in milliseconds (0 when served from the cache). */
+  analyzeMs: number;
+}
+
+const MAX_CACHED_RESULTS = 96;
+
+function selectionKey(selection: ModelSelection): string {
+  return `${selection.model ?? ''}|${selection.input?.join(',') ?? ''}`;
+}
+
+/** A graph that carries one diagnostic, for failures outside the analysis itself (a missing wasm file, say). */
+function failureGraph(file: string, message: string): LayerGraph {
+  return {
+    file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0,
+    nodes: [], edges: [], groups: [], shortcuts: [],
+    diagnostics: [{ severity: 'error', code: 'internal-error', message, range: { line: 1, column: 1, endLine: 1, endColumn: 2 }, related: [] }],
+  };
+}
+
+export class AnalysisService {
+  private analyzer: Promise<Analyzer> | undefined;
+  private readonly results = new Map<string, DocumentAnalysis>();
+  private readonly lastGood = new Map<string, LayerGraph>();
+  private readonly selections = new Map<string, ModelSelection>();
+  private readonly candidateCache = new Map<string, { version: number; candidates: Promise<ModelCandidate[]> }>();
+
+  constructor(
+    private readonly settings: () => HostSettings,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** The user's model/input choice for a document (from the quick pick, the CodeLens or the panel). */
+  selection(uri: vscode.Uri): ModelSelection {
+    return this.selections.get(uri.toString()) ?? {};
+  }
+
+  setSelection(uri: vscode.Uri, selection: ModelSelection): void {
+    this.selections.set(uri.toString(), selection);
+  }
+
+  /** The most recent analysis of the document's current selection, if one was computed. */
+  latest(uri: vscode.Uri): DocumentAnalysis | undefined {
+    return this.results.get(`${uri.toString()}#${selectionKey(this.selection(uri))}`);
+  }
+
+  /** Analyses the document (current text) for a selection, reusing the cached result for the same version. */
+  async analyze(document: vscode.TextDocument, selection: ModelSelection = this.selection(document.uri)): Promise<DocumentAnalysis> {
+    const uri = document.uri.toString();
+    const key = `${uri}#${selectionKey(selection)}`;
+    const cached = this.results.get(key);
+    if (cached && cached.version === document.version) return { ...cached, analyzeMs: 0 };
+
+    const source = document.getText();
+    const version = document.version;
+    const input = selection.input ?? (sourceDeclaresInput(source) ? undefined : this.settings().defaultInput);
+    const started = performance.now();
+    let fresh: LayerGraph;
+    try {
+      const analyzer = await this.loadAnalyzer();
+      fresh = analyzer.analyze(source, document.uri.path, { model: selection.model, input });
+    } catch (error) {
+      const message = `NetLens could not analyse this file: ${error instanceof Error ? error.message : String(error)}`;
+      this.log(message);
+      fresh = failureGraph(document.uri.path, message);
+    }
+    const analyzeMs = performance.now() - started;
+    if (document.version !== version) {
+      // The text changed while the parser was loading; the caller's next debounce will analyse the new text.
+      this.log(`analysis of ${document.uri.path} v${version} superseded by v${document.version}`);
+    }
+    const shown = preferLastGood(fresh, this.lastGood.get(key));
+    if (!hasSyntaxError(fresh) && fresh.nodes.length > 0) this.lastGood.set(key, fresh);
+    const result: DocumentAnalysis = { ...shown, uri, version, selection, analyzeMs };
+    this.remember(key, result);
+    return result;
+  }
+
+  /** Model candidates of the document (cheap: no tracing), cached per version. */
+  candidates(document: vscode.TextDocument): Promise<ModelCandidate[]> {
+    const uri = document.uri.toString();
+    const cached = this.candidateCache.get(uri);
+    if (cached && cached.version === document.version) return cached.candidates;
+    const candidates = listModels(document.getText()).catch((error: unknown) => {
+      this.log(`listing models failed: ${error instanceof Error ? error.message : String(error)}`);
+      return [] as ModelCandidate[];
+    });
+    this.candidateCache.set(uri, { version: document.version, candidates });
+    return candidates;
+  }
+
+  /** Drops everything about a closed document. */
+  forget(uri: vscode.Uri): void {
+    const prefix = `${uri.toString()}#`;
+    for (const key of [...this.results.keys()]) if (key.startsWith(prefix)) this.results.delete(key);
+    for (const key of [...this.lastGood.keys()]) if (key.startsWith(prefix)) this.lastGood.delete(key);
+    this.candidateCache.delete(uri.toString());
+    this.selections.delete(uri.toString());
+  }
+
+  private loadAnalyzer(): Promise<Analyzer> {
+    if (this.analyzer) return this.analyzer;
+    const started = performance.now();
+    const loading = createAnalyzer().then((analyzer: Analyzer) => {
+      this.log(`Python parser loaded in ${(performance.now() - started).toFixed(1)} ms`);
+      return analyzer;
+    });
+    // A failed load is retried on the next analysis instead of failing forever.
+    loading.catch(() => {
+      if (this.analyzer === loading) this.analyzer = undefined;
+    });
+    this.analyzer = loading;
+    return loading;
+  }
+
+  private remember(key: string, result: DocumentAnalysis): void {
+    this.results.delete(key);
+    this.results.set(key, result);
+    while (this.results.size > MAX_CACHED_RESULTS) {
+      const oldest = this.results.keys().next().value;
+      if (oldest === undefined) break;
+      this.results.delete(oldest);
+    }
+  }
+}

@@ -1,0 +1,141 @@
+// Reacts to the editor: analyses Python documents on open and (debounced) on edit, and fans results out to the UI.
+import * as vscode from 'vscode';
+import type { AnalysisService, DocumentAnalysis, ModelSelection } from './analysisService';
+import type { DiagnosticPublisher } from './diagnostics';
+import type { ModelStatusBar } from './statusBar';
+import type { PanelManager } from './panelManager';
+import type { HostSettings } from './settings';
+
+export const EDIT_DEBOUNCE_MS = 300;
+const HIGHLIGHT_THROTTLE_MS = 60;
+/** Read-only copies of files (diff views, history) that must not get diagnostics of their own. */
+const IGNORED_SCHEMES = new Set(['git', 'gitfs', 'output', 'vscode-scm', 'review', 'pr']);
+
+/** Cheap test that a Python file may define a network at all, so unrelated scripts are never analysed. */
+export function mayDefineModel(document: vscode.TextDocument): boolean {
+  if (document.languageId !== 'python' || IGNORED_SCHEMES.has(document.uri.scheme)) return false;
+  return /\btorch\b|\bnn\.Module\b/.test(document.getText());
+}
+
+export class DocumentController implements vscode.Disposable {
+  private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private highlightTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly lensesChanged = new vscode.EventEmitter<void>();
+  /** Fires when an analysis of some document finished (CodeLens titles may change). */
+  readonly onDidChangeResults = this.lensesChanged.event;
+
+  constructor(
+    private readonly analysis: AnalysisService,
+    private readonly diagnostics: DiagnosticPublisher,
+    private readonly statusBar: ModelStatusBar,
+    private readonly panels: PanelManager,
+    private readonly settings: () => HostSettings,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  register(): vscode.Disposable[] {
+    return [
+      vscode.workspace.onDidOpenTextDocument((document) => void this.refresh(document, 'open')),
+      vscode.workspace.onDidChangeTextDocument((event) => this.scheduleEdit(event.document)),
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (!this.settings().liveDiagnostics) void this.refresh(document, 'save');
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.close(document)),
+      vscode.window.onDidChangeActiveTextEditor((editor) => void this.activeEditorChanged(editor)),
+      vscode.window.onDidChangeTextEditorSelection((event) => this.cursorMoved(event)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('netlens')) this.refreshAll();
+      }),
+      this.lensesChanged,
+      { dispose: () => this.editTimers.forEach((timer) => clearTimeout(timer)) },
+    ];
+  }
+
+  /** Analyses the documents already open when the extension activates. */
+  refreshAll(): void {
+    for (const document of vscode.workspace.textDocuments) void this.refresh(document, 'open');
+  }
+
+  /** Analyses with the document's current selection and updates diagnostics, the status bar and its panel. */
+  async refresh(document: vscode.TextDocument, trigger: 'open' | 'edit' | 'save' | 'selection'): Promise<DocumentAnalysis | undefined> {
+    if (!mayDefineModel(document)) {
+      this.diagnostics.clear(document.uri);
+      return undefined;
+    }
+    const result = await this.analysis.analyze(document);
+    if (result.version !== document.version || document.isClosed) return result;
+    const settings = this.settings();
+    if (settings.liveDiagnostics || trigger !== 'edit') this.diagnostics.publish(document.uri, result.graph);
+    if (vscode.window.activeTextEditor?.document === document) this.statusBar.show(result.graph, result.stale);
+    this.panels.get(document.uri)?.showGraph(result.graph, settings.view, trigger === 'selection' ? 'open' : 'edit');
+    if (result.analyzeMs > 0) {
+      this.log(`analysed ${shortName(document)} (${result.graph.model ?? 'default model'}) v${result.version} in ${result.analyzeMs.toFixed(1)} ms: ` +
+        `${result.graph.nodes.length} layers, ${result.graph.diagnostics.length} diagnostics${result.stale ? ', showing the last good graph' : ''}`);
+    }
+    this.lensesChanged.fire();
+    return result;
+  }
+
+  /** Opens (or updates) the architecture panel of the document for a selection. */
+  async show(document: vscode.TextDocument, selection: ModelSelection): Promise<void> {
+    this.analysis.setSelection(document.uri, selection);
+    const result = await this.analysis.analyze(document, selection);
+    this.diagnostics.publish(document.uri, result.graph);
+    this.panels.show(document.uri, result.graph, this.settings().view);
+    if (vscode.window.activeTextEditor?.document === document) this.statusBar.show(result.graph, result.stale);
+    this.lensesChanged.fire();
+  }
+
+  /** The webview asked for another model or input. */
+  async changeSelection(uri: vscode.Uri, selection: ModelSelection): Promise<void> {
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+    this.analysis.setSelection(uri, selection);
+    await this.refresh(document, 'selection');
+  }
+
+  private scheduleEdit(document: vscode.TextDocument): void {
+    if (document.languageId !== 'python') return;
+    const key = document.uri.toString();
+    clearTimeout(this.editTimers.get(key));
+    this.editTimers.set(
+      key,
+      setTimeout(() => {
+        this.editTimers.delete(key);
+        void this.refresh(document, 'edit');
+      }, EDIT_DEBOUNCE_MS),
+    );
+  }
+
+  private async activeEditorChanged(editor: vscode.TextEditor | undefined): Promise<void> {
+    if (!editor || !mayDefineModel(editor.document)) {
+      this.statusBar.hide();
+      return;
+    }
+    const latest = this.analysis.latest(editor.document.uri);
+    if (latest && latest.version === editor.document.version) this.statusBar.show(latest.graph, latest.stale);
+    else await this.refresh(editor.document, 'open');
+  }
+
+  private cursorMoved(event: vscode.TextEditorSelectionChangeEvent): void {
+    const panel = this.panels.get(event.textEditor.document.uri);
+    if (!panel?.visible) return;
+    clearTimeout(this.highlightTimer);
+    const line = event.selections[0]?.active.line;
+    if (line === undefined) return;
+    this.highlightTimer = setTimeout(() => panel.highlight(line + 1), HIGHLIGHT_THROTTLE_MS);
+  }
+
+  private close(document: vscode.TextDocument): void {
+    clearTimeout(this.editTimers.get(document.uri.toString()));
+    this.diagnostics.clear(document.uri);
+    if (!this.panels.get(document.uri)) this.analysis.forget(document.uri);
+  }
+
+  dispose(): void {
+    clearTimeout(this.highlightTimer);
+  }
+}
+
+function shortName(document: vscode.TextDocument): string {
+  return document.uri.path.split('/').pop() ?? document.uri.path;
+}

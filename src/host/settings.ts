@@ -1,0 +1,65 @@
+// Reads the netlens.* settings into typed values; the parsing is pure so it can be tested without VS Code.
+import type { ViewOptions } from '../protocol';
+
+/** The raw values as VS Code's configuration returns them (anything may be of the wrong type in settings.json). */
+export interface RawSettings {
+  defaultInputShape?: unknown;
+  collapseDepth?: unknown;
+  nodeDetails?: unknown;
+  runMemoryBudgetMiB?: unknown;
+  liveDiagnostics?: unknown;
+}
+
+export interface HostSettings {
+  /** Input shape to analyse with when the file does not say; undefined = let the analysis decide. */
+  defaultInput: number[] | undefined;
+  /** A message when `defaultInputShape` could not be read (shown once in the output channel). */
+  inputShapeProblem: string | undefined;
+  view: ViewOptions;
+  liveDiagnostics: boolean;
+}
+
+const MAX_DIM = 1 << 20;
+
+/** Parses "1,3,224,224" (also "1x3x224x224", "(1, 3, 224, 224)"); empty means automatic. */
+export function parseInputShape(text: string): { shape?: number[]; problem?: string } {
+  const trimmed = text.trim().replace(/^[([]|[)\]]$/g, '').trim();
+  if (trimmed === '') return {};
+  const parts = trimmed.split(/\s*[,x×]\s*|\s+/).filter((part) => part !== '');
+  const dims = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
+  if (dims.length < 1 || dims.length > 6 || dims.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_DIM)) {
+    return { problem: `netlens.defaultInputShape "${text}" is not a list of 1 to 6 positive integers such as 1,3,224,224; using automatic input` };
+  }
+  return { shape: dims };
+}
+
+function booleanOr(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+/** Turns raw configuration values into settings, falling back to defaults for anything malformed. */
+export function readSettings(raw: RawSettings): HostSettings {
+  const input = typeof raw.defaultInputShape === 'string' ? parseInputShape(raw.defaultInputShape) : {};
+  const depth = raw.collapseDepth;
+  const collapseDepth: number | 'all' =
+    depth === 'all' ? 'all' : typeof depth === 'number' && Number.isFinite(depth) && depth >= 0 ? Math.min(Math.floor(depth), 64) : 1;
+  const details = typeof raw.nodeDetails === 'object' && raw.nodeDetails !== null ? (raw.nodeDetails as Record<string, unknown>) : {};
+  const budget = raw.runMemoryBudgetMiB;
+  return {
+    defaultInput: input.shape,
+    inputShapeProblem: input.problem,
+    view: {
+      collapseDepth,
+      showShapes: booleanOr(details.shapes, true),
+      showParams: booleanOr(details.params, true),
+      showMacs: booleanOr(details.macs, false),
+      runMemoryBudgetMiB: typeof budget === 'number' && Number.isFinite(budget) && budget >= 16 ? Math.min(budget, 65536) : 2048,
+    },
+    liveDiagnostics: booleanOr(raw.liveDiagnostics, true),
+  };
+}
+
+/** True when the source declares its own input (`# netlens: input=1,3,32,32`), which then wins over the setting. */
+export function sourceDeclaresInput(source: string): boolean {
+  return /#\s*netlens\s*:\s*input\s*=/.test(source);
+}
