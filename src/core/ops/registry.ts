@@ -9,6 +9,7 @@ import { DROPOUT_OPS } from './dropout';
 import { RESHAPE_OPS } from './reshape';
 import { MERGE_OPS } from './merge';
 import { REDUCE_OPS } from './reduce';
+import { RESAMPLE_OPS } from './resample';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -21,6 +22,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...RESHAPE_OPS,
   ...MERGE_OPS,
   ...REDUCE_OPS,
+  ...RESAMPLE_OPS,
 ];
 
 const byOp = new Map<string, OpSpec>();
