@@ -1,0 +1,83 @@
+// The `netlens check --json` contract: one typed object built from the LayerGraph (tests and CI depend on it exactly).
+import type { Diagnostic, LayerGraph, Shape } from '../core/graph/ir';
+
+export interface CheckJsonLayer {
+  path: string;
+  op: string;
+  /** 1-based line of the call in forward, else of the definition. */
+  line: number | null;
+  output: Shape | null;
+  params: number;
+  macs: number;
+}
+
+export interface CheckJsonShortcut {
+  path: string;
+  line: number;
+  op: 'add' | 'cat';
+  kind: 'identity' | 'projection';
+  shapes: (Shape | null)[];
+}
+
+export interface CheckJsonDiagnostic {
+  severity: Diagnostic['severity'];
+  code: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  message: string;
+  shapes?: Shape[];
+}
+
+export interface CheckJson {
+  file: string;
+  model: string | null;
+  /** Constructible model candidates as Python call expressions. */
+  models: string[];
+  input: Shape;
+  output: Shape | null;
+  params: number;
+  macs: number;
+  layers: CheckJsonLayer[];
+  shortcuts: CheckJsonShortcut[];
+  diagnostics: CheckJsonDiagnostic[];
+}
+
+export function buildCheckJson(graph: LayerGraph): CheckJson {
+  return {
+    file: graph.file,
+    model: graph.model,
+    models: graph.models.map((m) => m.expr),
+    input: graph.input,
+    output: graph.output,
+    params: graph.params,
+    macs: graph.macs,
+    layers: graph.nodes
+      .filter((n) => n.op !== 'Input' && n.op !== 'Output')
+      .map((n) => ({
+        path: n.path,
+        op: n.op,
+        line: (n.callRange ?? n.defRange)?.line ?? null,
+        output: n.outputShape,
+        params: n.params,
+        macs: n.macs,
+      })),
+    shortcuts: graph.shortcuts.map((s) => ({ path: s.path, line: s.range.line, op: s.op, kind: s.kind, shapes: s.shapes })),
+    diagnostics: graph.diagnostics.map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      line: d.range.line,
+      column: d.range.column,
+      endLine: d.range.endLine,
+      endColumn: d.range.endColumn,
+      message: d.message,
+      ...(d.shapes ? { shapes: d.shapes } : {}),
+    })),
+  };
+}
+
+/** Exit code of `check`: 1 when any diagnostic is an error. */
+export function checkExitCode(graph: LayerGraph): 0 | 1 {
+  return graph.diagnostics.some((d) => d.severity === 'error') ? 1 : 0;
+}
