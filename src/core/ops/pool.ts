@@ -81,9 +81,6 @@ function poolSummary(op: string, isMax: boolean) {
     const parts = [formatKernel(c.axes.map((a) => a.kernel))];
     const strides = c.axes.map((a) => a.stride);
     if (strides.some((s) => s !== 1)) parts.push(`s${strides[0] === strides[1] ? strides[0] : formatKernel(strides)}`);
-    const pads = c.axes.map((a) => a.padding);
-    if (pads.some((p) => p !== 0)) parts.push(`p${pads[0] === pads[1] ? pads[0] : formatKernel(pads)}`);
-    if (c.ceilMode) parts.push('ceil');
     return parts.join(', ');
   };
 }
