@@ -9,8 +9,16 @@ import { seededRandom, type Built } from './ops-helpers';
 
 export const tfns = tf as unknown as Tf;
 
+/** The CPU backend (the reference backend of these tests); NETLENS_OPS_BACKEND=wasm runs the same checks on WASM. */
 export async function useCpuBackend(): Promise<void> {
-  await tf.setBackend('cpu');
+  if (process.env.NETLENS_OPS_BACKEND === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const path = await import('node:path');
+    wasm.setWasmPaths(`${path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+    if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
+  } else {
+    await tf.setBackend('cpu');
+  }
   await tf.ready();
 }
 

@@ -3,7 +3,7 @@ import type { Tf, TfTensor } from './types';
 import { padSpatial, type PadMode } from './padding';
 
 /**
- * 2-D convolution with no padding. `filter` is [kh, kw, in/groups, out] (PyTorch's weight transposed once by prepareWeights).
+ * 2-D convolution with no padding (or with `zeroPad` on all four sides). `filter` is [kh, kw, in/groups, out] (PyTorch's weight transposed once by prepareWeights).
  * Handles what tfjs lacks: groups (depthwise or split/concat) and stride combined with dilation.
  */
 export function convValid2d(
@@ -13,25 +13,28 @@ export function convValid2d(
   stride: readonly [number, number],
   dilation: readonly [number, number],
   groups: number,
+  /** Zero padding on every side, done by the conv kernel itself (cheaper than a separate pad). */
+  zeroPad = 0,
 ): TfTensor {
   return tf.tidy(() => {
     const strided = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
     const convStride: [number, number] = strided ? [1, 1] : [stride[0], stride[1]];
     const dil: [number, number] = [dilation[0], dilation[1]];
+    const pad = zeroPad > 0 ? zeroPad : 'valid';
     const inChannels = x.shape[3] as number;
     const outChannels = filter.shape[3] as number;
     let y: TfTensor;
     if (groups === 1) {
-      y = tf.conv2d(x as never, filter as never, convStride, 'valid', 'NHWC', dil);
+      y = tf.conv2d(x as never, filter as never, convStride, pad, 'NHWC', dil);
     } else if (groups === inChannels) {
       const [kh, kw] = filter.shape as number[];
       const depthFilter = tf.reshape(filter, [kh as number, kw as number, inChannels, outChannels / inChannels]);
-      y = tf.depthwiseConv2d(x as never, depthFilter as never, convStride, 'valid', 'NHWC', dil);
+      y = tf.depthwiseConv2d(x as never, depthFilter as never, convStride, pad, 'NHWC', dil);
     } else {
       const xs = tf.split(x, groups, 3);
       const fs = tf.split(filter, groups, 3);
       y = tf.concat(
-        xs.map((xi, i) => tf.conv2d(xi as never, fs[i] as never, convStride, 'valid', 'NHWC', dil)),
+        xs.map((xi, i) => tf.conv2d(xi as never, fs[i] as never, convStride, pad, 'NHWC', dil)),
         3,
       );
     }
@@ -55,8 +58,12 @@ export interface Conv2dParams {
 /** Full PyTorch Conv2d on an NHWC tensor: padding in any mode, then convValid2d, then bias. */
 export function conv2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTensor | undefined, p: Conv2dParams): TfTensor {
   return tf.tidy(() => {
-    const padded = padSpatial(tf, x, p.pads, p.padMode);
-    const y = convValid2d(tf, padded, filter, p.stride, p.dilation, p.groups);
+    const [[top, bottom], [left, right]] = p.pads;
+    const uniformZeroPad = (p.padMode === 'zeros' && top === bottom && top === left && top === right) ? top : -1;
+    const y =
+      uniformZeroPad >= 0
+        ? convValid2d(tf, x, filter, p.stride, p.dilation, p.groups, uniformZeroPad)
+        : convValid2d(tf, padSpatial(tf, x, p.pads, p.padMode), filter, p.stride, p.dilation, p.groups);
     return bias ? tf.add(y, bias) : y;
   });
 }

@@ -105,12 +105,16 @@ function maxPoolRun(tf: Tf, attrs: Attrs, x: TfTensor): TfTensor {
   const c = readPoolConfig('MaxPool2d', attrs, true);
   return tf.tidy(() => {
     const { out, pads } = poolGeometry(x, c);
-    const padded = padSpatial(tf, x, pads, 'constant', LOWEST_FLOAT32) as never;
     const window: [number, number] = [c.axes[0].kernel, c.axes[1].kernel];
     const strides: [number, number] = [c.axes[0].stride, c.axes[1].stride];
     const dilations: [number, number] = [c.axes[0].dilation, c.axes[1].dilation];
+    const undilated = dilations[0] === 1 && dilations[1] === 1;
+    const uniform = pads.flat().every((p) => p === pads[0][0]);
+    // Common case (ResNet's 3×3 s2 p1): tfjs skips out-of-range positions itself, as max pooling over -∞ padding would.
+    if (undilated && uniform) return cropTo(tf, tf.maxPool(x as never, window, strides, pads[0][0]), out);
+    const padded = padSpatial(tf, x, pads, 'constant', LOWEST_FLOAT32) as never;
     let y: TfTensor;
-    if (dilations[0] === 1 && dilations[1] === 1) y = tf.maxPool(padded, window, strides, 'valid');
+    if (undilated) y = tf.maxPool(padded, window, strides, 'valid');
     else {
       const dense: TfTensor = tf.pool(padded, window, 'max', 'valid', dilations, 1);
       const [n, h, w, ch] = dense.shape as number[];
