@@ -80,6 +80,8 @@ export async function loadNodeBackend(backend: NodeBackend): Promise<Tf> {
   } else {
     await import('@tensorflow/tfjs-backend-cpu');
   }
+  // Production mode silences the "install tfjs-node" banner and debug-only checks.
+  tf.enableProdMode();
   if (!(await tf.setBackend(backend))) throw new Error(`the TensorFlow.js ${backend} backend failed to start`);
   await tf.ready();
   return tf as unknown as Tf;

@@ -31,20 +31,23 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
   let peak = 0;
   let peakNodeId: string | null = null;
   let scratch = 0;
+  const inputId = plan.steps.find((step) => step.node.op === 'Input')?.node.id;
   for (const step of plan.steps) {
     const bytes = step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(step.node.outputShape);
     if (bytes === null) incomplete = true;
     const size = bytes ?? 0;
     sizes.set(step.node.id, size);
-    // The input is held in PyTorch order and converted once: both copies exist at the start.
-    live += step.node.op === 'Input' ? 2 * size : size;
+    live += size;
+    // The input is uploaded in PyTorch order and converted once: both copies exist for a moment.
+    if (step.node.op === 'Input') scratch = Math.max(scratch, size);
     if (live > peak) {
       peak = live;
       peakNodeId = step.node.id;
     }
     const inputBytes = step.inputIds.reduce((sum, id) => sum + (sizes.get(id) ?? 0), 0);
     scratch = Math.max(scratch, inputBytes + size);
-    for (const id of step.release) live -= sizes.get(id) ?? 0;
+    // The converted input stays alive for the whole run (every pass reads it).
+    for (const id of step.release) if (id !== inputId) live -= sizes.get(id) ?? 0;
   }
   const activationBytes = peak + scratch;
   return { weightBytes, activationBytes, totalBytes: weightBytes + activationBytes, peakNodeId, incomplete };

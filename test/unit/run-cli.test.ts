@@ -1,0 +1,121 @@
+// `netlens run` in node: the --json contract, exit codes, refusals, and --dump's .npy files (wasm agrees with cpu).
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runCommand, type RunJson } from '../../src/cli/run';
+import type { LayerGraph } from '../../src/core/graph/ir';
+import { smallResidualNet } from './run-graphs';
+
+/** Minimal .npy reader written for the test (v1.0, '<f4' or '<i8', C order). */
+function readNpy(file: string): { descr: string; shape: number[]; values: number[] } {
+  const bytes = fs.readFileSync(file);
+  assert.equal(bytes.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+  const headerLength = bytes.readUInt16LE(8);
+  const header = bytes.subarray(10, 10 + headerLength).toString('latin1');
+  const descr = /'descr': '([^']+)'/.exec(header)![1]!;
+  const shapeText = /'shape': \(([^)]*)\)/.exec(header)![1]!;
+  const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const count = shape.reduce((p, d) => p * d, 1);
+  const values: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const offset = 10 + headerLength + i * (descr === '<f4' ? 4 : 8);
+    values.push(descr === '<f4' ? bytes.readFloatLE(offset) : Number(bytes.readBigInt64LE(offset)));
+  }
+  return { descr, shape, values };
+}
+
+async function runCaptured(graph: LayerGraph, options: Partial<Parameters<typeof runCommand>[1]>): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCommand(graph, { backend: 'cpu', seed: 0, runs: 1, warmup: 0, ...options, write: (t) => (out += t), writeError: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('netlens run (CLI)', function () {
+  this.timeout(60000);
+  let dumpDir = '';
+  before(() => {
+    dumpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-dump-'));
+  });
+  after(() => fs.rmSync(dumpDir, { recursive: true, force: true }));
+
+  it('--json prints exactly the documented document on the wasm backend', async () => {
+    const graph = smallResidualNet();
+    const { code, out } = await runCaptured(graph, { backend: 'wasm', json: true, runs: 2 });
+    assert.equal(code, 0);
+    const lines = out.trim().split('\n');
+    assert.equal(lines.length, 1, 'one JSON line on stdout');
+    const json = JSON.parse(lines[0]!) as RunJson;
+    for (const key of ['backend', 'input', 'output', 'layers', 'blocks', 'totalMs']) assert.ok(key in json, `missing ${key}`);
+    assert.equal(json.backend, 'wasm');
+    assert.deepEqual(json.input, [2, 3, 12, 12]);
+    assert.deepEqual(json.output, [2, 5]);
+    assert.equal(json.layers.length, graph.nodes.length - 1);
+    for (const layer of json.layers) {
+      assert.deepEqual(Object.keys(layer).sort(), ['ms', 'op', 'path', 'shape']);
+      assert.ok(typeof layer.ms === 'number' && layer.ms >= 0);
+    }
+    assert.deepEqual(json.layers.map((l) => l.path), graph.nodes.slice(1).map((n) => n.path));
+    assert.deepEqual(json.layers.find((l) => l.path === 'pool')?.shape, [2, 8, 6, 6], 'shapes in PyTorch order');
+    assert.deepEqual(json.blocks.map((b) => b.path).sort(), ['block', 'stem']);
+    for (const block of json.blocks) assert.deepEqual(Object.keys(block).sort(), ['ms', 'path']);
+    const sum = json.layers.reduce((s, l) => s + l.ms, 0);
+    assert.ok(Math.abs(json.totalMs - sum) < 0.01 * json.layers.length);
+    assert.deepEqual(json.mismatches, []);
+  });
+
+  it('prints a per-layer table and block totals without --json', async () => {
+    const { code, out } = await runCaptured(smallResidualNet(), {});
+    assert.equal(code, 0);
+    assert.match(out, /backend cpu/);
+    assert.match(out, /^block\.conv1\s+Conv2d\s+2×8×6×6\s+[0-9.]+\s+[0-9.]+%/m);
+    assert.match(out, /^stem\s+Sequential/m);
+    assert.match(out, /all 13 runtime shapes match the static analysis/);
+  });
+
+  it('exits 1 and names the layer when the graph is not runnable', async () => {
+    const graph = smallResidualNet();
+    graph.nodes.find((n) => n.path === 'fc')!.op = 'Unknown';
+    const human = await runCaptured(graph, {});
+    assert.equal(human.code, 1);
+    assert.match(human.err, /layer 'fc'/);
+    const json = await runCaptured(graph, { json: true });
+    assert.equal(json.code, 1);
+    assert.equal(JSON.parse(json.out).error.code, 'unknown-op');
+  });
+
+  it('exits 1 on a shape mismatch and reports both shapes in JSON', async () => {
+    const graph = smallResidualNet();
+    graph.nodes.find((n) => n.path === 'pool')!.outputShape = [2, 8, 5, 5];
+    const { code, out } = await runCaptured(graph, { json: true });
+    assert.equal(code, 1);
+    const json = JSON.parse(out) as RunJson;
+    assert.deepEqual(json.mismatches.map((m) => [m.path, m.runtime, m.static]), [['pool', [2, 8, 6, 6], [2, 8, 5, 5]]]);
+  });
+
+  it('--dump writes input, every parameter and buffer by state-dict key, and the output', async () => {
+    const graph = smallResidualNet();
+    const { code, out } = await runCaptured(graph, { backend: 'wasm', json: true, dump: dumpDir, seed: 4 });
+    assert.equal(code, 0);
+    const files = fs.readdirSync(dumpDir).sort();
+    for (const name of ['input.npy', 'output.npy', 'stem.0.weight.npy', 'stem.1.running_var.npy', 'stem.1.num_batches_tracked.npy', 'block.conv2.bias.npy', 'fc.weight.npy']) {
+      assert.ok(files.includes(name), `missing ${name}`);
+    }
+    assert.ok(!files.includes('stem.0.bias.npy'), 'bias=False has no bias');
+    const input = readNpy(path.join(dumpDir, 'input.npy'));
+    assert.deepEqual([input.descr, input.shape], ['<f4', [2, 3, 12, 12]]);
+    const conv = readNpy(path.join(dumpDir, 'stem.0.weight.npy'));
+    assert.deepEqual(conv.shape, [8, 3, 3, 3], 'PyTorch layout [out, in, kh, kw]');
+    const tracked = readNpy(path.join(dumpDir, 'stem.1.num_batches_tracked.npy'));
+    assert.deepEqual([tracked.descr, tracked.shape, tracked.values], ['<i8', [], [0]]);
+    const output = readNpy(path.join(dumpDir, 'output.npy'));
+    assert.deepEqual(output.shape, (JSON.parse(out) as RunJson).output);
+
+    // The wasm output agrees with the cpu backend's for the same seed.
+    const cpuDir = path.join(dumpDir, 'cpu');
+    await runCaptured(graph, { backend: 'cpu', json: true, dump: cpuDir, seed: 4 });
+    const cpuOutput = readNpy(path.join(cpuDir, 'output.npy'));
+    output.values.forEach((v, i) => assert.ok(Math.abs(v - cpuOutput.values[i]!) < 1e-4, `output[${i}] wasm ${v} cpu ${cpuOutput.values[i]}`));
+  });
+});
