@@ -127,3 +127,56 @@ export function smallResidualNet(input: number[] = [2, 3, 12, 12], classes = 5):
   g.layer('Linear', 'fc', { in_features: channels, out_features: classes }, [x]);
   return g.build('small_residual.py');
 }
+
+/** torchvision-style ResNet (BasicBlock for 18/34, Bottleneck for 50/101/152) built through the registry. */
+export function resnetGraph(depth: 18 | 34 | 50 | 101 | 152, input: number[] = [1, 3, 224, 224], classes = 1000): LayerGraph {
+  const layout: Record<number, [boolean, number[]]> = {
+    18: [false, [2, 2, 2, 2]],
+    34: [false, [3, 4, 6, 3]],
+    50: [true, [3, 4, 6, 3]],
+    101: [true, [3, 4, 23, 3]],
+    152: [true, [3, 8, 36, 3]],
+  };
+  const [bottleneck, blocks] = layout[depth] as [boolean, number[]];
+  const expansion = bottleneck ? 4 : 1;
+  const g = new GraphBuilder(input, 'ResNet');
+  const conv = (path: string, x: string, inC: number, outC: number, k: number, stride: number): string =>
+    g.layer('Conv2d', path, { in_channels: inC, out_channels: outC, kernel_size: k, stride, padding: Math.floor(k / 2), bias: false }, [x]);
+  const bn = (path: string, x: string, c: number): string => g.layer('BatchNorm2d', path, { num_features: c }, [x]);
+  let x = conv('conv1', g.inputId, input[1] as number, 64, 7, 2);
+  x = bn('bn1', x, 64);
+  x = g.layer('ReLU', 'relu', {}, [x]);
+  x = g.layer('MaxPool2d', 'maxpool', { kernel_size: 3, stride: 2, padding: 1 }, [x]);
+  let inC = 64;
+  blocks.forEach((count, stage) => {
+    const width = 64 << stage;
+    const stagePath = `layer${stage + 1}`;
+    g.group(stagePath, 'Sequential', 'sequential');
+    for (let b = 0; b < count; b++) {
+      const stride = b === 0 && stage > 0 ? 2 : 1;
+      const p = `${stagePath}.${b}`;
+      g.group(p, bottleneck ? 'Bottleneck' : 'BasicBlock', 'residual');
+      const identity = x;
+      let y: string;
+      if (bottleneck) {
+        y = g.layer('ReLU', `${p}.relu`, {}, [bn(`${p}.bn1`, conv(`${p}.conv1`, x, inC, width, 1, 1), width)]);
+        y = g.layer('ReLU', `${p}.relu`, {}, [bn(`${p}.bn2`, conv(`${p}.conv2`, y, width, width, 3, stride), width)]);
+        y = bn(`${p}.bn3`, conv(`${p}.conv3`, y, width, width * expansion, 1, 1), width * expansion);
+      } else {
+        y = g.layer('ReLU', `${p}.relu`, {}, [bn(`${p}.bn1`, conv(`${p}.conv1`, x, inC, width, 3, stride), width)]);
+        y = bn(`${p}.bn2`, conv(`${p}.conv2`, y, width, width, 3, 1), width);
+      }
+      let shortcut = identity;
+      if (stride !== 1 || inC !== width * expansion) {
+        g.group(`${p}.downsample`, 'Sequential', 'sequential');
+        shortcut = bn(`${p}.downsample.1`, conv(`${p}.downsample.0`, identity, inC, width * expansion, 1, stride), width * expansion);
+      }
+      x = g.layer('ReLU', `${p}.relu`, {}, [g.layer('add', `${p}.add`, {}, [y, shortcut])]);
+      inC = width * expansion;
+    }
+  });
+  x = g.layer('AdaptiveAvgPool2d', 'avgpool', { output_size: [1, 1] }, [x]);
+  x = g.layer('Flatten', 'flatten', { start_dim: 1, end_dim: -1 }, [x]);
+  g.layer('Linear', 'fc', { in_features: inC, out_features: classes }, [x]);
+  return g.build(`resnet${depth}.py`);
+}

@@ -92,8 +92,11 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
     let shapes: number[][] = [];
     let outputTorch: Float32Array = new Float32Array(0);
     let outputShape: number[] = [];
+    const profiledMs: number[] = [];
     for (let i = 0; i < runs; i++, passIndex++) {
+      const passStarted = performance.now();
       const pass = await executePass(program, input, { timeEachLayer: true, signal: options.signal, yieldEveryMs: options.yieldEveryMs, onStep: stepProgress('profile', `Timed run ${i + 1}/${runs}`) });
+      profiledMs.push(performance.now() - passStarted);
       pass.stepMs.forEach((ms, step) => (perStep[step] as number[]).push(ms));
       if (i === 0) {
         shapes = pass.shapes;
@@ -126,6 +129,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       blocks: blockResults(graph, layers),
       totalMs: layers.reduce((sum, layer) => sum + layer.ms, 0),
       plainMs: median(plainMs),
+      profiledMs: median(profiledMs),
       mismatches: shapeMismatches(layers),
       unchecked: layers.filter((layer) => layer.staticShape === null).length,
       memory: prepared.memory,

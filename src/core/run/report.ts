@@ -67,6 +67,8 @@ export interface ForwardReport {
   totalMs: number;
   /** Median of whole passes without per-layer synchronisation. */
   plainMs: number;
+  /** Median wall time of whole passes with per-layer synchronisation (the profiling cost is profiledMs / plainMs). */
+  profiledMs: number;
   mismatches: ShapeMismatch[];
   /** Nodes whose static output shape was unknown, so the runtime shape could not be checked. */
   unchecked: number;
