@@ -1,0 +1,233 @@
+// Public entry point of the engine: source text → LayerGraph (parse, interpret the model code, trace forward).
+import type { Diagnostic, LayerGraph, ModelCandidate, Shape } from './graph/ir';
+import { loadPythonParser, type PythonParser } from './python/parser';
+import { toPlainTree } from './python/plainTree';
+import { convertProgram } from './python/convert';
+import type { Pos, Program } from './python/ast';
+import { Budget, DEFAULT_MAX_DEPTH, DEFAULT_STEP_BUDGET } from './interpret/budget';
+import { createRuntime, type Runtime } from './interpret/runtime';
+import { BudgetExceeded, PyError } from './interpret/errors';
+import { findCandidates } from './graph/candidates';
+import { finalizeGraph } from './graph/finalize';
+import { countParams, isModule, walkModules } from './interpret/modules';
+import { PyDict, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
+import { toRange } from './interpret/diagnostics';
+
+export interface AnalyzeOptions {
+  /** Python call expression evaluated in the file's scope: 'resnet50()', 'ResNet(Bottleneck, [3,4,6,3], num_classes=10)'. */
+  model?: string;
+  /** e.g. [1,3,224,224]; else a '# netlens: input=1,3,224,224' comment; else a default from the first layer. */
+  input?: number[];
+  /** Interpreter steps (default fits ResNet-152 many times over; a runaway loop ends well under a second). */
+  stepBudget?: number;
+  /** Call depth limit. */
+  maxDepth?: number;
+}
+
+/** Files larger than this are refused with a 'file-too-large' diagnostic. */
+export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
+
+export interface Analyzer {
+  analyze(source: string, file: string, options?: AnalyzeOptions): LayerGraph;
+}
+
+const ORIGIN: Pos = { line: 1, col: 1, endLine: 1, endCol: 1 };
+
+/** Parses and analyses; never throws for bad input (every failure is a diagnostic in the result). */
+export async function analyzeSource(source: string, file: string, options?: AnalyzeOptions): Promise<LayerGraph> {
+  const analyzer = await createAnalyzer();
+  return analyzer.analyze(source, file, options);
+}
+
+/** Same, reusing a loaded parser, synchronously (for the editor's live re-analysis and the benchmark). */
+export async function createAnalyzer(): Promise<Analyzer> {
+  const parser = await loadPythonParser();
+  return { analyze: (source, file, options) => analyzeWith(parser, source, file, options ?? {}) };
+}
+
+/** Model candidates only (for pickers / CodeLens): cheap, no tracing. */
+export async function listModels(source: string): Promise<ModelCandidate[]> {
+  const parser = await loadPythonParser();
+  if (source.length > MAX_SOURCE_BYTES) return [];
+  try {
+    const program = parseProgram(parser, source);
+    const rt = createRuntime(new Budget(DEFAULT_STEP_BUDGET, DEFAULT_MAX_DEPTH));
+    rt.it.runModule(program, () => undefined);
+    return findCandidates(program, rt.it.globals, rt.tc.classes.Module).candidates;
+  } catch {
+    return [];
+  }
+}
+
+function parseProgram(parser: PythonParser, source: string): Program {
+  const tree = parser.parse(source);
+  try {
+    const { root, comments } = toPlainTree(tree);
+    return convertProgram(root, comments, source);
+  } finally {
+    tree.delete();
+  }
+}
+
+function emptyGraph(file: string): LayerGraph {
+  return { file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0, nodes: [], edges: [], groups: [], shortcuts: [], diagnostics: [] };
+}
+
+function errorPos(err: unknown, rt: Runtime | null): Pos {
+  if (err instanceof PyError && err.pos) return err.pos;
+  if (err instanceof BudgetExceeded && err.pos) return err.pos;
+  return rt?.it.currentPos ?? ORIGIN;
+}
+
+/** Turns an exception escaping a phase into one diagnostic; returns false when analysis must stop. */
+function report(rt: Runtime, err: unknown, what: string): void {
+  const d = rt.it.diagnostics;
+  const pos = errorPos(err, rt);
+  if (err instanceof BudgetExceeded) {
+    if (!d.list.some((x) => x.code === 'budget-exceeded')) d.add('error', 'budget-exceeded', `analysis budget exceeded: ${err.reason}`, pos);
+  } else if (err instanceof PyError) {
+    d.add('error', 'python-error', `${what}: ${err.pyType}: ${err.message}`, pos);
+  } else if (err instanceof RangeError) {
+    d.add('error', 'budget-exceeded', `analysis budget exceeded: nesting too deep (${err.message})`, pos);
+  } else {
+    d.add('error', 'internal-error', `internal error while ${what}: ${err instanceof Error ? err.message : String(err)}`, pos);
+  }
+}
+
+function defaultInput(root: Value): Shape {
+  if (!isModule(root)) return [1, 3, 224, 224];
+  for (const m of walkModules(root)) {
+    const layer = m.mod!.layer;
+    if (!layer) continue;
+    const a = layer.attrs;
+    const ch = (a.in_channels ?? a.num_features) as number | undefined;
+    switch (layer.spec.op) {
+      case 'Conv2d':
+      case 'BatchNorm2d':
+      case 'ConvTranspose2d':
+        return [1, ch ?? 3, 224, 224];
+      case 'Conv1d':
+      case 'BatchNorm1d':
+        return layer.spec.op === 'BatchNorm1d' ? [1, ch ?? 1] : [1, ch ?? 1, 1024];
+      case 'Conv3d':
+        return [1, ch ?? 3, 16, 112, 112];
+      case 'Linear':
+        return [1, (a.in_features as number) ?? 1];
+      case 'LayerNorm': {
+        const ns = a.normalized_shape;
+        return [1, ...(Array.isArray(ns) ? (ns as number[]) : [ns as number])];
+      }
+    }
+  }
+  return [1, 3, 224, 224];
+}
+
+function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
+  if (v instanceof PyTensor) out.push(v);
+  else if (v instanceof PyTuple || v instanceof PyList) for (const x of v.items) collectTensors(x, out);
+  else if (v instanceof PyDict) for (const x of v.values()) collectTensors(x, out);
+  return out;
+}
+
+function analyzeWith(parser: PythonParser, source: string, file: string, options: AnalyzeOptions): LayerGraph {
+  const graph = emptyGraph(file);
+  if (source.length > MAX_SOURCE_BYTES) {
+    graph.diagnostics.push({ severity: 'error', code: 'file-too-large', message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN), related: [] });
+    return graph;
+  }
+  const t0 = performance.now();
+  let program: Program;
+  try {
+    program = parseProgram(parser, source);
+  } catch (err) {
+    graph.diagnostics.push({ severity: 'error', code: 'internal-error', message: `could not parse: ${err instanceof Error ? err.message : String(err)}`, range: toRange(ORIGIN), related: [] });
+    return graph;
+  }
+  const t1 = performance.now();
+  const rt = createRuntime(new Budget(options.stepBudget ?? DEFAULT_STEP_BUDGET, options.maxDepth ?? DEFAULT_MAX_DEPTH));
+  const { it, tc } = rt;
+  const diags = it.diagnostics;
+  for (const e of program.syntaxErrors) diags.add('error', 'syntax-error', `syntax error: ${e.message}`, e.p);
+  let stopped = false;
+  it.runModule(program, (err) => {
+    if (stopped) return;
+    if (err instanceof BudgetExceeded) {
+      report(rt, err, 'running the module');
+      stopped = true;
+    } else if (err instanceof PyError) {
+      diags.add('warning', 'module-level-error', `module-level statement failed: ${err.pyType}: ${err.message}`, errorPos(err, rt));
+    } else report(rt, err, 'running the module');
+  });
+  let candidates: ModelCandidate[] = [];
+  let defaultIndex = -1;
+  try {
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module));
+  } catch (err) {
+    report(rt, err, 'listing models');
+  }
+  graph.models = candidates;
+  const modelExpr = options.model ?? (defaultIndex >= 0 ? candidates[defaultIndex].expr : null);
+  graph.model = modelExpr;
+  let root: Value = null;
+  if (!stopped && modelExpr) {
+    try {
+      const exprProgram = parseProgram(parser, modelExpr);
+      const stmt = exprProgram.body[0];
+      if (exprProgram.syntaxErrors.length || !stmt || stmt.s !== 'expr') {
+        diags.add('error', 'bad-model-expression', `--model '${modelExpr}' is not a Python expression`, ORIGIN);
+      } else {
+        const e = stmt.e;
+        root = it.eval(e, it.globals);
+        if (!isModule(root)) {
+          diags.add('error', 'not-a-module', `'${modelExpr}' does not build an nn.Module (got ${it.str(root)})`, ORIGIN);
+          root = null;
+        }
+      }
+    } catch (err) {
+      report(rt, err, `building ${modelExpr}`);
+      stopped = err instanceof BudgetExceeded;
+    }
+  } else if (!modelExpr && !stopped) {
+    diags.add('warning', 'no-model', 'no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments (use --model)', ORIGIN);
+  }
+  const t2 = performance.now();
+  let input: Shape = options.input ?? program.inputComment?.shape ?? defaultInput(root);
+  graph.inputSource = options.input ? 'argument' : program.inputComment ? 'comment' : 'default';
+  graph.input = input;
+  if (isModule(root) && !stopped) {
+    const tracer = tc.tracer;
+    try {
+      for (const m of walkModules(root)) m.mod!.calls = 0;
+      tracer.indexModules(root);
+      tracer.ensureGroup(root.mod!);
+      tracer.recording = true;
+      const inputNode = tracer.addInput(input);
+      const out = it.call(root, [new PyTensor(input, inputNode.id)], null, root.mod!.defPos ?? ORIGIN);
+      const outs = collectTensors(out, []);
+      const traced = outs.filter((t) => t.node !== null);
+      graph.output = outs.length ? outs[0].shape : null;
+      if (traced.length) {
+        tracer.addNode({ op: 'Output', attrs: {}, summary: '', inputs: traced.map((t) => t.node), inputShapes: traced.map((t) => t.shape), outputShape: traced[0].shape, params: 0, macs: 0, module: null, suffix: 'output' }).group = null;
+      }
+    } catch (err) {
+      report(rt, err, 'tracing forward');
+    }
+    tracer.recording = false;
+    try {
+      graph.params = countParams(root);
+    } catch (err) {
+      report(rt, err, 'counting parameters');
+    }
+    finalizeGraph(graph, tracer);
+  }
+  const t3 = performance.now();
+  graph.diagnostics = sortDiagnostics(diags.list);
+  graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };
+  void input;
+  input = graph.input;
+  return graph;
+}
+
+function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
+  return list.map((d, i) => [d, i] as const).sort((a, b) => a[0].range.line - b[0].range.line || a[1] - b[1]).map(([d]) => d);
+}

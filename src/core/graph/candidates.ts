@@ -1,0 +1,116 @@
+// Finds the model candidates of a file (constructible module classes, zero-argument factory functions) and the default.
+import type { ModelCandidate } from './ir';
+import type { ClassDef, FuncDef, Program, Stmt } from '../python/ast';
+import type { Scope } from '../interpret/scope';
+import { PyClass, PyFunction, type Value } from '../interpret/values';
+
+/** Every identifier referenced anywhere below `node`. */
+function referencedNames(node: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) {
+    for (const x of node) referencedNames(x, out);
+  } else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.k === 'name' && typeof o.id === 'string') out.add(o.id);
+    for (const key in o) if (key !== 'p') referencedNames(o[key], out);
+  }
+  return out;
+}
+
+function constructibleWithDefaults(cls: PyClass): boolean {
+  const init = cls.lookup('__init__');
+  if (!(init instanceof PyFunction)) return true;
+  return callableWithoutArgs(init, 1);
+}
+
+function callableWithoutArgs(fn: PyFunction, skip: number): boolean {
+  let normal = 0;
+  for (const p of fn.params) {
+    if (p.kind === 'normal' && normal++ < skip) continue;
+    if ((p.kind === 'normal' || p.kind === 'kwonly') && !fn.defaults.has(p.name)) return false;
+  }
+  return true;
+}
+
+/** Return expressions of a function body (nested defs and classes excluded). */
+function returnExprs(body: Stmt[], out: unknown[] = []): unknown[] {
+  for (const s of body) {
+    if (s.s === 'return' && s.value) out.push(s.value);
+    else if (s.s === 'if') {
+      for (const b of s.branches) returnExprs(b.body, out);
+      if (s.orelse) returnExprs(s.orelse, out);
+    } else if (s.s === 'for' || s.s === 'while' || s.s === 'with') returnExprs(s.body, out);
+    else if (s.s === 'try') {
+      returnExprs(s.body, out);
+      for (const h of s.handlers) returnExprs(h.body, out);
+    }
+  }
+  return out;
+}
+
+/** Names assigned from calls in a body: `model = ResNet(...)` maps model → ResNet. */
+function assignedCalls(body: Stmt[], out = new Map<string, string>()): Map<string, string> {
+  for (const s of body) {
+    if (s.s === 'assign' && s.value.k === 'call' && s.value.fn.k === 'name') {
+      for (const t of s.targets) if (t.k === 'name') out.set(t.id, s.value.fn.id);
+    } else if (s.s === 'if') {
+      for (const b of s.branches) assignedCalls(b.body, out);
+      if (s.orelse) assignedCalls(s.orelse, out);
+    } else if (s.s === 'with' || s.s === 'try') assignedCalls(s.body, out);
+  }
+  return out;
+}
+
+/**
+ * Candidates in file order. Default rule: among candidates not referenced by another candidate, the first factory
+ * function (factories are usually listed smallest first: resnet18 before resnet152), else the last class (files define
+ * building blocks before the model that uses them).
+ */
+export function findCandidates(program: Program, globals: Scope, moduleClass: PyClass): { candidates: ModelCandidate[]; defaultIndex: number } {
+  const defs = program.body.filter((s): s is ClassDef | FuncDef => s.s === 'class' || s.s === 'def');
+  const globalValue = (name: string): Value | undefined => globals.vars.get(name);
+  const isModuleClass = (name: string): boolean => {
+    const v = globalValue(name);
+    return v instanceof PyClass && v.p !== null && v.isSubclassOf(moduleClass);
+  };
+  const moduleLibClass = (name: string): boolean => {
+    const v = globalValue(name);
+    return v instanceof PyClass && v.isSubclassOf(moduleClass);
+  };
+  const returnsModule = new Map<string, boolean>();
+  const funcDefs = new Map(defs.filter((d): d is FuncDef => d.s === 'def').map((d) => [d.name, d]));
+  const fnReturnsModule = (name: string, depth: number): boolean => {
+    if (returnsModule.has(name)) return returnsModule.get(name)!;
+    const def = funcDefs.get(name);
+    if (!def || depth > 8) return false;
+    returnsModule.set(name, false);
+    const assigned = assignedCalls(def.body);
+    const callee = (e: unknown): string | null => {
+      const x = e as { k: string; fn?: { k: string; id?: string }; id?: string };
+      if (x.k === 'call' && x.fn?.k === 'name') return x.fn.id!;
+      if (x.k === 'name') return assigned.get(x.id!) ?? null;
+      return null;
+    };
+    const result = returnExprs(def.body).some((e) => {
+      const c = callee(e);
+      return c !== null && (moduleLibClass(c) || fnReturnsModule(c, depth + 1));
+    });
+    returnsModule.set(name, result);
+    return result;
+  };
+  const candidates: (ModelCandidate & { refs: Set<string> })[] = [];
+  for (const d of defs) {
+    const v = globalValue(d.name);
+    if (d.s === 'class') {
+      if (!isModuleClass(d.name) || !(v instanceof PyClass) || !constructibleWithDefaults(v)) continue;
+      candidates.push({ expr: `${d.name}()`, kind: 'class', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
+    } else {
+      if (!(v instanceof PyFunction) || !callableWithoutArgs(v, 0) || d.name.startsWith('_') || !fnReturnsModule(d.name, 0)) continue;
+      candidates.push({ expr: `${d.name}()`, kind: 'function', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
+    }
+  }
+  const roots = candidates.filter((c) => !candidates.some((o) => o !== c && o.refs.has(c.name)));
+  const pool = roots.length ? roots : candidates;
+  const fnRoot = pool.find((c) => c.kind === 'function');
+  const chosen = fnRoot ?? pool[pool.length - 1];
+  return { candidates: candidates.map(({ refs: _r, ...c }) => c), defaultIndex: chosen ? candidates.indexOf(chosen) : -1 };
+}

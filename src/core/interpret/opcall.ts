@@ -1,0 +1,241 @@
+// Applying a registered op to symbolic tensors: argument binding, shape inference, errors with best guesses, nodes.
+import type { AttrValue, Shape } from '../graph/ir';
+import type { Pos } from '../python/ast';
+import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec } from '../ops/types';
+import { trainableParamCount } from '../ops/registry';
+import { formatShape } from '../ops/shapeText';
+import { toRange } from './diagnostics';
+import { PyError } from './errors';
+import type { TorchContext } from './context';
+import { ModuleState, PyDict, PyFloat, PyInstance, PyList, PyTensor, PyTuple, PyUnknown, type Value } from './values';
+import { findShortcut } from '../graph/shortcuts';
+
+/** Converts an abstract value to an attribute value (null for things that are not plain data). */
+export function toAttr(v: Value): AttrValue {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof PyFloat) return v.v;
+  if (v instanceof PyTuple || v instanceof PyList) return v.items.map(toAttr);
+  return null;
+}
+
+/** Converts an attribute value back to a Python value (lists become tuples, as PyTorch stores them). */
+export function fromAttr(a: AttrValue | undefined): Value {
+  if (a === undefined || a === null) return null;
+  if (typeof a === 'number') return Number.isInteger(a) ? a : new PyFloat(a);
+  if (Array.isArray(a)) return new PyTuple(a.map(fromAttr));
+  return a;
+}
+
+/** Binds positional and keyword arguments to an op signature; throws a TypeError-like PyError on mismatch. */
+export function bindSignature(opName: string, sig: ParamSpec[], args: Value[], kwargs: Map<string, Value> | null, site: Pos): Attrs {
+  const attrs: Attrs = {};
+  let ai = 0;
+  for (const p of sig) {
+    if (p.variadic) {
+      let rest = args.slice(ai);
+      ai = args.length;
+      if (rest.length === 1 && (rest[0] instanceof PyTuple || rest[0] instanceof PyList)) rest = (rest[0] as PyTuple).items;
+      const kw = kwargs?.get(p.name);
+      attrs[p.name] = kw !== undefined ? toAttr(kw) : rest.map(toAttr);
+      continue;
+    }
+    if (ai < args.length) attrs[p.name] = toAttr(args[ai++]);
+  }
+  if (ai < args.length) throw new PyError('TypeError', `${opName}() takes ${sig.length} arguments but ${args.length} were given`, site);
+  if (kwargs) {
+    for (const [k, v] of kwargs) {
+      if (!sig.some((p) => p.name === k)) {
+        if (k === 'inplace' || k === 'device' || k === 'dtype' || k === 'out' || k === 'memory_format') continue;
+        throw new PyError('TypeError', `${opName}() got an unexpected keyword argument '${k}'`, site);
+      }
+      if (k in attrs && !sig.find((p) => p.name === k)?.variadic) throw new PyError('TypeError', `${opName}() got multiple values for argument '${k}'`, site);
+      attrs[k] = toAttr(v);
+    }
+  }
+  for (const p of sig) {
+    if (attrs[p.name] === undefined) {
+      if (p.default === undefined && !p.variadic) throw new PyError('TypeError', `${opName}() missing required argument '${p.name}'`, site);
+      attrs[p.name] = p.default ?? null;
+    }
+  }
+  return attrs;
+}
+
+/** Builds a registered layer's state from constructor arguments (validated by the entry's normalize). */
+export function buildLayer(spec: OpSpec, mod: ModuleState, args: Value[], kwargs: Map<string, Value> | null, site: Pos): void {
+  let attrs = bindSignature(spec.op, spec.signature ?? [], args, kwargs, site);
+  try {
+    if (spec.normalize) attrs = spec.normalize(attrs);
+    mod.layer = { spec, attrs, weights: spec.weights?.(attrs) ?? [] };
+  } catch (err) {
+    if (err instanceof OpArgumentError) throw new PyError('ValueError', err.message, site);
+    throw err;
+  }
+}
+
+/** The channel/feature attribute a best-guess retry can substitute after a mismatch. */
+function guessInput(attrs: Attrs, input: Shape): Shape | null {
+  const channels = attrs.in_channels ?? attrs.num_features ?? attrs.num_channels;
+  if (typeof channels === 'number' && input.length >= 2) {
+    const s = input.slice();
+    s[1] = channels;
+    return s;
+  }
+  if (typeof attrs.in_features === 'number' && input.length >= 1) {
+    const s = input.slice();
+    s[s.length - 1] = attrs.in_features;
+    return s;
+  }
+  return null;
+}
+
+export interface ApplyOptions {
+  module: PyInstance | null;
+  site: Pos;
+  suffix?: string;
+}
+
+/** Runs an op's shape rule on tensors, records a node while tracing, reports shape errors at the call site. */
+export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: PyTensor[], opts: ApplyOptions): PyTensor {
+  const { tracer, it } = tc;
+  const shapes = inputs.map((t) => t.shape);
+  const mod = opts.module?.mod ?? null;
+  const recording = tracer.recording && inputs.some((t) => t.node !== null);
+  let out: Shape | null = null;
+  let error: { err: ShapeError | OpArgumentError } | null = null;
+  if (shapes.every((s) => s !== null)) {
+    try {
+      out = spec.inferShape(attrs, shapes as Shape[]);
+    } catch (err) {
+      if (!(err instanceof ShapeError) && !(err instanceof OpArgumentError)) throw err;
+      error = { err };
+      const guess = err instanceof ShapeError && shapes.length === 1 ? guessInput(attrs, shapes[0]!) : null;
+      if (guess) {
+        try {
+          out = spec.inferShape(attrs, [guess]);
+        } catch {
+          out = null;
+        }
+      }
+    }
+  }
+  if (mod) mod.calls++;
+  if (!recording) {
+    if (error && !tracer.recording) throw new PyError('RuntimeError', error.err.message, opts.site);
+    return new PyTensor(out, null);
+  }
+  let macs = 0;
+  if (out && spec.macs && !error) {
+    try {
+      macs = spec.macs(attrs, shapes as Shape[], out);
+    } catch {
+      macs = 0;
+    }
+  }
+  let summary = '';
+  try {
+    summary = spec.summary?.(attrs) ?? '';
+  } catch {
+    summary = '';
+  }
+  const node = tracer.addNode({
+    op: spec.op,
+    attrs,
+    summary,
+    inputs: inputs.map((t) => t.node),
+    inputShapes: shapes,
+    outputShape: out,
+    params: mod && mod.calls === 1 ? trainableParamCount(spec, attrs) : 0,
+    macs,
+    module: mod,
+    suffix: opts.suffix ?? spec.op.toLowerCase(),
+    defRange: mod?.defPos ? toRange(mod.defPos) : undefined,
+    callRange: toRange(opts.site),
+  });
+  if (error) {
+    node.error = true;
+    const e = error.err;
+    let code = e instanceof ShapeError ? e.code : 'bad-argument';
+    if (spec.op === 'cat' && e instanceof ShapeError) code = 'cat-shape-mismatch';
+    const related = mod?.defPos ? [{ range: toRange(mod.defPos), message: `${spec.op} defined here` }] : [];
+    const message = e instanceof ShapeError && e.hint ? `${e.message}; ${e.hint}` : e.message;
+    it.diagnostics.add('error', code, message, opts.site, { related, shapes: shapes.filter((s): s is Shape => s !== null), nodeId: node.id });
+  }
+  if (spec.op === 'cat' && !error) recordMerge(tc, 'cat', node.id, inputs, opts.site);
+  return new PyTensor(out, node.id);
+}
+
+/** Records a shortcut for a merge node and checks residual shapes for exact equality. */
+export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string, inputs: PyTensor[], site: Pos): void {
+  const { tracer, it } = tc;
+  const ctx = tracer.currentModule();
+  const path = ctx ? tracer.moduleInfo.get(ctx)!.path : '';
+  const sc = findShortcut(tracer, { op, mergeId: nodeId, operandIds: inputs.map((t) => t.node), shapes: inputs.map((t) => t.shape), path, range: toRange(site) });
+  if (!sc) return;
+  tracer.shortcuts.push(sc);
+  const group = tracer.markGroupKind(op === 'add' ? 'residual' : 'dense');
+  if (op !== 'add') return;
+  const [a, b] = inputs.map((t) => t.shape);
+  if (!a || !b) return;
+  const same = a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+  if (same) return;
+  sc.error = true;
+  const node = tracer.node(nodeId);
+  node.error = true;
+  if (group) group.error = true;
+  const shortcutShape = sc.shortcutOperand === 0 ? a : b;
+  const branchShape = sc.shortcutOperand === 0 ? b : a;
+  const related = relatedLayers(tc, [...sc.shortcutNodeIds, ...branchNodes(tc, sc.fromNodeId, inputs[1 - sc.shortcutOperand].node)]);
+  it.diagnostics.add('error', 'shortcut-shape-mismatch', `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape, sc.kind)}`, site, {
+    related,
+    shapes: [a, b],
+    nodeId,
+  });
+}
+
+function branchNodes(tc: TorchContext, fork: string, end: string | null): string[] {
+  if (end === null) return [];
+  const out: string[] = [];
+  const seen = new Set<string>();
+  const stack = [end];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === fork || seen.has(id)) continue;
+    seen.add(id);
+    out.push(id);
+    for (const p of tc.tracer.preds[tc.tracer.indexOf.get(id)!]) if (p !== null) stack.push(p);
+    if (out.length > 64) break;
+  }
+  return out.reverse();
+}
+
+function relatedLayers(tc: TorchContext, ids: string[]) {
+  const out: { range: import('../graph/ir').SourceRange; message: string }[] = [];
+  for (const id of ids) {
+    const n = tc.tracer.node(id);
+    if (n.defRange && !out.some((r) => r.range.line === n.defRange!.line)) out.push({ range: n.defRange, message: `${n.path} (${n.op}${n.summary ? ' ' + n.summary : ''}) defined here` });
+  }
+  return out;
+}
+
+function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): string {
+  if (sc.length === 4 && main.length === 4 && sc[1] !== null && main[1] !== null && sc[2] !== null && main[2] !== null) {
+    const stride = (sc[2] as number) % (main[2] as number) === 0 ? (sc[2] as number) / (main[2] as number) : null;
+    const cin = sc[1] as number;
+    const cout = main[1] as number;
+    if (stride !== null) {
+      const what = kind === 'projection' ? 'make the shortcut projection produce the residual branch shape: use' : 'project the shortcut with';
+      const strideText = stride === 1 ? '' : `, stride=${stride}`;
+      return `${what} a 1×1 conv, stride ${stride}, ${cin}→${cout} channels (e.g. a downsample nn.Sequential(nn.Conv2d(${cin}, ${cout}, 1${strideText}, bias=False), nn.BatchNorm2d(${cout})))`;
+    }
+  }
+  const broadcast = sc.length === main.length && sc.some((d, i) => d !== main[i] && (d === 1 || main[i] === 1));
+  const note = broadcast ? ' (PyTorch would broadcast the size-1 dimension silently, which is almost never intended)' : '';
+  return `both operands must have the same shape${note}; add a projection on the shortcut that maps ${formatShape(sc)} to ${formatShape(main)}`;
+}
+
+/** Attribute values describing a non-tensor operand of an elementwise op (`x * 0.5`). */
+export function scalarAttr(v: Value): AttrValue {
+  if (v instanceof PyDict || v instanceof PyUnknown || v instanceof PyInstance) return null;
+  return toAttr(v);
+}

@@ -1,0 +1,103 @@
+// Wires the interpreter to the torch model layer: builtins, library classes and the hooks the core calls.
+import type { Pos } from '../python/ast';
+import { Tracer } from '../graph/tracer';
+import { toRange } from './diagnostics';
+import { Budget } from './budget';
+import { installBuiltins } from './builtins';
+import { containerGetItem, containerMethod, containerSetItem } from './containers';
+import type { TorchContext } from './context';
+import { typeError } from './errors';
+import { Interpreter, type TorchHooks } from './interpreter';
+import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
+import { resolveTorch, createTensorClasses } from './torchns';
+import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
+import { PyClass, PyInstance, PyNamespace, PyTensor, PyUnknown, typeName, type Value } from './values';
+
+export interface Runtime {
+  it: Interpreter;
+  tc: TorchContext;
+}
+
+export function createRuntime(budget: Budget): Runtime {
+  const it = new Interpreter(budget);
+  const tracer = new Tracer();
+  const builtinTypes = installBuiltins(it);
+  const moduleClasses = createModuleClasses({ it }, builtinTypes.object);
+  const tensorClasses = createTensorClasses(builtinTypes.object);
+  const tc: TorchContext = { it, tracer, builtinTypes, classes: { ...moduleClasses, ...tensorClasses }, layerClasses: new Map() };
+  it.tracer = tracer;
+  const hooks: TorchHooks = {
+    instantiateModule: (cls, args, kwargs, site) => instantiateModule(tc, cls, args, kwargs, site) ?? null,
+    callModule: (inst, args, kwargs, site) => callModule(tc, inst, args, kwargs, site),
+    setModuleAttr: (inst, name, value) => setModuleAttr(inst, name, value),
+    getModuleAttr: (inst, name) => getModuleAttr(inst, name),
+    tensorAttr: (t, name, site) => tensorAttr(tc, t, name, site),
+    unknownCall: (fn, args, _kwargs, site) => {
+      const hasTensor = args.some((a) => a instanceof PyTensor);
+      if (!hasTensor) return new PyUnknown(`${fn.what}(...)`);
+      return unknownTensorOp(tc, fn.what, args, site, fn.owner?.name, fn.owner ? 'unknown-layer' : 'unknown-op');
+    },
+    resolveNamespace: (ns: PyNamespace, name: string) => (ns.qualified === 'torch' || ns.qualified.startsWith('torch.') ? resolveTorch(tc, ns, name) : new PyUnknown(`${ns.qualified}.${name}`)),
+    builtinMethod: (obj, name) => containerMethod(it, obj, name),
+    getItem: (obj, index, site) => getItem(tc, obj, index, site),
+    setItem: (obj, index, value, site) => setItem(tc, obj, index, value, site),
+    tensorBinary: (op, a, b, site) => tensorBinary(tc, op, a, b, site),
+  };
+  it.hooks = hooks;
+  return { it, tc };
+}
+
+function getItem(tc: TorchContext, obj: Value, index: Value, site: Pos): Value {
+  const { it, tracer } = tc;
+  const basic = containerGetItem(it, obj, index, site);
+  if (basic !== undefined) return basic;
+  if (isModule(obj)) return moduleGetItem(tc, obj, index, site);
+  if (obj instanceof PyTensor) {
+    const shape = obj.shape ? indexShape(obj.shape, index) : null;
+    if (!tracer.recording || obj.node === null) return new PyTensor(shape, null);
+    const node = tracer.addNode({
+      op: 'getitem',
+      attrs: { index: it.repr(index) },
+      summary: `[${it.repr(index).replace(/^\(|\)$/g, '')}]`,
+      inputs: [obj.node],
+      inputShapes: [obj.shape],
+      outputShape: shape,
+      params: 0,
+      macs: 0,
+      module: null,
+      suffix: 'getitem',
+      callRange: toRange(site),
+    });
+    return new PyTensor(shape, node.id);
+  }
+  if (obj instanceof PyInstance) {
+    const m = obj.cls.lookup('__getitem__');
+    if (m !== undefined) return it.call(m, [obj, index], null, site);
+  }
+  if (obj instanceof PyUnknown || obj instanceof PyClass) return new PyUnknown(`${it.str(obj)}[...]`);
+  throw typeError(`'${typeName(obj)}' object is not subscriptable`, site);
+}
+
+function setItem(tc: TorchContext, obj: Value, index: Value, value: Value, site: Pos): void {
+  const { it } = tc;
+  if (containerSetItem(it, obj, index, value, site)) return;
+  if (isModule(obj)) {
+    const mod = obj.mod!;
+    if (mod.kind === 'moduledict') registerChild(mod, String(index), value);
+    else if (typeof index === 'number') {
+      const keys = [...mod.children.keys()];
+      const key = keys[index < 0 ? keys.length + index : index];
+      if (key !== undefined) mod.children.set(key, value);
+    }
+    return;
+  }
+  if (obj instanceof PyInstance) {
+    const m = obj.cls.lookup('__setitem__');
+    if (m !== undefined) {
+      it.call(m, [obj, index, value], null, site);
+      return;
+    }
+  }
+  if (obj instanceof PyTensor || obj instanceof PyUnknown) return;
+  throw typeError(`'${typeName(obj)}' object does not support item assignment`, site);
+}

@@ -1,0 +1,264 @@
+// Executes statements: assignments, control flow, definitions, try/with, imports; returns a completion code.
+import type { Expr, FuncDef, Stmt, ClassDef } from '../python/ast';
+import { BudgetExceeded, PyError, typeError } from './errors';
+import { Scope } from './scope';
+import type { FunctionContext, Interpreter } from './interpreter';
+import { evalExpr, truthy, assignTarget, makeFunction } from './expressions';
+import { binaryOp } from './operators';
+import { PyBuiltin, PyNamespace, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyUnknown, PyInstance, type Value } from './values';
+import { importModule } from './stdlib';
+
+export interface Frame {
+  scope: Scope;
+  ret: Value;
+  ctx: FunctionContext | null;
+}
+
+export const NORMAL = 0;
+export const BREAK = 1;
+export const CONTINUE = 2;
+export const RETURN = 3;
+export type Completion = 0 | 1 | 2 | 3;
+
+export function execBlock(it: Interpreter, body: Stmt[], frame: Frame): Completion {
+  for (let i = 0; i < body.length; i++) {
+    const c = execStmt(it, body[i], frame);
+    if (c !== NORMAL) return c;
+  }
+  return NORMAL;
+}
+
+function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
+  it.budget.step(s.p);
+  it.currentPos = s.p;
+  switch (s.s) {
+    case 'expr':
+      evalExpr(it, s.e, frame);
+      return NORMAL;
+    case 'assign': {
+      const v = evalExpr(it, s.value, frame);
+      for (const t of s.targets) assignTarget(it, t, v, frame);
+      return NORMAL;
+    }
+    case 'annassign':
+      if (s.value) assignTarget(it, s.target, evalExpr(it, s.value, frame), frame);
+      return NORMAL;
+    case 'augassign': {
+      const cur = evalExpr(it, s.target, frame);
+      const rhs = evalExpr(it, s.value, frame);
+      const result = cur instanceof PyList && s.op === '+' ? (cur.items.push(...it.iterate(rhs, s.p)), cur) : binaryOp(it, s.op, cur, rhs, s.p, true);
+      assignTarget(it, s.target, result, frame);
+      return NORMAL;
+    }
+    case 'return':
+      frame.ret = s.value ? evalExpr(it, s.value, frame) : null;
+      return RETURN;
+    case 'if':
+      for (const b of s.branches) if (truthy(it, evalExpr(it, b.cond, frame), b.cond.p)) return execBlock(it, b.body, frame);
+      return s.orelse ? execBlock(it, s.orelse, frame) : NORMAL;
+    case 'for': {
+      const items = it.iterate(evalExpr(it, s.iter, frame), s.iter.p);
+      for (let i = 0; i < items.length; i++) {
+        it.budget.step(s.p);
+        assignTarget(it, s.target, items[i], frame);
+        const c = execBlock(it, s.body, frame);
+        if (c === BREAK) return NORMAL;
+        if (c === RETURN) return c;
+      }
+      return s.orelse ? execBlock(it, s.orelse, frame) : NORMAL;
+    }
+    case 'while': {
+      while (truthy(it, evalExpr(it, s.cond, frame), s.cond.p)) {
+        it.budget.step(s.p);
+        const c = execBlock(it, s.body, frame);
+        if (c === BREAK) return NORMAL;
+        if (c === RETURN) return c;
+      }
+      return s.orelse ? execBlock(it, s.orelse, frame) : NORMAL;
+    }
+    case 'break':
+      return BREAK;
+    case 'continue':
+      return CONTINUE;
+    case 'pass':
+      return NORMAL;
+    case 'def':
+      defineFunction(it, s, frame);
+      return NORMAL;
+    case 'class':
+      defineClass(it, s, frame);
+      return NORMAL;
+    case 'try':
+      return execTry(it, s, frame);
+    case 'with':
+      for (const item of s.items) {
+        const v = evalExpr(it, item.ctx, frame);
+        if (item.target) assignTarget(it, item.target, v, frame);
+      }
+      return execBlock(it, s.body, frame);
+    case 'assert':
+      return NORMAL;
+    case 'raise': {
+      if (!s.exc) throw new PyError('RuntimeError', 'exception re-raised', s.p);
+      const v = evalExpr(it, s.exc, frame);
+      if (v instanceof PyExceptionValue) throw new PyError(v.cls.name, v.message, s.p, v);
+      if (v instanceof PyClass) throw new PyError(v.name, '', s.p);
+      throw new PyError('Exception', it.str(v), s.p, v);
+    }
+    case 'global':
+      frame.scope.globals ??= new Set();
+      for (const n of s.names) frame.scope.globals.add(n);
+      return NORMAL;
+    case 'nonlocal':
+      frame.scope.nonlocals ??= new Set();
+      for (const n of s.names) frame.scope.nonlocals.add(n);
+      return NORMAL;
+    case 'import':
+      for (const n of s.names) {
+        if (n.alias) frame.scope.assign(n.alias, importModule(it, n.module));
+        else {
+          const top = n.module.split('.')[0];
+          frame.scope.assign(top, importModule(it, top));
+          importModule(it, n.module);
+        }
+      }
+      return NORMAL;
+    case 'importfrom': {
+      const mod = importModule(it, s.module);
+      if (s.names === '*') {
+        if (mod instanceof PyNamespace) for (const [k, v] of mod.members) frame.scope.assign(k, v);
+        return NORMAL;
+      }
+      for (const n of s.names) {
+        let v: Value;
+        const sub = importModule(it, `${s.module}.${n.name}`, true);
+        if (sub !== null) v = sub;
+        else v = it.getAttrOrUndefined(mod, n.name, s.p) ?? new PyUnknown(`${s.module}.${n.name}`);
+        frame.scope.assign(n.alias ?? n.name, v);
+      }
+      return NORMAL;
+    }
+    case 'del':
+      for (const t of s.targets) {
+        if (t.k === 'name') frame.scope.vars.delete(t.id);
+        else if (t.k === 'sub') {
+          const obj = evalExpr(it, t.obj, frame);
+          const key = evalExpr(it, t.index, frame);
+          if (obj instanceof PyDict) obj.delete(key);
+          else if (obj instanceof PyList && typeof key === 'number') obj.items.splice(key < 0 ? obj.items.length + key : key, 1);
+          else if (obj instanceof PyInstance && obj.mod && (typeof key === 'number' || typeof key === 'string')) {
+            const keys = [...obj.mod.children.keys()];
+            const k = typeof key === 'number' ? keys[key < 0 ? keys.length + key : key] : key;
+            if (k !== undefined) obj.mod.children.delete(k);
+          }
+        } else if (t.k === 'attr') {
+          const obj = evalExpr(it, t.obj, frame);
+          if (obj instanceof PyInstance) {
+            obj.dict.delete(t.name);
+            obj.mod?.children.delete(t.name);
+          }
+        }
+      }
+      return NORMAL;
+    case 'bad':
+      it.diagnostics.once('warning', 'unsupported-syntax', `unsupported statement (${s.what}): skipped`, s.p);
+      return NORMAL;
+  }
+}
+
+function execTry(it: Interpreter, s: Extract<Stmt, { s: 'try' }>, frame: Frame): Completion {
+  try {
+    let c: Completion;
+    try {
+      c = execBlock(it, s.body, frame);
+    } catch (err) {
+      if (!(err instanceof PyError)) throw err;
+      for (const h of s.handlers) {
+        if (h.type && !exceptionMatches(it, err, evalExpr(it, h.type, frame))) continue;
+        if (h.name) frame.scope.assign(h.name, err.value instanceof PyExceptionValue ? err.value : err.message);
+        return execBlock(it, h.body, frame);
+      }
+      throw err;
+    }
+    if (c === NORMAL && s.orelse) return execBlock(it, s.orelse, frame);
+    return c;
+  } finally {
+    if (s.final) {
+      const savedRet = frame.ret;
+      execBlock(it, s.final, frame);
+      frame.ret = savedRet;
+    }
+  }
+}
+
+function exceptionMatches(it: Interpreter, err: PyError, handlerType: Value): boolean {
+  if (handlerType instanceof PyUnknown) return true;
+  if (handlerType instanceof PyClass) {
+    if (handlerType.name === 'Exception' || handlerType.name === 'BaseException') return true;
+    if (err.value instanceof PyExceptionValue) return err.value.cls.isSubclassOf(handlerType);
+    if (handlerType.name === err.pyType) return true;
+    // Interpreter-raised errors: LookupError covers KeyError/IndexError, ArithmeticError covers ZeroDivisionError.
+    if (handlerType.name === 'LookupError') return err.pyType === 'KeyError' || err.pyType === 'IndexError';
+    if (handlerType.name === 'ArithmeticError') return err.pyType === 'ZeroDivisionError';
+    return false;
+  }
+  if (handlerType !== null && typeof handlerType === 'object' && 'items' in handlerType) {
+    return (handlerType.items as Value[]).some((t) => exceptionMatches(it, err, t));
+  }
+  return false;
+}
+
+function defineFunction(it: Interpreter, s: FuncDef, frame: Frame): void {
+  let value: Value = makeFunction(it, s.name, s.params, s.body, s.p, frame, false);
+  for (let i = s.decorators.length - 1; i >= 0; i--) {
+    const d = s.decorators[i];
+    if (d.k === 'attr' && (d.name === 'setter' || d.name === 'deleter')) return;
+    let deco: Value;
+    try {
+      deco = evalExpr(it, d, frame);
+    } catch (err) {
+      if (err instanceof BudgetExceeded) throw err;
+      continue;
+    }
+    if (deco instanceof PyUnknown) continue;
+    if (deco instanceof PyBuiltin || deco instanceof PyClass || deco instanceof PyFunction) {
+      try {
+        value = it.call(deco, [value], null, d.p);
+      } catch (err) {
+        if (err instanceof BudgetExceeded) throw err;
+      }
+    }
+  }
+  if (value instanceof PyUnknown || value === null) value = makeFunction(it, s.name, s.params, s.body, s.p, frame, false);
+  frame.scope.assign(s.name, value);
+}
+
+function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
+  const bases: PyClass[] = [];
+  for (const b of s.bases) {
+    if (b.kind !== 'pos') continue;
+    const v = evalExpr(it, b.value, frame);
+    if (v instanceof PyClass) bases.push(v);
+    else if (v instanceof PyUnknown) {
+      it.diagnostics.once('warning', 'unknown-base', `class ${s.name} derives from unknown ${v.what}: treated as a plain class`, b.value.p);
+    } else throw typeError(`class ${s.name}: base is not a class (${it.str(v)})`, b.value.p);
+  }
+  const scope = new Scope(frame.scope, true);
+  scope.vars.set('__qualname__', s.name);
+  execBlock(it, s.body, { scope, ret: null, ctx: frame.ctx });
+  let cls: PyClass;
+  try {
+    cls = new PyClass(s.name, bases, s.p);
+  } catch {
+    throw typeError(`class ${s.name}: inconsistent base classes`, s.p);
+  }
+  for (const [k, v] of scope.vars) {
+    cls.dict.set(k, v);
+    if (v instanceof PyFunction) v.ownerClass ??= cls;
+    else if (v instanceof PyProperty && v.fget instanceof PyFunction) v.fget.ownerClass ??= cls;
+    else if (v !== null && typeof v === 'object' && 'fn' in v && v.fn instanceof PyFunction) v.fn.ownerClass ??= cls;
+  }
+  frame.scope.assign(s.name, cls);
+}
+
+export type { Expr };

@@ -1,0 +1,152 @@
+// The torch, torch.nn, torch.nn.functional and torch.nn.init namespaces as the interpreter exposes them.
+import type { Pos } from '../python/ast';
+import { findFunctionalOp, findModuleOp } from '../ops/registry';
+import { typeError } from './errors';
+import type { TorchContext } from './context';
+import { makeLayerClass } from './modules';
+import { callFunctional, functionalOrUnknown, unknownTensorOp } from './tensorOps';
+import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
+
+/** Modules NetLens models as namespaces (everything else imported is unknown). */
+export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.functional', 'torch.nn.init', 'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub', 'torch.utils.model_zoo']);
+
+const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'randn', 'rand', 'empty', 'full', 'randint', 'Tensor', 'FloatTensor']);
+
+function shapeArgs(tc: TorchContext, args: Value[], site: Pos): (number | null)[] {
+  let dims = args;
+  if (dims.length === 1 && (dims[0] instanceof PyTuple || dims[0] instanceof PyList)) dims = (dims[0] as PyTuple).items;
+  return dims.map((d) => {
+    if (isNumber(d)) return numValue(d);
+    if (d instanceof PyUnknown) return null;
+    throw typeError(`tensor size must be integers, got ${tc.it.str(d)}`, site);
+  });
+}
+
+/** Canonical qualified name: torch.nn.modules.conv.Conv2d → torch.nn.Conv2d. */
+function canonical(qualified: string): string {
+  const m = /^torch\.nn\.modules(?:\.[a-z_]+)*\.([A-Z]\w*)$/.exec(qualified);
+  if (m) return `torch.nn.${m[1]}`;
+  if (qualified.startsWith('torch.functional.')) return qualified.replace('torch.functional.', 'torch.');
+  return qualified;
+}
+
+/** Resolves `ns.name` for torch namespaces (registry classes and functions, tensor factories, containers). */
+export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): Value {
+  const qualified = canonical(`${ns.qualified}.${name}`);
+  if (TORCH_NAMESPACES.has(qualified) || /^torch\.nn\.modules(\.[a-z_]+)*$/.test(qualified)) return new PyNamespace(qualified);
+  const { classes } = tc;
+  switch (qualified) {
+    case 'torch.nn.Module':
+      return classes.Module;
+    case 'torch.nn.Sequential':
+      return classes.Sequential;
+    case 'torch.nn.ModuleList':
+      return classes.ModuleList;
+    case 'torch.nn.ModuleDict':
+      return classes.ModuleDict;
+    case 'torch.Tensor':
+      return classes.Tensor;
+    case 'torch.nn.Parameter':
+    case 'torch.nn.parameter.Parameter':
+      return classes.Parameter;
+    case 'torch.no_grad':
+    case 'torch.enable_grad':
+    case 'torch.inference_mode':
+      return new PyBuiltin(qualified, (args) => (args.length === 1 && !(args[0] instanceof PyTensor) ? args[0] : null));
+    case 'torch.cuda.is_available':
+      return new PyBuiltin(qualified, () => false);
+    case 'torch.device':
+      return new PyBuiltin(qualified, () => new PyUnknown('device'));
+    case 'torch.manual_seed':
+    case 'torch.set_grad_enabled':
+      return new PyBuiltin(qualified, () => null);
+    case 'torch.utils.checkpoint.checkpoint':
+      return new PyBuiltin(qualified, (args, kw, p) => {
+        const rest = new Map(kw ?? []);
+        rest.delete('use_reentrant');
+        rest.delete('preserve_rng_state');
+        return tc.it.call(args[0], args.slice(1), rest.size ? rest : null, p);
+      });
+    case 'torch.tensor':
+    case 'torch.as_tensor':
+      return new PyBuiltin(qualified, (args) => {
+        const shapeOf = (v: Value): (number | null)[] => (v instanceof PyList || v instanceof PyTuple ? [v.items.length, ...(v.items.length ? shapeOf(v.items[0]) : [])] : []);
+        return new PyTensor(shapeOf(args[0] ?? null), null);
+      });
+    case 'torch.arange':
+      return new PyBuiltin(qualified, (args) => {
+        const nums = args.filter(isNumber).map(numValue);
+        const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
+        return new PyTensor([Math.max(0, Math.ceil((end - start) / step))], null);
+      });
+    case 'torch.linspace':
+      return new PyBuiltin(qualified, (args) => new PyTensor([typeof args[2] === 'number' ? args[2] : null], null));
+  }
+  if (qualified.startsWith('torch.') && TENSOR_FACTORIES.has(name) && ns.qualified === 'torch') {
+    return new PyBuiltin(qualified, (args, _k, p) => {
+      const dims = name === 'full' ? [args[0]] : name === 'randint' ? args.slice(-1) : args;
+      return new PyTensor(shapeArgs(tc, dims, p), null);
+    });
+  }
+  if (/^torch\.(zeros|ones|randn|rand|empty|full)_like$/.test(qualified)) {
+    return new PyBuiltin(qualified, (args) => new PyTensor(args[0] instanceof PyTensor ? args[0].shape : null, null));
+  }
+  if (ns.qualified === 'torch.nn.init') {
+    return new PyBuiltin(qualified, (args) => args[0] ?? null);
+  }
+  const moduleSpec = findModuleOp(qualified);
+  if (moduleSpec) {
+    let cls = tc.layerClasses.get(qualified);
+    if (!cls) {
+      cls = makeLayerClass(classes.Module, qualified, moduleSpec);
+      tc.layerClasses.set(qualified, cls);
+    }
+    return cls;
+  }
+  if (findFunctionalOp(qualified)) return functionalOrUnknown(tc, qualified);
+  if (ns.qualified === 'torch.nn.functional' || (ns.qualified === 'torch' && /^[a-z_]+$/.test(name))) {
+    const method = findFunctionalOp(`torch.nn.functional.${name}`);
+    if (method) return new PyBuiltin(qualified, (args, kw, p) => callFunctional(tc, method, args, kw, p, qualified));
+    return functionalOrUnknown(tc, qualified);
+  }
+  if (ns.qualified === 'torch.nn' && /^[A-Z]/.test(name)) return unknownLayerClass(tc, qualified);
+  return new PyUnknown(qualified);
+}
+
+/** A torch.nn class NetLens has no entry for: constructing it gives a module whose calls are unknown layers. */
+function unknownLayerClass(tc: TorchContext, qualified: string): PyClass {
+  let cls = tc.layerClasses.get(qualified);
+  if (cls) return cls;
+  const short = qualified.split('.').pop()!;
+  cls = new PyClass(short, [tc.classes.Module], null, qualified);
+  cls.dict.set('__init__', new PyBuiltin(`${short}.__init__`, () => null));
+  cls.dict.set('forward', new PyBuiltin(`${short}.forward`, (args, _k, p) => {
+    const self = args[0];
+    const mod = self instanceof PyInstance ? self.mod : null;
+    tc.tracer.moduleStack.pop();
+    try {
+      return unknownTensorOp(tc, qualified, args.slice(1), p, undefined, 'unknown-layer', mod);
+    } finally {
+      if (self instanceof PyInstance) tc.tracer.moduleStack.push(self);
+    }
+  }));
+  tc.layerClasses.set(qualified, cls);
+  return cls;
+}
+
+/** torch.Tensor and nn.Parameter as classes (isinstance checks and `nn.Parameter(torch.zeros(...))`). */
+export function createTensorClasses(object: PyClass): { Tensor: PyClass; Parameter: PyClass } {
+  const Tensor = new PyClass('Tensor', [object], null, 'torch.Tensor');
+  Tensor.native = 'builtin-type';
+  Tensor.dict.set('__new__', new PyBuiltin('torch.Tensor', (args) => new PyTensor(args.filter(isNumber).map(numValue), null)));
+  const Parameter = new PyClass('Parameter', [Tensor], null, 'torch.nn.Parameter');
+  Parameter.native = 'builtin-type';
+  Parameter.dict.set('__new__', new PyBuiltin('torch.nn.Parameter', (args, kw) => {
+    const data = args[0] ?? kw?.get('data') ?? null;
+    const t = new PyTensor(data instanceof PyTensor ? data.shape : [], null, true);
+    const rg = args[1] ?? kw?.get('requires_grad');
+    if (rg === false) t.requiresGrad = false;
+    return t;
+  }));
+  return { Tensor, Parameter };
+}
