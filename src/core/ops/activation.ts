@@ -124,6 +124,27 @@ export const Mish = elementwise({
   apply: (tf, x) => tf.mul(x, tf.tanh(tf.softplus(x))),
 });
 
+export const Hardtanh = elementwise({
+  op: 'Hardtanh',
+  signature: [{ name: 'min_val', default: -1.0 }, { name: 'max_val', default: 1.0 }, inplace],
+  functionalNames: [`${F}hardtanh`],
+  summary: (attrs) => `[${attrs.min_val}, ${attrs.max_val}]`,
+  apply: (tf, x, attrs) => tf.clipByValue(x, readFloat('Hardtanh', attrs, 'min_val'), readFloat('Hardtanh', attrs, 'max_val')),
+});
+
+export const Softplus = elementwise({
+  op: 'Softplus',
+  signature: [{ name: 'beta', default: 1.0 }, { name: 'threshold', default: 20.0 }],
+  functionalNames: [`${F}softplus`],
+  apply: (tf, x, attrs) => {
+    const beta = readFloat('Softplus', attrs, 'beta');
+    const threshold = readFloat('Softplus', attrs, 'threshold');
+    // PyTorch reverts to the identity where beta·x > threshold.
+    const soft = tf.div(tf.softplus(tf.mul(x, beta)), beta);
+    return tf.where(tf.greater(tf.mul(x, beta), threshold), x, soft);
+  },
+});
+
 export const PReLU: OpSpec = {
   op: 'PReLU',
   category: 'activation',
@@ -209,6 +230,21 @@ export const Softmax: OpSpec = {
     }),
 };
 
+export const LogSoftmax: OpSpec = {
+  ...Softmax,
+  op: 'LogSoftmax',
+  moduleNames: ['torch.nn.LogSoftmax'],
+  functionalNames: [`${F}log_softmax`, 'torch.log_softmax'],
+  methodNames: ['log_softmax'],
+  forward: (tf, attrs, inputs) =>
+    tf.tidy(() => {
+      const x = inputs[0] as TfTensor;
+      const axis = torchAxisToInternal(softmaxDim(attrs, x.rank, x.shape), x.rank);
+      const shifted = tf.sub(x, tf.max(x, axis, true));
+      return tf.sub(shifted, tf.log(tf.sum(tf.exp(shifted), axis, true)));
+    }),
+};
+
 export const ACTIVATION_OPS: readonly OpSpec[] = [
-  ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Hardswish, Hardsigmoid, Mish, PReLU, Softmax,
+  ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Hardswish, Hardsigmoid, Mish, Hardtanh, Softplus, PReLU, Softmax, LogSoftmax,
 ];

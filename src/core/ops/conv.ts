@@ -1,4 +1,4 @@
-// Convolution entries: Conv1d, Conv2d and ConvTranspose2d (shape rules, weights, MACs, labels, forward).
+// Convolution entries: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d (shape rules, weights, MACs, labels, forward).
 import type { Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type Tf, type TfTensor, type WeightSpec } from './types';
 import { intTupleValue, readBool, readChoice, readInt, readIntTupleAtLeast, readPositiveInt, requireRank } from './args';
@@ -233,6 +233,21 @@ function convTranspose2dRun(tf: Tf, attrs: Attrs, x: TfTensor, weights: Record<s
   });
 }
 
+function convTranspose1dRun(tf: Tf, attrs: Attrs, x: TfTensor, weights: Record<string, TfTensor>): TfTensor {
+  const c = readConvConfig('ConvTranspose1d', attrs, 1, true);
+  return tf.tidy(() => {
+    const y = convTranspose2dForward(tf, tf.expandDims(x, 1), weights.filter as TfTensor, weights.bias, {
+      stride: [1, c.stride[0] as number],
+      padding: [0, c.pads[0]?.[0] as number],
+      outputPadding: [0, c.outputPadding[0] as number],
+      dilation: [1, c.dilation[0] as number],
+      groups: c.groups,
+      kernel: [1, c.kernel[0] as number],
+    });
+    return tf.squeeze(y, [1]);
+  });
+}
+
 function batchedForward(dims: number, run: (tf: Tf, attrs: Attrs, x: TfTensor, w: Record<string, TfTensor>) => TfTensor) {
   return (tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>): TfTensor => {
     const x = inputs[0] as TfTensor;
@@ -289,5 +304,23 @@ export const ConvTranspose2d: OpSpec = {
   forward: batchedForward(2, convTranspose2dRun),
 };
 
-export const CONV_OPS: readonly OpSpec[] = [Conv1d, Conv2d, ConvTranspose2d];
+export const ConvTranspose1d: OpSpec = {
+  op: 'ConvTranspose1d',
+  category: 'conv',
+  moduleNames: ['torch.nn.ConvTranspose1d'],
+  signature: convTransposeSignature,
+  normalize: normalizeConv('ConvTranspose1d', 1, true),
+  weights: convWeights('ConvTranspose1d', 1, true),
+  inferShape: inferConvShape('ConvTranspose1d', 1, true),
+  macs: convMacs('ConvTranspose1d', 1, true),
+  summary: convSummary('ConvTranspose1d', 1, true),
+  prepareWeights: (tf, attrs, w) =>
+    withBias(
+      w,
+      tf.tidy(() => prepareConvTransposeFilter(tf, tf.expandDims(w.weight as TfTensor, 2), readInt('ConvTranspose1d', attrs, 'groups'))),
+    ),
+  forward: batchedForward(1, convTranspose1dRun),
+};
+
+export const CONV_OPS: readonly OpSpec[] = [Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d];
 

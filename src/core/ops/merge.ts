@@ -1,6 +1,6 @@
-// Merge entries over several tensors: add and mul (PyTorch broadcasting) and cat (one dimension may differ).
+// Merge and elementwise arithmetic entries: add, mul, sub, div, pow (PyTorch broadcasting, scalar operands) and cat.
 import type { Shape } from '../graph/ir';
-import { ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
+import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 import { normalizeDim, readFloat, readInt, requireInputs } from './args';
 import { formatShape } from './shapeText';
 import { fromTorchOrder, toTorchOrder, torchAxisToInternal } from './layout';
@@ -32,6 +32,35 @@ function binary(tf: Tf, a: TfTensor, b: TfTensor, fn: (x: TfTensor, y: TfTensor)
   });
 }
 
+/** The scalar operand of a tensor–scalar node (`x * 0.5`, `1 - x`), recorded by the tracer as attrs.scalar / scalarFirst. */
+function scalarOperand(op: string, attrs: Attrs): number {
+  const value = attrs.scalar;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (typeof value !== 'number') throw new OpArgumentError(`${op}: the scalar operand is not a known number (${JSON.stringify(value ?? null)})`);
+  return value;
+}
+
+/** Shape rule of an elementwise binary op: two tensors broadcast; one tensor (with a scalar) keeps its shape. */
+function binaryShape(op: string) {
+  return (_attrs: Attrs, inputs: Shape[]): Shape => {
+    if (inputs.length === 1) return (inputs[0] as Shape).slice();
+    requireInputs(op, inputs, 2);
+    return broadcastShapes(op, inputs[0] as Shape, inputs[1] as Shape);
+  };
+}
+
+/** Forward of an elementwise binary op in either form (tensor ∘ tensor, tensor ∘ scalar, scalar ∘ tensor). */
+function binaryForward(op: string, fn: (tf: Tf, a: TfTensor | number, b: TfTensor | number) => TfTensor) {
+  return (tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor => {
+    const x = inputs[0] as TfTensor;
+    if (inputs.length === 1) {
+      const s = scalarOperand(op, attrs);
+      return tf.tidy(() => (attrs.scalarFirst === true ? fn(tf, s, x) : fn(tf, x, s)));
+    }
+    return binary(tf, x, inputs[1] as TfTensor, (a, b) => fn(tf, a, b));
+  };
+}
+
 export const Add: OpSpec = {
   op: 'add',
   category: 'merge',
@@ -39,14 +68,11 @@ export const Add: OpSpec = {
   methodNames: ['add', 'add_'],
   tensorInputs: 2,
   functionalSignature: [{ name: 'alpha', default: 1 }],
-  inferShape: (_attrs, inputs) => {
-    requireInputs('add', inputs, 2);
-    return broadcastShapes('add', inputs[0] as Shape, inputs[1] as Shape);
-  },
+  inferShape: binaryShape('add'),
   summary: (attrs) => (attrs.alpha === undefined || attrs.alpha === 1 ? '' : `α=${attrs.alpha}`),
   forward: (tf, attrs, inputs) => {
-    const alpha = attrs.alpha === undefined ? 1 : readFloat('add', attrs, 'alpha');
-    return binary(tf, inputs[0] as TfTensor, inputs[1] as TfTensor, (x, y) => tf.add(x, alpha === 1 ? y : tf.mul(y, alpha)));
+    const alpha = attrs.alpha === undefined || attrs.alpha === null ? 1 : readFloat('add', attrs, 'alpha');
+    return binaryForward('add', (t, a, b) => t.add(a, alpha === 1 ? b : t.mul(b, alpha)))(tf, attrs, inputs);
   },
 };
 
@@ -57,11 +83,32 @@ export const Mul: OpSpec = {
   methodNames: ['mul', 'mul_'],
   tensorInputs: 2,
   functionalSignature: [],
-  inferShape: (_attrs, inputs) => {
-    requireInputs('mul', inputs, 2);
-    return broadcastShapes('mul', inputs[0] as Shape, inputs[1] as Shape);
-  },
-  forward: (tf, _attrs, inputs) => binary(tf, inputs[0] as TfTensor, inputs[1] as TfTensor, (x, y) => tf.mul(x, y)),
+  inferShape: binaryShape('mul'),
+  forward: binaryForward('mul', (t, a, b) => t.mul(a, b)),
+};
+
+/** `a - b` (operator form; the tracer records it with the operator's name). */
+export const Sub: OpSpec = {
+  op: 'sub',
+  category: 'merge',
+  inferShape: binaryShape('sub'),
+  forward: binaryForward('sub', (t, a, b) => t.sub(a, b)),
+};
+
+/** `a / b` (true division). */
+export const Div: OpSpec = {
+  op: 'div',
+  category: 'merge',
+  inferShape: binaryShape('div'),
+  forward: binaryForward('div', (t, a, b) => t.div(a, b)),
+};
+
+/** `a ** b`. */
+export const Pow: OpSpec = {
+  op: 'pow',
+  category: 'merge',
+  inferShape: binaryShape('pow'),
+  forward: binaryForward('pow', (t, a, b) => t.pow(a, b)),
 };
 
 function catDim(attrs: Attrs): number {
@@ -112,4 +159,4 @@ export const Cat: OpSpec = {
   },
 };
 
-export const MERGE_OPS: readonly OpSpec[] = [Add, Mul, Cat];
+export const MERGE_OPS: readonly OpSpec[] = [Add, Mul, Sub, Div, Pow, Cat];

@@ -4,6 +4,7 @@ import { CONV_OPS } from './conv';
 import { NORM_OPS } from './norm';
 import { ACTIVATION_OPS } from './activation';
 import { POOL_OPS } from './pool';
+import { POOL1D_OPS } from './pool1d';
 import { LINEAR_OPS } from './linear';
 import { DROPOUT_OPS } from './dropout';
 import { RESHAPE_OPS } from './reshape';
@@ -17,6 +18,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...NORM_OPS,
   ...ACTIVATION_OPS,
   ...POOL_OPS,
+  ...POOL1D_OPS,
   ...LINEAR_OPS,
   ...DROPOUT_OPS,
   ...RESHAPE_OPS,
