@@ -177,6 +177,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
         diags.add('error', 'bad-model-expression', `--model '${modelExpr}' is not a Python expression`, ORIGIN);
       } else {
         const e = stmt.e;
+        resetPositions(e);
         root = it.eval(e, it.globals);
         if (!isModule(root)) {
           diags.add('error', 'not-a-module', `'${modelExpr}' does not build an nn.Module (got ${it.str(root)})`, ORIGIN);
@@ -222,6 +223,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   }
   const t3 = performance.now();
   graph.diagnostics = sortDiagnostics(diags.list);
+  if (process.env.NETLENS_DEBUG_STEPS) console.error(`steps: ${it.budget.steps}`);
   graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };
   void input;
   input = graph.input;
@@ -230,4 +232,17 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
 
 function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return list.map((d, i) => [d, i] as const).sort((a, b) => a[0].range.line - b[0].range.line || a[1] - b[1]).map(([d]) => d);
+}
+
+/** The --model expression is not part of the file: its nodes point at the file's start. */
+function resetPositions(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) resetPositions(x);
+  } else if (node !== null && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    for (const key in o) {
+      if (key === 'p') o.p = { ...ORIGIN };
+      else resetPositions(o[key]);
+    }
+  }
 }

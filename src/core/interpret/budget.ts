@@ -3,7 +3,7 @@ import type { Pos } from '../python/ast';
 import { BudgetExceeded } from './errors';
 
 /** Default steps: ResNet-152 needs well under a tenth of this; a runaway loop exhausts it in a few hundred ms. */
-export const DEFAULT_STEP_BUDGET = 2_000_000;
+export const DEFAULT_STEP_BUDGET = 1_000_000;
 export const DEFAULT_MAX_DEPTH = 200;
 
 export class Budget {
@@ -17,6 +17,12 @@ export class Budget {
   /** Counts one step (a statement, a loop iteration, a call); throws when the budget is spent. */
   step(pos: Pos | null): void {
     if (++this.steps > this.maxSteps) throw new BudgetExceeded(`more than ${this.maxSteps.toLocaleString('en-US')} interpreter steps (an unbounded loop?)`, pos);
+  }
+
+  /** Counts `n` steps at once (constructing a module or applying an op is worth many statements). */
+  charge(n: number, pos: Pos | null): void {
+    this.steps += n - 1;
+    this.step(pos);
   }
 
   enter(pos: Pos | null): void {

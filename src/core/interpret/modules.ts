@@ -13,6 +13,9 @@ import {
 
 type Kw = Map<string, Value> | null;
 
+/** Budget steps charged per module construction (so loops that build layers hit the budget in well under a second). */
+const MODULE_COST = 200;
+
 export function isModule(v: Value): v is PyInstance {
   return v instanceof PyInstance && v.mod !== null;
 }
@@ -232,6 +235,7 @@ export function instantiateModule(tc: TorchContext, cls: PyClass, args: Value[],
         : cls.isSubclassOf(ModuleDict)
           ? 'moduledict'
           : 'user';
+  tc.it.budget.charge(MODULE_COST, site);
   const mod = new ModuleState(kind);
   mod.defPos = site;
   const inst = new PyInstance(cls, mod);
