@@ -1,0 +1,90 @@
+// `netlens view`: renders a LayerGraph as one self-contained HTML file running the built webview bundle (no network).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { LayerGraph } from '../core/graph/ir';
+import type { ViewOptions } from '../protocol';
+
+export type { ViewOptions };
+
+export interface WebviewAssets {
+  script: string;
+  style: string;
+}
+
+/** Folders where the built webview bundle may live, relative to this module (bundled CLI in dist/, or sources). */
+function candidateDirs(): string[] {
+  const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  return [path.join(here, 'webview'), path.join(here, '..', 'webview'), path.join(here, '..', '..', 'dist', 'webview'), path.join(process.cwd(), 'dist', 'webview')];
+}
+
+/** Reads dist/webview/main.js and main.css; throws a clear error when the bundle has not been built. */
+export function loadWebviewAssets(dir?: string): WebviewAssets {
+  const dirs = dir ? [dir] : candidateDirs();
+  for (const candidate of dirs) {
+    const script = path.join(candidate, 'main.js');
+    if (fs.existsSync(script)) {
+      const css = path.join(candidate, 'main.css');
+      return { script: fs.readFileSync(script, 'utf8'), style: fs.existsSync(css) ? fs.readFileSync(css, 'utf8') : '' };
+    }
+  }
+  throw new Error(`The webview bundle was not found (looked in ${dirs.join(', ')}); run \`npm run build\` first.`);
+}
+
+/** JSON safe to embed in a <script> element: no `</script>`, `<!--` or line separators can end it early. */
+export function embedJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
+}
+
+/** Keeps inlined code from closing its own element. */
+function inlineSafe(code: string, tag: 'script' | 'style'): string {
+  return code.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
+}
+
+/** One self-contained HTML page showing the graph: bundle, styles and data inline; a CSP that allows nothing external. */
+export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, assets: WebviewAssets = loadWebviewAssets()): string {
+  const nonce = randomBytes(16).toString('base64');
+  const csp = [
+    "default-src 'none'",
+    `script-src 'nonce-${nonce}'`,
+    "style-src 'unsafe-inline'",
+    'worker-src blob:',
+    'img-src data: blob:',
+    'font-src data:',
+  ].join('; ');
+  const title = `NetLens · ${graph.model ?? path.basename(graph.file)}`;
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="NetLens">
+<title>${escapeHtml(title)}</title>
+<style>${inlineSafe(assets.style, 'style')}</style>
+</head>
+<body data-ready="false">
+<div id="app"></div>
+<script type="application/json" id="netlens-data">${embedJson({ graph, options })}</script>
+<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+</body>
+</html>
+`;
+}
+
+/** Writes the standalone HTML view; returns the file's size in bytes. */
+export function writeViewFile(graph: LayerGraph, options: ViewOptions, outFile: string, assets?: WebviewAssets): number {
+  const html = renderStandaloneHtml(graph, options, assets ?? loadWebviewAssets());
+  fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });
+  fs.writeFileSync(outFile, html, 'utf8');
+  return Buffer.byteLength(html);
+}

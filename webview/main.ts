@@ -1,0 +1,77 @@
+// Webview entry: starts the view in VS Code (message handshake) or standalone (graph embedded in the page).
+import type { HostToWebview, WebviewToHost } from '../src/protocol';
+import { App } from './app';
+import { parseHostMessage } from './validate';
+
+interface VsCodeApi { postMessage(message: unknown): void }
+declare global {
+  interface Window {
+    __netlensPosted?: WebviewToHost[];
+    __netlensApp?: App;
+  }
+  function acquireVsCodeApi(): VsCodeApi;
+}
+
+function createPoster(): { post: (message: WebviewToHost) => void; standalone: boolean } {
+  if (typeof acquireVsCodeApi === 'function') {
+    const api = acquireVsCodeApi();
+    return { post: (message) => api.postMessage(message), standalone: false };
+  }
+  const posted: WebviewToHost[] = (window.__netlensPosted = []);
+  document.body.classList.add('nl-standalone');
+  return {
+    standalone: true,
+    post: (message) => {
+      posted.push(message);
+      console.log('netlens:post', JSON.stringify(message).slice(0, 2000));
+    },
+  };
+}
+
+function handle(app: App, message: HostToWebview): void {
+  switch (message.type) {
+    case 'graph':
+      void app.setGraph(message.graph, message.options, message.reason);
+      return;
+    case 'highlight':
+      void app.highlightLine(message.line);
+      return;
+    case 'command':
+      switch (message.command) {
+        case 'expandAll': void app.expandAll(); return;
+        case 'collapseAll': void app.collapseAll(); return;
+        case 'fit': app.fit(); return;
+        case 'run': app.run(); return;
+      }
+  }
+}
+
+function start(): void {
+  const root = document.getElementById('app') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'app' }));
+  document.body.dataset.ready = 'false';
+  const { post, standalone } = createPoster();
+  const app = new App(root, post, standalone);
+  window.__netlensApp = app;
+  window.addEventListener('message', (event: MessageEvent) => {
+    const message = parseHostMessage(event.data);
+    if (message) handle(app, message);
+    else post({ type: 'log', level: 'warn', message: 'Ignored a message of the wrong form' });
+  });
+  const embedded = document.getElementById('netlens-data');
+  if (embedded) {
+    let data: unknown;
+    try {
+      data = JSON.parse(embedded.textContent ?? '');
+    } catch {
+      data = undefined;
+    }
+    const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+    const message = parseHostMessage({ type: 'graph', graph: record.graph, options: record.options, reason: 'open' });
+    if (message) handle(app, message);
+    else app.showFatal('The embedded graph is not a valid NetLens LayerGraph.');
+  }
+  post({ type: 'ready' });
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
+else start();

@@ -1,0 +1,162 @@
+// Paints a laid-out visible graph as SVG markup: group boxes, edges (shortcut lanes included), nodes and collapsed groups.
+import type { GraphIndex } from './graph-index';
+import type { LayoutResult, Point, Rect } from './layout';
+import type { VisibleBox, VisibleEdge, VisibleGraph } from './visible';
+import { opCategory } from './categories';
+import { escapeXml, fitText, formatCompactShape } from './format';
+import { FONT, PAD_X, groupHeader } from './labels';
+import { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
+
+export interface PaintOptions {
+  showShapes: boolean;
+}
+
+const CORNER = 6;
+
+/** An orthogonal polyline as an SVG path with rounded corners. */
+export function roundedPath(points: Point[], radius = CORNER): string {
+  if (points.length === 0) return '';
+  const f = (n: number): string => (Math.round(n * 10) / 10).toString();
+  let d = `M${f(points[0].x)},${f(points[0].y)}`;
+  for (let i = 1; i < points.length - 1; i++) {
+    const [prev, at, next] = [points[i - 1], points[i], points[i + 1]];
+    const inLen = Math.hypot(at.x - prev.x, at.y - prev.y);
+    const outLen = Math.hypot(next.x - at.x, next.y - at.y);
+    const r = Math.min(radius, inLen / 2, outLen / 2);
+    if (r < 0.5) { d += `L${f(at.x)},${f(at.y)}`; continue; }
+    const before = { x: at.x - ((at.x - prev.x) / inLen) * r, y: at.y - ((at.y - prev.y) / inLen) * r };
+    const after = { x: at.x + ((next.x - at.x) / outLen) * r, y: at.y + ((next.y - at.y) / outLen) * r };
+    d += `L${f(before.x)},${f(before.y)}Q${f(at.x)},${f(at.y)} ${f(after.x)},${f(after.y)}`;
+  }
+  const last = points[points.length - 1];
+  return `${d}L${f(last.x)},${f(last.y)}`;
+}
+
+/** Route of an identity shortcut: out of the source's right side, down the block's lane, into the merge node's right side. */
+export function laneRoute(source: Rect, target: Rect, block: Rect | undefined): Point[] {
+  const sy = source.y + source.height / 2;
+  const ty = target.y + target.height / 2;
+  let laneX = block ? block.x + block.width - GROUP_PADDING.right - RESIDUAL_LANE_WIDTH / 2 + 4 : Math.max(source.x + source.width, target.x + target.width) + 22;
+  laneX = Math.max(laneX, source.x + source.width + 14, target.x + target.width + 14);
+  return [{ x: source.x + source.width, y: sy }, { x: laneX, y: sy }, { x: laneX, y: ty }, { x: target.x + target.width, y: ty }];
+}
+
+function attr(name: string, value: string | number | undefined): string {
+  return value === undefined ? '' : ` ${name}="${typeof value === 'number' ? value : escapeXml(value)}"`;
+}
+
+function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex): string {
+  const parts: string[] = [];
+  const depthOf = (id: string): number => index.depth.get(id) ?? 0;
+  const ordered = [...visible.groups].sort((a, b) => depthOf(a.id) - depthOf(b.id));
+  for (const item of ordered) {
+    const rect = layout.groups.get(item.id);
+    if (!rect) continue;
+    const { group } = item;
+    const cls = ['group', `kind-${group.kind}`, `depth-${Math.min(depthOf(item.id), 4)}`, item.error ? 'error' : ''].filter(Boolean).join(' ');
+    const header = fitText(groupHeader(group), rect.width - 34 - (group.kind === 'residual' ? RESIDUAL_LANE_WIDTH : 0), FONT.detail);
+    parts.push(
+      `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)}${item.error ? ' data-error="true"' : ''}>` +
+      `<rect class="group-box" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" rx="8"/>` +
+      `<g class="group-header" data-toggle="${escapeXml(group.id)}">` +
+      `<rect class="group-header-hit" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${GROUP_PADDING.top - 4}" rx="8"/>` +
+      `<path class="chevron" d="M${rect.x + 11},${rect.y + 11} l4,5 l4,-5"/>` +
+      `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text></g></g>`,
+    );
+  }
+  return parts.join('');
+}
+
+function paintEdges(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex, options: PaintOptions): string {
+  const parts: string[] = [];
+  const labelled = new Set<string>();
+  const groupRectByPath = new Map<string, Rect>();
+  for (const item of visible.groups) {
+    const rect = layout.groups.get(item.id);
+    if (rect) groupRectByPath.set(item.group.path, rect);
+  }
+  const boxParent = new Map(visible.boxes.map((box) => [box.id, box.parent]));
+  // Shortcuts last, so they are drawn over the data edges they run beside.
+  const ordered = [...visible.edges].sort((a, b) => Number(a.kind === 'shortcut') - Number(b.kind === 'shortcut'));
+  for (const edge of ordered) {
+    const points = edgePoints(edge, layout, groupRectByPath, boxParent);
+    if (!points || points.length < 2) continue;
+    const cls = ['edge', edge.kind, edge.kind === 'shortcut' ? (edge.projection ? 'projection' : 'identity') : edge.projection ? 'projection-path' : '', edge.error ? 'error' : '']
+      .filter(Boolean).join(' ');
+    let label = '';
+    if (options.showShapes && edge.kind === 'data' && edge.shape && !labelled.has(edge.from)) {
+      labelled.add(edge.from);
+      const start = points[0];
+      label = `<text class="edge-label" x="${start.x + 6}" y="${start.y + 13}">${escapeXml(formatCompactShape(edge.shape))}</text>`;
+    }
+    const title = edge.shortcut ? `${edge.shortcut.kind} shortcut · ${edge.shortcut.shapes.map(formatCompactShape).join(' + ')}` : undefined;
+    parts.push(
+      `<g class="${cls}" data-edge-kind="${edge.kind}"${attr('data-edge', edge.id)}${edge.error ? ' data-error="true"' : ''}${attr('data-title', title)}>` +
+      `<path class="edge-hit" d="${roundedPath(points)}"/><path class="edge-line" d="${roundedPath(points)}"/>${label}</g>`,
+    );
+  }
+  void index;
+  return parts.join('');
+}
+
+function edgePoints(edge: VisibleEdge, layout: LayoutResult, groupRectByPath: Map<string, Rect>, boxParent: Map<string, string | null>): Point[] | undefined {
+  if (!edge.lane) return layout.edges.get(edge.id);
+  const source = layout.boxes.get(edge.from);
+  const target = layout.boxes.get(edge.to);
+  if (!source || !target) return undefined;
+  const parent = boxParent.get(edge.to);
+  const block = (edge.shortcut && groupRectByPath.get(edge.shortcut.path)) || (parent ? layout.groups.get(parent) : undefined);
+  return laneRoute(source, target, block);
+}
+
+function paintBox(box: VisibleBox, rect: Rect): string {
+  const { label } = box;
+  const w = rect.width;
+  const h = rect.height;
+  const errorAttr = box.error ? ' data-error="true"' : '';
+  const firstDetailY = box.kind === 'collapsed' ? 35 : 32;
+  const lines = label.lines.map((line, i) =>
+    `<text class="box-detail" x="${PAD_X}" y="${firstDetailY + i * 15}">${escapeXml(fitText(line, w - 2 * PAD_X, FONT.detail))}</text>`).join('');
+  if (box.kind === 'collapsed' && box.group) {
+    const group = box.group;
+    const cls = ['collapsed', `kind-${group.kind}`, box.error ? 'error' : ''].filter(Boolean).join(' ');
+    const right = fitText(label.titleRight, w / 2 - PAD_X, FONT.detail);
+    const title = fitText(label.title, w - 2 * PAD_X - 14 - (right ? Math.min(w / 2, right.length * 6.5) : 0), FONT.title);
+    return `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)} data-collapsed="true"${errorAttr} transform="translate(${rect.x},${rect.y})">` +
+      `<rect class="box-shadow" x="3" y="3" width="${w}" height="${h}" rx="7"/>` +
+      `<rect class="box" width="${w}" height="${h}" rx="7"/>` +
+      `<path class="chevron" d="M${PAD_X - 2},${10} l5,4 l-5,4"/>` +
+      `<text class="box-title" x="${PAD_X + 9}" y="18">${escapeXml(title)}</text>` +
+      `<text class="box-op" x="${w - PAD_X}" y="18" text-anchor="end">${escapeXml(right)}</text>${lines}</g>`;
+  }
+  const node = box.node!;
+  const category = opCategory(node.op);
+  const io = node.op === 'Input' || node.op === 'Output';
+  const cls = ['node', `cat-${category}`, io ? 'io' : '', box.error ? 'error' : ''].filter(Boolean).join(' ');
+  const titleY = label.lines.length ? 17 : h / 2 + 4;
+  const right = label.titleRight ? `<text class="box-op" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeXml(label.titleRight)}</text>` : '';
+  const titleRoom = w - 2 * PAD_X - (label.titleRight ? label.titleRight.length * 6.6 + 8 : 0);
+  return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} transform="translate(${rect.x},${rect.y})">` +
+    `<rect class="box" width="${w}" height="${h}" rx="${io ? h / 2 : 6}"/>` +
+    (io ? '' : `<rect class="accent" x="0.5" y="${4}" width="3" height="${h - 8}" rx="1.5"/>`) +
+    `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeXml(fitText(label.title, titleRoom, FONT.title))}</text>` +
+    `${right}${lines}</g>`;
+}
+
+/** The whole drawing (inside the viewport group), as one markup string for a single fast DOM update. */
+export function paintGraph(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex, options: PaintOptions): string {
+  const boxes = visible.boxes.map((box) => {
+    const rect = layout.boxes.get(box.id);
+    return rect ? paintBox(box, rect) : '';
+  }).join('');
+  return `<g class="layer-groups">${paintGroups(visible, layout, index)}</g>` +
+    `<g class="layer-edges">${paintEdges(visible, layout, index, options)}</g>` +
+    `<g class="layer-nodes">${boxes}</g>`;
+}
+
+/** SVG marker definitions for edge arrowheads (one per edge style). */
+export function markerDefs(): string {
+  const marker = (id: string): string =>
+    `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M1,1 L9,5 L1,9 z"/></marker>`;
+  return `<defs>${['arrow-data', 'arrow-identity', 'arrow-projection', 'arrow-error'].map(marker).join('')}</defs>`;
+}
