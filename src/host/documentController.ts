@@ -107,7 +107,9 @@ export class DocumentController implements vscode.Disposable {
   }
 
   private async activeEditorChanged(editor: vscode.TextEditor | undefined): Promise<void> {
-    if (!editor || !mayDefineModel(editor.document)) {
+    // No text editor (a NetLens panel, the output or a terminal has focus): keep showing the last model.
+    if (!editor) return;
+    if (!mayDefineModel(editor.document)) {
       this.statusBar.hide();
       return;
     }

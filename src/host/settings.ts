@@ -25,7 +25,7 @@ const MAX_DIM = 1 << 20;
 export function parseInputShape(text: string): { shape?: number[]; problem?: string } {
   const trimmed = text.trim().replace(/^[([]|[)\]]$/g, '').trim();
   if (trimmed === '') return {};
-  const parts = trimmed.split(/\s*[,x×]\s*|\s+/).filter((part) => part !== '');
+  const parts = trimmed.split(/\s*[,x×]\s*|\s+/);
   const dims = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
   if (dims.length < 1 || dims.length > 6 || dims.some((d) => !Number.isInteger(d) || d < 1 || d > MAX_DIM)) {
     return { problem: `netlens.defaultInputShape "${text}" is not a list of 1 to 6 positive integers such as 1,3,224,224; using automatic input` };

@@ -1,0 +1,251 @@
+// End-to-end test in a real VS Code (code-server 4.139.1): installs the .vsix, opens example models and drives the UI.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { analyzeSource } from '../../../src/core/analyze';
+import type { LayerGraph } from '../../../src/core/graph/ir';
+import { ensureCodeServer, installExtension, packagedVsix, prepareProfile, ROOT, startServer, type RunningServer } from './server';
+import { activateTab, cursorLine, findFrame, goToLine, openFile, runCommand, screenshot, SHOTS_DIR, sleep, waitFor, waitForWorkbench } from './workbench';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXAMPLES = fs.existsSync(path.join(ROOT, 'examples', 'resnet.py')) ? path.join(ROOT, 'examples') : path.join(ROOT, 'test', 'fixtures');
+const RESNET_FILE = 'resnet.py';
+const BROKEN_FILE = fs.existsSync(path.join(EXAMPLES, 'broken_shortcut.py')) ? 'broken_shortcut.py' : 'broken_missing_downsample.py';
+const MODEL = 'resnet18()';
+/** ResNet-18 has 4 stages of 2 BasicBlocks, each merging with one residual addition. */
+const RESNET18_SHORTCUTS = 8;
+
+interface StepResult {
+  name: string;
+  ok: boolean;
+  ms: number;
+  detail: string;
+}
+
+const results: StepResult[] = [];
+const facts: Record<string, unknown> = {};
+
+let currentPage: Page | undefined;
+
+async function step(name: string, body: () => Promise<string>): Promise<boolean> {
+  const started = Date.now();
+  try {
+    const detail = await body();
+    results.push({ name, ok: true, ms: Date.now() - started, detail });
+    console.log(`  ✔ ${name} (${Date.now() - started} ms) ${detail}`);
+    return true;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    results.push({ name, ok: false, ms: Date.now() - started, detail });
+    if (currentPage) await screenshot(currentPage, `failed-${results.length}`).catch(() => undefined);
+    console.log(`  ✘ ${name} (${Date.now() - started} ms)\n      ${detail.split('\n').join('\n      ')}`);
+    return false;
+  }
+}
+
+function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(message);
+}
+
+/** 1-based line of the first line of `file` (in the workspace copy) that contains `text` outside the docstring. */
+function lineOf(file: string, text: string, after = 0): number {
+  const lines = fs.readFileSync(path.join(EXAMPLES, file), 'utf8').split(/\r?\n/);
+  const index = lines.findIndex((line, i) => i >= after && line.includes(text) && /^\s/.test(line));
+  assert(index >= 0, `${file} has no indented line containing "${text}"`);
+  return index + 1;
+}
+
+async function graphFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+  return waitFor('the NetLens webview to set body[data-ready="true"]', () => findFrame(page, 'body[data-ready="true"]'), timeoutMs);
+}
+
+async function countIn(frame: Frame, selector: string): Promise<number> {
+  return frame.locator(selector).count();
+}
+
+async function main(): Promise<number> {
+  const vsix = packagedVsix();
+  facts.vsixBytes = fs.statSync(vsix).size;
+  ensureCodeServer();
+  const runDir = path.join(ROOT, '.cache', 'code-server', 'e2e-run');
+  const files = fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.py')).map((f) => path.join(EXAMPLES, f));
+  const paths = prepareProfile(runDir, files);
+  installExtension(vsix, paths);
+  fs.rmSync(SHOTS_DIR, { recursive: true, force: true });
+  fs.mkdirSync(SHOTS_DIR, { recursive: true });
+
+  const resnetSource = fs.readFileSync(path.join(EXAMPLES, RESNET_FILE), 'utf8');
+  const ir: LayerGraph = await analyzeSource(resnetSource, RESNET_FILE, { model: MODEL });
+
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startServer(paths);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+    });
+    const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    currentPage = page;
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /netlens|Content Security Policy|Refused/i.test(message.text())) consoleErrors.push(message.text());
+    });
+    await page.goto(server.url);
+    console.log(`code-server at ${server.url}, workspace ${paths.workspace}`);
+
+    await step('workbench loads', async () => {
+      await waitForWorkbench(page);
+      await screenshot(page, '01-workbench');
+      return '';
+    });
+
+    await step('CodeLens above the model functions shows params and MACs', async () => {
+      await openFile(page, RESNET_FILE);
+      await goToLine(page, lineOf(RESNET_FILE, 'return ResNet(BasicBlock, [2, 2, 2, 2]'));
+      const lens = page.locator('.codelens-decoration', { hasText: 'Show architecture' });
+      await waitFor('a resolved NetLens CodeLens', async () => (await lens.count()) > 0 && /params/.test((await lens.allTextContents()).join(' ')));
+      const texts = (await lens.allTextContents()).map((t) => t.trim());
+      assert(texts.some((t) => /^Show architecture · [\d.]+ [KMGT]? ?params · [\d.]+ [KMGT]? ?MACs/.test(t)), `unexpected CodeLens titles: ${texts.join(' | ')}`);
+      await screenshot(page, '02-codelens');
+      return texts.slice(0, 3).join(' | ');
+    });
+
+    await step('status bar shows model · params · MACs · errors', async () => {
+      const item = page.locator('.statusbar-item', { hasText: /params · .* MACs · \d+ errors?/ });
+      await waitFor('the NetLens status bar item', async () => (await item.count()) > 0);
+      return (await item.first().textContent())?.trim() ?? '';
+    });
+
+    let frame: Frame | undefined;
+    await step('"NetLens: Show Architecture" opens the panel and the handshake completes', async () => {
+      await goToLine(page, lineOf(RESNET_FILE, 'return ResNet(BasicBlock, [2, 2, 2, 2]'));
+      await runCommand(page, 'NetLens: Show Architecture');
+      frame = await graphFrame(page);
+      const nodes = await countIn(frame, '[data-node]');
+      assert(nodes > 0, 'the webview drew no [data-node] elements');
+      await sleep(300);
+      await screenshot(page, '03-architecture');
+      return `${nodes} nodes drawn at the default collapse depth`;
+    });
+
+    await step('expand all: every layer and all 8 ResNet-18 shortcut edges are drawn', async () => {
+      assert(frame, 'no webview frame');
+      await runCommand(page, 'NetLens: Expand All Modules');
+      const expectedNodes = ir.nodes.length;
+      const counts = await waitFor(
+        `${RESNET18_SHORTCUTS} shortcut edges after expand all`,
+        async () => {
+          const f = await findFrame(page, 'body[data-ready="true"]');
+          if (!f) return undefined;
+          frame = f;
+          const shortcuts = await countIn(f, '[data-edge-kind="shortcut"]');
+          return shortcuts === RESNET18_SHORTCUTS ? { shortcuts, nodes: await countIn(f, '[data-node]') } : undefined;
+        },
+        30_000,
+      );
+      assert(ir.shortcuts.length === RESNET18_SHORTCUTS, `the IR itself has ${ir.shortcuts.length} shortcuts for ${MODEL}`);
+      assert(counts.nodes >= expectedNodes - 2 && counts.nodes <= expectedNodes, `drew ${counts.nodes} nodes, the IR has ${expectedNodes}`);
+      await runCommand(page, 'NetLens: Fit Graph to View');
+      await sleep(500);
+      await screenshot(page, '04-expanded');
+      return `${counts.nodes} nodes (IR ${expectedNodes}), ${counts.shortcuts} shortcut edges`;
+    });
+
+    await step('clicking a node moves the editor cursor to its line', async () => {
+      assert(frame, 'no webview frame');
+      const target = ir.nodes.find((n) => n.path === 'layer2.0.conv2' && n.callRange) ?? ir.nodes.find((n) => n.op === 'Conv2d' && n.callRange);
+      assert(target?.callRange, 'the IR has no Conv2d with a call range');
+      const expectedLine = target.callRange.line;
+      const callText = fs.readFileSync(path.join(EXAMPLES, RESNET_FILE), 'utf8').split(/\r?\n/)[expectedLine - 1] ?? '';
+      assert(callText.includes(target.path.split('.').pop() ?? '#'), `IR call line ${expectedLine} does not mention ${target.path}: "${callText.trim()}"`);
+      await goToLine(page, 1);
+      await frame.locator(`[data-node="${target.path}"]`).first().click();
+      await sleep(500);
+      await screenshot(page, '05-reveal');
+      // The status bar shows the cursor of the active editor only: activate the tab (this does not move the cursor).
+      await activateTab(page, RESNET_FILE);
+      const line = await waitFor(`cursor on line ${expectedLine}`, async () => ((await cursorLine(page)) === expectedLine ? expectedLine : undefined), 10_000);
+      return `${target.path} → line ${line}: ${callText.trim()}`;
+    });
+
+    await step('hover on a layer call shows output shape, params and MACs', async () => {
+      const line = lineOf(RESNET_FILE, 'out = self.conv1(x)');
+      const column = (fs.readFileSync(path.join(EXAMPLES, RESNET_FILE), 'utf8').split(/\r?\n/)[line - 1] ?? '').indexOf('conv1') + 2;
+      await openFile(page, RESNET_FILE);
+      await goToLine(page, line, column);
+      await runCommand(page, 'Show or Focus Hover');
+      const hover = page.locator('.monaco-hover', { hasText: 'output' });
+      await waitFor('a NetLens hover', async () => (await hover.count()) > 0 && (await hover.first().isVisible()));
+      const text = (await hover.first().textContent()) ?? '';
+      assert(/conv1/.test(text) && /params/.test(text) && /MACs/.test(text), `hover lacks facts: ${text.slice(0, 200)}`);
+      await screenshot(page, '06-hover');
+      return text.replace(/\s+/g, ' ').slice(0, 120);
+    });
+
+    await step(`a broken example puts its error in the Problems panel at the right line (${BROKEN_FILE})`, async () => {
+      const expectedLine = lineOf(BROKEN_FILE, 'out += identity');
+      await openFile(page, BROKEN_FILE);
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+Shift+M');
+      const row = page.locator('.markers-panel .monaco-list-row', { hasText: `[Ln ${expectedLine},` });
+      await waitFor(`a Problems entry at line ${expectedLine}`, async () => (await row.count()) > 0, 30_000);
+      const text = (await row.first().textContent()) ?? '';
+      assert(/NetLens/.test(text), `the Problems entry at line ${expectedLine} is not from NetLens: ${text}`);
+      await screenshot(page, '07-problems');
+      return text.replace(/\s+/g, ' ').trim().slice(0, 160);
+    });
+
+    await step('the forward pass runs in the webview and shows timings', async () => {
+      await page.keyboard.press('Control+Shift+M');
+      await openFile(page, RESNET_FILE);
+      await runCommand(page, 'NetLens: Run Forward Pass');
+      const done = await waitFor('[data-run-state="done"] in the webview', async () => {
+        const failed = await findFrame(page, '[data-run-state="error"]');
+        if (failed) throw new Error(`the run failed: ${(await failed.locator('[data-run-state="error"]').first().textContent())?.slice(0, 300)}`);
+        return findFrame(page, '[data-run-state="done"]');
+      }, 300_000, 1000);
+      const text = (await done.locator('[data-run-state="done"]').first().textContent()) ?? '';
+      assert(/\d+(\.\d+)?\s*ms/.test(text), `no timings shown: ${text.slice(0, 200)}`);
+      await sleep(500);
+      await screenshot(page, '08-forward-pass');
+      return text.replace(/\s+/g, ' ').trim().slice(0, 160);
+    });
+
+    facts.netlensLog = readExtensionLog(paths.userDataDir);
+    facts.consoleErrors = consoleErrors;
+  } finally {
+    await browser?.close();
+    await server?.stop();
+  }
+
+  const failed = results.filter((r) => !r.ok);
+  fs.writeFileSync(path.join(SHOTS_DIR, 'summary.json'), JSON.stringify({ results, facts }, null, 2));
+  const activation = /activated in [\d.]+ ms[^\n]*/.exec(String(facts.netlensLog ?? ''));
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; vsix ${(Number(facts.vsixBytes) / 1024).toFixed(0)} KiB; ${activation?.[0] ?? 'activation time not logged'}`);
+  console.log(`screenshots and summary.json in ${path.relative(ROOT, SHOTS_DIR)}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+/** The NetLens output channel as the extension host wrote it to the profile's log folder. */
+function readExtensionLog(userDataDir: string): string {
+  const found: string[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full);
+      else if (/NetLens\.log$/.test(entry.name)) found.push(full);
+    }
+  };
+  const logs = path.join(userDataDir, 'logs');
+  if (fs.existsSync(logs)) visit(logs);
+  return found.map((file) => fs.readFileSync(file, 'utf8')).join('\n');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.stack ?? error.message : error);
+    process.exit(1);
+  },
+);
