@@ -49,6 +49,7 @@ export interface RunJson {
   runs: number;
   mismatches: { path: string; op: string; runtime: number[]; static: (number | null)[]; message: string }[];
   memoryBytes: number;
+  notes: string[];
   outputStats: ForwardReport['outputStats'];
 }
 
@@ -101,6 +102,7 @@ export function toRunJson(report: ForwardReport): RunJson {
     runs: report.runs,
     mismatches: report.mismatches.map(({ path: p, op, runtime, static: declared, message }) => ({ path: p, op, runtime, static: declared, message })),
     memoryBytes: report.memory.totalBytes,
+    notes: report.notes,
     outputStats: report.outputStats,
   };
 }
@@ -142,6 +144,7 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
   );
   const stats = report.outputStats;
   out.push(`Output values: min ${stats.min.toPrecision(4)} · max ${stats.max.toPrecision(4)} · mean ${stats.mean.toPrecision(4)}${stats.nonFinite ? ` · ${stats.nonFinite} NaN/Inf` : ''}`);
+  for (const note of report.notes) out.push(`Note: ${note}`);
   if (report.mismatches.length === 0) {
     const checked = report.layers.length - report.unchecked;
     out.push(`Shapes: all ${checked} runtime shapes match the static analysis${report.unchecked ? ` (${report.unchecked} unknown statically)` : ''}.`);

@@ -5,7 +5,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { runCommand, type RunJson } from '../../src/cli/run';
 import type { LayerGraph } from '../../src/core/graph/ir';
+import { analyzeSource } from '../../src/core/analyze';
 import { smallResidualNet } from './run-graphs';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** Minimal .npy reader written for the test (v1.0, '<f4' or '<i8', C order). */
 function readNpy(file: string): { descr: string; shape: number[]; values: number[] } {
@@ -117,5 +120,25 @@ describe('netlens run (CLI)', function () {
     await runCaptured(graph, { backend: 'cpu', json: true, dump: cpuDir, seed: 4 });
     const cpuOutput = readNpy(path.join(cpuDir, 'output.npy'));
     output.values.forEach((v, i) => assert.ok(Math.abs(v - cpuOutput.values[i]!) < 1e-4, `output[${i}] wasm ${v} cpu ${cpuOutput.values[i]}`));
+  });
+
+  it('runs a model analysed from Python source: every runtime shape confirms the static one', async () => {
+    const source = fs.readFileSync(path.join(FIXTURES, 'resnet_family.py'), 'utf8');
+    const graph = await analyzeSource(source, 'resnet_family.py', { model: 'resnet18()', input: [1, 3, 64, 64] });
+    const { code, out } = await runCaptured(graph, { backend: 'wasm', json: true });
+    assert.equal(code, 0, out);
+    const json = JSON.parse(out) as RunJson;
+    assert.deepEqual(json.output, [1, 1000]);
+    assert.deepEqual(json.mismatches, []);
+    assert.equal(json.layers.length, graph.nodes.filter((n) => n.op !== 'Input' && n.op !== 'Output').length);
+    assert.ok(json.blocks.some((b) => b.path === 'layer4.1'));
+  });
+
+  it('names the failing layer of a broken model with its inputs in PyTorch order', async () => {
+    const source = fs.readFileSync(path.join(FIXTURES, 'broken_missing_downsample.py'), 'utf8');
+    const graph = await analyzeSource(source, 'broken_missing_downsample.py', { input: [1, 3, 64, 64] });
+    const { code, err } = await runCaptured(graph, { backend: 'wasm' });
+    assert.equal(code, 1);
+    assert.match(err, /Layer 'layer2\.0\.add' \(add\) failed at run time on inputs 1×128×8×8, 1×64×16×16/);
   });
 });

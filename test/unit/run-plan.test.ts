@@ -92,4 +92,23 @@ describe('forward pass: refusals and checks', () => {
     assert.match(mismatch!.message, /2×8×7×7.*2×8×6×6/);
     assert.equal(report.layers.find((l) => l.path === 'avgpool')!.mismatch, false, 'unknown static dims agree with anything');
   });
+
+  it('runs an operand that no layer produces (an nn.Parameter used in forward) as ones, with a note', async () => {
+    const g = new GraphBuilder([1, 4, 3, 3]);
+    g.layer('mul', 'scale', {}, [g.inputId, g.inputId]);
+    const graph = g.build();
+    const mul = graph.nodes[1]!;
+    graph.edges = graph.edges.filter((edge) => !(edge.to === mul.id && edge.toInput === 0));
+    mul.inputShapes = [[4, 1, 1], [1, 4, 3, 3]];
+    const plan = planProgram(graph);
+    assert.deepEqual([...plan.steps[1]!.constants], [[0, [4, 1, 1]]]);
+    assert.match(plan.notes[0] ?? '', /^scale: operand 1 \(shape 4×1×1\) is not produced by any layer/);
+    const start = tf.memory().numTensors;
+    const report = await runForward(tfns, graph, { seed: 2, runs: 1, warmup: 0, plainRuns: 0 });
+    assert.deepEqual([...report.outputData], [...prepareRun(graph, { seed: 2 }).input]);
+    assert.equal(tf.memory().numTensors, start);
+
+    mul.inputShapes = [[null, 1, 1], [1, 4, 3, 3]];
+    assert.equal(refusal(() => planProgram(graph)).code, 'bad-graph');
+  });
 });

@@ -204,6 +204,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       }
     } else if (report.outputStats.nonFinite > 0) {
       showMessage(`The output has ${report.outputStats.nonFinite} NaN/Inf values.`, 'warning');
+    } else if (report.notes.length > 0) {
+      showMessage(report.notes.length > 3 ? `${report.notes.slice(0, 3).join(' ')} (${report.notes.length - 3} more like these)` : report.notes.join(' '), 'info');
     }
     tables.blocks.setRows(blockRows(report, graph));
     tables.layers.setRows(layerRows(report));

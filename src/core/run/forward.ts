@@ -133,6 +133,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       mismatches: shapeMismatches(layers),
       unchecked: layers.filter((layer) => layer.staticShape === null).length,
       memory: prepared.memory,
+      notes: prepared.plan.notes,
       outputStats: outputStatistics(outputTorch),
       outputData: outputTorch,
     };

@@ -44,7 +44,7 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
       peak = live;
       peakNodeId = step.node.id;
     }
-    const inputBytes = step.inputIds.reduce((sum, id) => sum + (sizes.get(id) ?? 0), 0);
+    const inputBytes = step.inputIds.reduce((sum, id) => sum + (id === null ? 0 : (sizes.get(id) ?? 0)), 0);
     scratch = Math.max(scratch, inputBytes + size);
     // The converted input stays alive for the whole run (every pass reads it).
     for (const id of step.release) if (id !== inputId) live -= sizes.get(id) ?? 0;

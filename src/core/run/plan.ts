@@ -11,8 +11,10 @@ export interface PlanStep {
   node: LayerNode;
   /** The registry entry; undefined for Input/Output markers. */
   spec: OpSpec | undefined;
-  /** Ids of the nodes whose values feed this node, in input-slot order. */
-  inputIds: string[];
+  /** Ids of the nodes whose values feed this node, in input-slot order; null for a constant operand (see constants). */
+  inputIds: (string | null)[];
+  /** Operands no layer produces (an nn.Parameter or buffer used directly in forward), by slot: their PyTorch shape. */
+  constants: Map<number, number[]>;
   /** Values (by producing node id) that nobody reads after this step: release them once it has run. */
   release: string[];
 }
@@ -25,6 +27,8 @@ export interface ProgramPlan {
   inputShape: number[];
   /** Key of the node's weights: the module path (a module called twice shares its weights). */
   weightOwner: Map<string, string>;
+  /** Things the user should know about this run (e.g. operands filled with ones). */
+  notes: string[];
 }
 
 function describe(node: LayerNode): string {
@@ -70,14 +74,33 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
 
   const steps: PlanStep[] = [];
   const weightOwner = new Map<string, string>();
+  const notes: string[] = [];
   for (const node of graph.nodes) {
-    const inputs = (inputsOf.get(node.id) ?? []).sort((a, b) => a.slot - b.slot);
-    if (inputs.some((input, index) => input.slot !== index)) {
-      throw new RunRefusedError(`Node ${describe(node)} has a gap or a duplicate among its input slots.`, 'bad-graph', node.id);
+    const edges = inputsOf.get(node.id) ?? [];
+    const slotCount = Math.max(node.op === 'Input' ? 0 : node.inputShapes.length, ...edges.map((edge) => edge.slot + 1));
+    const inputIds: (string | null)[] = new Array<string | null>(slotCount).fill(null);
+    for (const edge of edges) {
+      if (inputIds[edge.slot] !== null) {
+        throw new RunRefusedError(`Node ${describe(node)} has two inputs in slot ${edge.slot}.`, 'bad-graph', node.id);
+      }
+      inputIds[edge.slot] = edge.from;
     }
+    const constants = new Map<number, number[]>();
+    inputIds.forEach((id, slot) => {
+      if (id !== null) return;
+      const shape = node.inputShapes[slot];
+      if (!shape || shape.some((d) => d === null)) {
+        throw new RunRefusedError(`Operand ${slot + 1} of ${describe(node)} comes from no layer and its shape is unknown, so it cannot be run.`, 'bad-graph', node.id);
+      }
+      constants.set(slot, shape as number[]);
+      notes.push(
+        `${node.path || node.op}: operand ${slot + 1} (shape ${(shape as number[]).join('×')}) is not produced by any layer ` +
+          '(an nn.Parameter or buffer used directly in forward); it runs filled with ones.',
+      );
+    });
     let spec: OpSpec | undefined;
     if (PASS_THROUGH_OPS.has(node.op)) {
-      if (node.op === 'Output' && inputs.length !== 1) {
+      if (node.op === 'Output' && (inputIds.length !== 1 || inputIds[0] === null)) {
         throw new RunRefusedError(`The output marker ${node.id} must have exactly one input.`, 'bad-graph', node.id);
       }
     } else {
@@ -92,12 +115,12 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       if (!spec.forward) {
         throw new RunRefusedError(`Cannot run the model: ${node.op} has no TensorFlow.js implementation yet (layer ${describe(node)}).`, 'no-forward', node.id);
       }
-      if (inputs.length === 0) {
+      if (edges.length === 0) {
         throw new RunRefusedError(`Layer ${describe(node)} has no inputs in the graph.`, 'bad-graph', node.id);
       }
       if (spec.weights && !weightOwner.has(node.path)) weightOwner.set(node.path, node.id);
     }
-    steps.push({ node, spec, inputIds: inputs.map((input) => input.from), release: [] });
+    steps.push({ node, spec, inputIds, constants, release: [] });
   }
 
   const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');
@@ -106,7 +129,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
   // A value dies after the last step that reads it; the output value never dies inside the program.
   const lastReader = new Map<string, number>();
   steps.forEach((step, index) => {
-    for (const id of step.inputIds) lastReader.set(id, index);
+    for (const id of step.inputIds) if (id !== null) lastReader.set(id, index);
   });
   steps.forEach((step, index) => {
     const reader = lastReader.get(step.node.id);
@@ -114,5 +137,5 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     // A value nobody reads dies right after it is produced (a dead branch still runs, as in PyTorch).
     (steps[reader ?? index] as PlanStep).release.push(step.node.id);
   });
-  return { steps, outputId, inputShape: inputShape as number[], weightOwner };
+  return { steps, outputId, inputShape: inputShape as number[], weightOwner, notes };
 }

@@ -12,6 +12,8 @@ export interface LoadedProgram {
   plan: ProgramPlan;
   /** Prepared weight tensors by module path (shared by every call of that module). */
   weights: Map<string, Record<string, TfTensor>>;
+  /** Operands no layer produces, in the internal layout, by `${nodeId}:${slot}`. */
+  constants: Map<string, TfTensor>;
 }
 
 export interface PassOptions {
@@ -41,7 +43,13 @@ export function torchOrderShape(shape: readonly number[]): number[] {
 /** Uploads every module's weights (PyTorch layout) and lets its op convert them once. */
 export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): LoadedProgram {
   const loaded = new Map<string, Record<string, TfTensor>>();
+  const constants = new Map<string, TfTensor>();
   try {
+    for (const step of plan.steps) {
+      for (const [slot, shape] of step.constants) {
+        constants.set(`${step.node.id}:${slot}`, tf.tidy(() => fromTorchOrder(tf, tf.ones(shape, 'float32'))));
+      }
+    }
     for (const [path, nodeId] of plan.weightOwner) {
       const step = plan.steps.find((candidate) => candidate.node.id === nodeId) as PlanStep;
       const owned = weights.byPath.get(path) ?? [];
@@ -56,14 +64,17 @@ export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): L
     }
   } catch (error) {
     for (const record of loaded.values()) tf.dispose(Object.values(record));
+    tf.dispose([...constants.values()]);
     throw error;
   }
-  return { tf, plan, weights: loaded };
+  return { tf, plan, weights: loaded, constants };
 }
 
 export function disposeProgram(program: LoadedProgram): void {
   for (const record of program.weights.values()) program.tf.dispose(Object.values(record));
   program.weights.clear();
+  program.tf.dispose([...program.constants.values()]);
+  program.constants.clear();
 }
 
 /** Converts a PyTorch-ordered input to the internal layout (the caller owns and disposes the result). */
@@ -82,11 +93,18 @@ export async function synchronise(tf: Tf, tensor: TfTensor): Promise<void> {
   }
 }
 
-function describeFailure(step: PlanStep, error: unknown): LayerFailedError {
+function describeFailure(step: PlanStep, error: unknown, inputs: readonly TfTensor[]): LayerFailedError {
   const node = step.node;
   const detail = error instanceof Error ? error.message : String(error);
   const where = node.path ? `'${node.path}' (${node.op})` : node.op;
-  return new LayerFailedError(`Layer ${where} failed at run time: ${detail}`, node.id, node.path, node.op);
+  const shapes = inputs.map((tensor) => torchOrderShape(tensor.shape).join('×')).join(', ');
+  return new LayerFailedError(
+    `Layer ${where} failed at run time on input${inputs.length === 1 ? '' : 's'} ${shapes}: ${detail}` +
+      (/shape|depth|broadcast/i.test(detail) ? ' (TensorFlow.js shapes are channels-last)' : ''),
+    node.id,
+    node.path,
+    node.op,
+  );
 }
 
 const now = (): number => performance.now();
@@ -98,6 +116,7 @@ export async function executePass(program: LoadedProgram, input: TfTensor, optio
   const holders = new Map<TfTensor, number>();
   const external = new Set<TfTensor>([input]);
   for (const record of program.weights.values()) for (const tensor of Object.values(record)) external.add(tensor);
+  for (const tensor of program.constants.values()) external.add(tensor);
   const stepMs = new Float64Array(plan.steps.length).fill(Number.NaN);
   const shapes: number[][] = [];
   let lastYield = now();
@@ -129,7 +148,7 @@ export async function executePass(program: LoadedProgram, input: TfTensor, optio
         throwIfAborted(options.signal);
         lastYield = now();
       }
-      const inputs = step.inputIds.map((id) => values.get(id) as TfTensor);
+      const inputs = step.inputIds.map((id, slot) => (id === null ? program.constants.get(`${step.node.id}:${slot}`) : values.get(id)) as TfTensor);
       let result: TfTensor;
       const started = now();
       if (!step.spec) {
@@ -141,9 +160,9 @@ export async function executePass(program: LoadedProgram, input: TfTensor, optio
         try {
           result = tf.tidy(() => spec.forward!(tf, step.node.attrs, inputs, weights, inputShapes));
         } catch (error) {
-          throw describeFailure(step, error);
+          throw describeFailure(step, error, inputs);
         }
-        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'));
+        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'), inputs);
       }
       if (options.timeEachLayer) {
         await synchronise(tf, result);

@@ -73,6 +73,8 @@ export interface ForwardReport {
   /** Nodes whose static output shape was unknown, so the runtime shape could not be checked. */
   unchecked: number;
   memory: MemoryEstimate;
+  /** Things worth knowing about this run (operands filled with ones, ...). */
+  notes: string[];
   outputStats: OutputStats;
   /** The model output, PyTorch order, row-major. */
   outputData: Float32Array;
