@@ -106,4 +106,15 @@ describe('ops: more activations and Unflatten', () => {
     assertClose(runBuilt(unflatten, [flat]), { shape: [2, 3, 4, 5], data: flat.data }, 1e-6);
     assert.throws(() => unflatten.shape([2, 61]), (e: unknown) => e instanceof ShapeError && e.code === 'size-mismatch');
   });
+
+  it('squeeze and unsqueeze', () => {
+    const x4 = randomDense([2, 3, 1, 5], 98);
+    assert.deepEqual(build(method('squeeze'), [], {}, true).shape([1, 3, 1, 5]), [3, 5]);
+    assert.deepEqual(build(method('squeeze'), [2], {}, true).shape([1, 3, 1, 5]), [1, 3, 5]);
+    assert.deepEqual(build(method('squeeze'), [1], {}, true).shape([1, 3, 1, 5]), [1, 3, 1, 5]);
+    assert.deepEqual(build(method('unsqueeze'), [-1], {}, true).shape([2, 3]), [2, 3, 1]);
+    assertClose(runBuilt(build(method('squeeze'), [2], {}, true), [x4]), { shape: [2, 3, 5], data: x4.data }, 1e-6, 'squeeze');
+    const x3 = randomDense([2, 3, 5], 99);
+    assertClose(runBuilt(build(method('unsqueeze'), [2], {}, true), [x3]), { shape: [2, 3, 1, 5], data: x3.data }, 1e-6, 'unsqueeze');
+  });
 });

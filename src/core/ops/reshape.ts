@@ -1,4 +1,4 @@
-// Reshaping entries: Flatten/flatten, Unflatten, view/reshape (one -1), permute, transpose; all in PyTorch's element order.
+// Reshaping entries: Flatten/flatten, Unflatten, view/reshape (one -1), permute, transpose, (un)squeeze, in PyTorch's element order.
 import type { Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 import { normalizeDim, readInt, readIntList } from './args';
@@ -66,7 +66,7 @@ export const Unflatten: OpSpec = {
   inferShape: (attrs, inputs) => {
     const input = inputs[0] as Shape;
     const dim = normalizeDim('Unflatten', readInt('Unflatten', attrs, 'dim'), input.length, input);
-    const sizes = readIntList('Unflatten', attrs, 'unflattened_size');
+    const sizes = readTargetShape('Unflatten', { shape: readIntList('Unflatten', attrs, 'unflattened_size') });
     const resolved = resolveShape('Unflatten', [input[dim] as number | null], sizes, input);
     return [...input.slice(0, dim), ...resolved, ...input.slice(dim + 1)];
   },
@@ -198,4 +198,50 @@ export const Transpose: OpSpec = {
   },
 };
 
-export const RESHAPE_OPS: readonly OpSpec[] = [Flatten, Unflatten, View, Reshape, Permute, Transpose];
+/** Dimensions removed by squeeze: the given ones that have size 1 (all size-1 dims when dim is None). Unknown dims stay. */
+function squeezedAxes(attrs: Attrs, input: Shape): number[] {
+  const dim = attrs.dim;
+  if (dim === null || dim === undefined) return input.flatMap((d, i) => (d === 1 ? [i] : []));
+  const dims = readIntList('squeeze', attrs, 'dim').map((d) => normalizeDim('squeeze', d, input.length, input));
+  return dims.filter((d) => input[d] === 1);
+}
+
+export const Squeeze: OpSpec = {
+  op: 'squeeze',
+  category: 'reshape',
+  methodNames: ['squeeze'],
+  functionalNames: ['torch.squeeze'],
+  functionalSignature: [{ name: 'dim', default: null }],
+  inferShape: (attrs, inputs) => {
+    const input = inputs[0] as Shape;
+    const axes = squeezedAxes(attrs, input);
+    return input.filter((_, i) => !axes.includes(i));
+  },
+  summary: (attrs) => (attrs.dim === null || attrs.dim === undefined ? '' : `dim=${JSON.stringify(attrs.dim)}`),
+  forward: (tf, attrs, inputs) => {
+    const x = inputs[0] as TfTensor;
+    const axes = squeezedAxes(attrs, toTorchShape(x));
+    return tf.tidy(() => fromTorchOrder(tf, axes.length ? tf.squeeze(toTorchOrder(tf, x), axes) : toTorchOrder(tf, x)));
+  },
+};
+
+export const Unsqueeze: OpSpec = {
+  op: 'unsqueeze',
+  category: 'reshape',
+  methodNames: ['unsqueeze'],
+  functionalNames: ['torch.unsqueeze'],
+  functionalSignature: [{ name: 'dim' }],
+  inferShape: (attrs, inputs) => {
+    const input = inputs[0] as Shape;
+    const dim = normalizeDim('unsqueeze', readInt('unsqueeze', attrs, 'dim'), input.length + 1, input);
+    return [...input.slice(0, dim), 1, ...input.slice(dim)];
+  },
+  summary: (attrs) => `dim=${attrs.dim}`,
+  forward: (tf, attrs, inputs) => {
+    const x = inputs[0] as TfTensor;
+    const dim = normalizeDim('unsqueeze', readInt('unsqueeze', attrs, 'dim'), x.rank + 1, toTorchShape(x));
+    return tf.tidy(() => fromTorchOrder(tf, tf.expandDims(toTorchOrder(tf, x), dim)));
+  },
+};
+
+export const RESHAPE_OPS: readonly OpSpec[] = [Flatten, Unflatten, View, Reshape, Permute, Transpose, Squeeze, Unsqueeze];
