@@ -37,6 +37,8 @@ export class Interpreter {
   readonly builtins = new Scope(null);
   readonly globals = new Scope(this.builtins);
   hooks!: TorchHooks;
+  /** nn.Module, for classes whose unknown base is evidently a module class (`pl.LightningModule`). */
+  moduleClass: PyClass | null = null;
   tracer: Tracer | null = null;
   /** The innermost executing user functions (for zero-argument super()). */
   readonly callStack: FunctionContext[] = [];
@@ -137,15 +139,18 @@ export class Interpreter {
         for (const [k, v] of obj.dict) d.set(k, v);
         return d;
       }
-      if (obj.mod) return this.hooks.getModuleAttr(obj, name);
-      return undefined;
+      if (obj.mod) {
+        const m = this.hooks.getModuleAttr(obj, name);
+        if (m !== undefined || !obj.cls.hasUnknownBase) return m;
+      }
+      return obj.cls.hasUnknownBase ? new PyUnknown(`${obj.cls.name}.${name}`) : undefined;
     }
     if (obj instanceof PyClass) {
       if (name === '__name__' || name === '__qualname__') return obj.name;
       if (name === '__mro__') return new PyTuple(obj.mro);
       if (name === '__bases__') return new PyTuple(obj.bases);
       const v = obj.lookup(name);
-      if (v === undefined) return undefined;
+      if (v === undefined) return obj.hasUnknownBase ? new PyUnknown(`${obj.name}.${name}`) : undefined;
       if (v instanceof PyStaticMethod) return v.fn;
       if (v instanceof PyClassMethod) return new PyBound(obj, v.fn);
       return v;

@@ -285,6 +285,9 @@ function callLayer(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw
   }
   const nIn = layer.spec.tensorInputs ?? 1;
   const tensors = nIn === 'list' ? (input instanceof PyList || input instanceof PyTuple ? input.items : [input]) : args.slice(0, Math.max(1, nIn as number));
+  if (tensors.length === 0 || tensors.length < (nIn === 'list' ? 1 : (nIn as number))) {
+    throw typeError(`${inst.cls.name}.forward() is missing its tensor input`, site);
+  }
   if (!tensors.every((t) => t instanceof PyTensor)) {
     if (tensors.some((t) => t instanceof PyUnknown)) return unknownTensorOp(tc, inst.cls.name, args, site);
     throw typeError(`${inst.cls.name}: expected a tensor input, got ${tensors.map((t) => tc.it.str(t)).join(', ')}`, site);

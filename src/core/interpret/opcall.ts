@@ -107,8 +107,8 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
     try {
       out = spec.inferShape(attrs, shapes as Shape[]);
     } catch (err) {
-      if (!(err instanceof ShapeError) && !(err instanceof OpArgumentError)) throw err;
-      error = { err };
+      if (err instanceof PyError) throw err;
+      error = { err: err instanceof ShapeError || err instanceof OpArgumentError ? err : new OpArgumentError(`${spec.op}: ${err instanceof Error ? err.message : String(err)}`) };
       const guess = err instanceof ShapeError && shapes.length === 1 ? guessInput(attrs, shapes[0]!) : null;
       if (guess) {
         try {

@@ -235,12 +235,17 @@ function defineFunction(it: Interpreter, s: FuncDef, frame: Frame): void {
 
 function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
   const bases: PyClass[] = [];
+  let unknownBase = false;
   for (const b of s.bases) {
     if (b.kind !== 'pos') continue;
     const v = evalExpr(it, b.value, frame);
     if (v instanceof PyClass) bases.push(v);
     else if (v instanceof PyUnknown) {
-      it.diagnostics.once('warning', 'unknown-base', `class ${s.name} derives from unknown ${v.what}: treated as a plain class`, b.value.p);
+      // `pl.LightningModule` and similar wrappers are nn.Modules; other unknown bases make missing attributes unknown.
+      if (/Module$/.test(v.what) && it.moduleClass) bases.push(it.moduleClass);
+      unknownBase = true;
+    } else if (v !== null && typeof v === 'object' && 'items' in v) {
+      unknownBase = true;
     } else throw typeError(`class ${s.name}: base is not a class (${it.str(v)})`, b.value.p);
   }
   const scope = new Scope(frame.scope, true);
@@ -249,6 +254,7 @@ function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
   let cls: PyClass;
   try {
     cls = new PyClass(s.name, bases, s.p);
+    if (unknownBase) cls.hasUnknownBase = true;
   } catch {
     throw typeError(`class ${s.name}: inconsistent base classes`, s.p);
   }

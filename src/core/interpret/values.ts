@@ -97,7 +97,10 @@ export class PyClass {
     readonly qualified: string | null = null,
   ) {
     this.mro = computeMro(this);
+    this.hasUnknownBase = bases.some((b) => b.hasUnknownBase);
   }
+  /** True when a base class could not be modelled: missing attributes are then unknown values, not errors. */
+  hasUnknownBase = false;
   /** Set for registered layer classes. */
   layerSpec: OpSpec | null = null;
   /** Native behaviour shared by the library classes (nn.Module, containers, exceptions). */
