@@ -308,12 +308,12 @@ export function getModuleAttr(inst: PyInstance, name: string): Value | undefined
   if (mod.layer) {
     const w = mod.layer.weights.find((x) => x.name === name);
     if (w) return new PyTensor(w.shape, null, w.trainable);
-    if (name in mod.layer.attrs) return fromAttr(mod.layer.attrs[name]);
     const sig = mod.layer.spec.signature ?? [];
     const hasBiasSwitch = sig.some((p) => p.name === 'bias');
     const hasAffine = sig.some((p) => p.name === 'affine' || p.name === 'elementwise_affine');
     if (name === 'bias' && (hasBiasSwitch || hasAffine)) return null;
     if (name === 'weight' && hasAffine) return null;
+    if (name in mod.layer.attrs) return fromAttr(mod.layer.attrs[name]);
   }
   return undefined;
 }
