@@ -1,1 +1,91 @@
-console.log('netlens')
+// The `netlens` command line: check | view | run over one Python file, thin over the core engine.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyzeSource } from '../core/analyze';
+import type { LayerGraph } from '../core/graph/ir';
+import { formatShape } from '../core/format';
+import { parseArguments, USAGE, UsageError, type CliRequest } from './args';
+import { buildCheckJson, checkExitCode } from './checkReport';
+import { renderDiagnostics, renderLayerTable, renderSummary } from './checkTable';
+import { writeViewFile } from './view';
+import { runCommand } from './run';
+
+const INPUT_SOURCE_TEXT: Record<LayerGraph['inputSource'], string> = {
+  argument: 'from --input',
+  comment: "from the file's netlens comment",
+  default: 'default derived from the first layer; set it with --input',
+};
+
+function header(graph: LayerGraph, displayFile: string): string {
+  const model = graph.model ?? '(no model)';
+  return `NetLens · ${displayFile} · ${model} · input ${formatShape(graph.input)} (${INPUT_SOURCE_TEXT[graph.inputSource]})`;
+}
+
+function printCheck(graph: LayerGraph, request: CliRequest, displayFile: string): void {
+  const out: string[] = [header(graph, displayFile)];
+  if (graph.models.length > 1) out.push(`Models:    ${graph.models.map((m) => m.expr).join(', ')} (pick one with --model)`);
+  out.push('');
+  if (graph.nodes.length > 1) out.push(renderLayerTable(graph, request.depth), '');
+  out.push(renderSummary(graph));
+  const diagnostics = renderDiagnostics(graph, displayFile);
+  if (diagnostics) out.push('', diagnostics);
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return argv.length === 0 ? 2 : 0;
+  }
+  let request: CliRequest;
+  try {
+    request = parseArguments(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`netlens: ${error.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let source: string;
+  try {
+    source = fs.readFileSync(request.file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`netlens: cannot read ${request.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+    return 2;
+  }
+  const displayFile = path.relative(process.cwd(), request.file) || request.file;
+  const graph = await analyzeSource(source, displayFile, { model: request.model, input: request.input });
+
+  switch (request.command) {
+    case 'check':
+      if (request.json) process.stdout.write(JSON.stringify(buildCheckJson(graph)) + '\n');
+      else printCheck(graph, request, displayFile);
+      return checkExitCode(graph);
+    case 'view': {
+      const output = request.output!;
+      writeViewFile(graph, { collapseDepth: request.expand ?? 1, showShapes: true, showParams: true, showMacs: true, runMemoryBudgetMiB: 2048 }, output);
+      const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
+      process.stderr.write(`netlens: wrote ${output} (${graph.nodes.length} nodes, ${errors} error${errors === 1 ? '' : 's'})\n`);
+      if (errors) process.stderr.write(renderDiagnostics(graph, displayFile) + '\n');
+      return checkExitCode(graph);
+    }
+    case 'run':
+      return runCommand(graph, {
+        backend: request.backend ?? 'wasm',
+        seed: request.seed ?? 0,
+        json: request.json,
+        dump: request.dump,
+        runs: request.runs,
+        displayFile,
+      });
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`netlens: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
