@@ -15,21 +15,24 @@ export function convValid2d(
   groups: number,
   /** Zero padding on every side, done by the conv kernel itself (cheaper than a separate pad). */
   zeroPad = 0,
+  /** Per-output-channel bias, fused into the convolution where tfjs allows it. */
+  bias?: TfTensor,
 ): TfTensor {
   return tf.tidy(() => {
     const strided = (stride[0] > 1 || stride[1] > 1) && (dilation[0] > 1 || dilation[1] > 1);
     const convStride: [number, number] = strided ? [1, 1] : [stride[0], stride[1]];
     const dil: [number, number] = [dilation[0], dilation[1]];
-    const pad = zeroPad > 0 ? zeroPad : 'valid';
+    const pad: number | 'valid' = zeroPad > 0 ? zeroPad : 'valid';
     const inChannels = x.shape[3] as number;
     const outChannels = filter.shape[3] as number;
     let y: TfTensor;
+    const common = { strides: convStride, pad, dataFormat: 'NHWC' as const, dilations: dil, bias };
     if (groups === 1) {
-      y = tf.conv2d(x as never, filter as never, convStride, pad, 'NHWC', dil);
+      y = tf.fused.conv2d({ x: x as never, filter: filter as never, ...common });
     } else if (groups === inChannels) {
       const [kh, kw] = filter.shape as number[];
       const depthFilter = tf.reshape(filter, [kh as number, kw as number, inChannels, outChannels / inChannels]);
-      y = tf.depthwiseConv2d(x as never, depthFilter as never, convStride, pad, 'NHWC', dil);
+      y = tf.fused.depthwiseConv2d({ x: x as never, filter: depthFilter as never, ...common });
     } else {
       const xs = tf.split(x, groups, 3);
       const fs = tf.split(filter, groups, 3);
@@ -37,6 +40,7 @@ export function convValid2d(
         xs.map((xi, i) => tf.conv2d(xi as never, fs[i] as never, convStride, pad, 'NHWC', dil)),
         3,
       );
+      if (bias) y = tf.add(y, bias);
     }
     if (strided) {
       const [n, h, w, c] = y.shape as number[];
@@ -60,11 +64,9 @@ export function conv2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTen
   return tf.tidy(() => {
     const [[top, bottom], [left, right]] = p.pads;
     const uniformZeroPad = (p.padMode === 'zeros' && top === bottom && top === left && top === right) ? top : -1;
-    const y =
-      uniformZeroPad >= 0
-        ? convValid2d(tf, x, filter, p.stride, p.dilation, p.groups, uniformZeroPad)
-        : convValid2d(tf, padSpatial(tf, x, p.pads, p.padMode), filter, p.stride, p.dilation, p.groups);
-    return bias ? tf.add(y, bias) : y;
+    return uniformZeroPad >= 0
+      ? convValid2d(tf, x, filter, p.stride, p.dilation, p.groups, uniformZeroPad, bias)
+      : convValid2d(tf, padSpatial(tf, x, p.pads, p.padMode), filter, p.stride, p.dilation, p.groups, 0, bias);
   });
 }
 
@@ -98,8 +100,7 @@ export function convTranspose2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bi
       return [q, q + p.outputPadding[i]];
     };
     const padded = padSpatial(tf, up, [edge(0), edge(1)]);
-    const y = convValid2d(tf, padded, filter, [1, 1], p.dilation, p.groups);
-    return bias ? tf.add(y, bias) : y;
+    return convValid2d(tf, padded, filter, [1, 1], p.dilation, p.groups, 0, bias);
   });
 }
 

@@ -10,9 +10,8 @@ function matmulLastDim(tf: Tf, x: TfTensor, kernel: TfTensor, bias: TfTensor | u
     const shape = x.shape as number[];
     const inFeatures = shape[shape.length - 1] as number;
     const rows = tf.reshape(x, [-1, inFeatures]);
-    const product = tf.matMul(rows, kernel);
-    const withBias = bias ? tf.add(product, bias) : product;
-    return tf.reshape(withBias, [...shape.slice(0, -1), kernel.shape[1] as number]);
+    const product = tf.fused.matMul({ a: rows as never, b: kernel as never, bias });
+    return tf.reshape(product, [...shape.slice(0, -1), kernel.shape[1] as number]);
   });
 }
 

@@ -65,6 +65,8 @@ function checkChannels(op: string, expected: number, input: Shape, axis: number)
 /** Normalises `x` (channels on the last axis) with given per-channel statistics, then applies the affine parameters. */
 function normalizeLastAxis(tf: Tf, x: TfTensor, mean: TfTensor, variance: TfTensor, eps: number, w: Record<string, TfTensor>): TfTensor {
   return tf.tidy(() => {
+    // One fused kernel on every backend when the statistics are per channel (the last axis).
+    if (x.rank <= 4 && mean.rank === 1) return tf.batchNorm(x, mean, variance, w.bias, w.weight, eps);
     const normalized = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
     const scaled = w.weight ? tf.mul(normalized, w.weight) : normalized;
     return w.bias ? tf.add(scaled, w.bias) : scaled;

@@ -250,6 +250,7 @@ function makeAdaptive(op: string, isMax: boolean, functional: string): OpSpec {
     forward: poolForward((tf, attrs, x) => {
       const size = readAdaptiveSize(op, attrs.output_size);
       return tf.tidy(() => {
+        if (size[0] === 1 && size[1] === 1) return isMax ? tf.max(x, [1, 2], true) : tf.mean(x, [1, 2], true);
         const rows = adaptiveAxis(tf, x, 1, size[0] ?? (x.shape[1] as number), isMax);
         return adaptiveAxis(tf, rows, 2, size[1] ?? (x.shape[2] as number), isMax);
       });
