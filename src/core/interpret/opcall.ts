@@ -219,6 +219,10 @@ function relatedLayers(tc: TorchContext, ids: string[]) {
 }
 
 function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): string {
+  const broadcastable = sc.length === main.length && sc.every((d, i) => d === main[i] || d === 1 || main[i] === 1);
+  if (broadcastable) {
+    return `PyTorch would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${formatShape(sc.map((d, i) => (d === 1 ? main[i] : d)))}`;
+  }
   if (sc.length === 4 && main.length === 4 && sc[1] !== null && main[1] !== null && sc[2] !== null && main[2] !== null) {
     const stride = (sc[2] as number) % (main[2] as number) === 0 ? (sc[2] as number) / (main[2] as number) : null;
     const cin = sc[1] as number;
@@ -229,9 +233,7 @@ function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): s
       return `${what} a 1×1 conv, stride ${stride}, ${cin}→${cout} channels (e.g. a downsample nn.Sequential(nn.Conv2d(${cin}, ${cout}, 1${strideText}, bias=False), nn.BatchNorm2d(${cout})))`;
     }
   }
-  const broadcast = sc.length === main.length && sc.some((d, i) => d !== main[i] && (d === 1 || main[i] === 1));
-  const note = broadcast ? ' (PyTorch would broadcast the size-1 dimension silently, which is almost never intended)' : '';
-  return `both operands must have the same shape${note}; add a projection on the shortcut that maps ${formatShape(sc)} to ${formatShape(main)}`;
+  return `both operands must have the same shape; add a projection on the shortcut that maps ${formatShape(sc)} to ${formatShape(main)}`;
 }
 
 /** Attribute values describing a non-tensor operand of an elementwise op (`x * 0.5`). */
