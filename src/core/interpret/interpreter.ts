@@ -234,12 +234,11 @@ export class Interpreter {
   iterate(v: Value, site: Pos): Value[] {
     if (v instanceof PyList || v instanceof PyTuple) return v.items;
     if (v instanceof PyRange) {
-      const out: Value[] = [];
       const n = v.length;
-      for (let i = 0; i < n; i++) {
-        if ((i & 255) === 255) this.budget.step(site);
-        out.push(v.start + i * v.step);
-      }
+      // Charged up front so a range of 10**9 ends at once instead of being materialised.
+      this.budget.charge(Math.ceil(n / 8) + 1, site);
+      const out: Value[] = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = v.start + i * v.step;
       return out;
     }
     if (typeof v === 'string') return [...v];

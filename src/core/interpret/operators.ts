@@ -20,10 +20,10 @@ export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, p: Pos
   }
   if (typeof a === 'string') {
     if (op === '+' && typeof b === 'string') return a + b;
-    if (op === '*' && typeof b === 'number') return a.repeat(Math.max(0, b));
+    if (op === '*' && typeof b === 'number') return repeatString(it, a, b, p);
     if (op === '%') return percentFormat(it, a, b, p);
   }
-  if (op === '*' && typeof a === 'number' && typeof b === 'string') return b.repeat(Math.max(0, a));
+  if (op === '*' && typeof a === 'number' && typeof b === 'string') return repeatString(it, b, a, p);
   if (a instanceof PyList || a instanceof PyTuple) {
     const Ctor = a instanceof PyList ? PyList : PyTuple;
     if (op === '+' && b instanceof Ctor) return new Ctor([...a.items, ...b.items]);
@@ -46,13 +46,16 @@ export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, p: Pos
 }
 
 function repeat(it: Interpreter, items: Value[], n: number, p: Pos): Value[] {
-  if (n * items.length > 1_000_000) it.budget.step(p);
-  const out: Value[] = [];
-  for (let i = 0; i < n; i++) {
-    it.budget.step(p);
-    out.push(...items);
-  }
+  const total = Math.max(0, n) * items.length;
+  it.budget.charge(Math.ceil(total / 8) + 1, p);
+  const out: Value[] = new Array(total);
+  for (let i = 0, k = 0; i < n; i++) for (const v of items) out[k++] = v;
   return out;
+}
+
+function repeatString(it: Interpreter, s: string, n: number, p: Pos): string {
+  it.budget.charge(Math.ceil((Math.max(0, n) * s.length) / 64) + 1, p);
+  return s.repeat(Math.max(0, n));
 }
 
 function intOp(op: string, a: number, b: number, p: Pos): Value {
