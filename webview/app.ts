@@ -18,6 +18,8 @@ import { mountRunPanel } from './run/panel';
 /** Most boxes drawn at first paint; deeper modules start collapsed beyond it so big models open fast. */
 const FIRST_PAINT_BOX_BUDGET = 400;
 const SVG_NS = 'http://www.w3.org/2000/svg';
+/** Layouts kept per graph, by collapse state, so toggling back and forth needs no new layout. */
+const LAYOUT_CACHE_SIZE = 8;
 
 export type Post = (message: WebviewToHost) => void;
 
@@ -31,6 +33,7 @@ export class App {
   private expanded = new Set<string>();
   private visible: VisibleGraph | undefined;
   private layoutResult: LayoutResult | undefined;
+  private layoutCache = new Map<string, { visible: VisibleGraph; layout: LayoutResult }>();
   private readonly engine = new LayoutEngine();
   private readonly svg: SVGSVGElement;
   private readonly drawing: SVGGElement;
@@ -106,6 +109,7 @@ export class App {
     this.graph = graph;
     this.options = options;
     this.index = new GraphIndex(graph);
+    this.layoutCache.clear();
     this.nodeCounts = countNodesPerGroup(this.index);
     this.toolbar.show(graph);
     this.problems.show(graph);
@@ -148,11 +152,17 @@ export class App {
     if (!this.index || !this.options) return false;
     const started = performance.now();
     document.body.dataset.ready = 'false';
-    const visible = buildVisibleGraph(this.index, this.expanded, this.options, this.nodeCounts);
+    const cacheKey = [...this.expanded].sort().join(',');
+    const cached = this.layoutCache.get(cacheKey);
+    const visible = cached?.visible ?? buildVisibleGraph(this.index, this.expanded, this.options, this.nodeCounts);
     this.setBusy(true, visible.boxes.length);
     let layout: LayoutResult | undefined;
     try {
-      layout = await this.engine.layout(visible);
+      layout = cached?.layout ?? (await this.engine.layout(visible));
+      if (cached) {
+        this.engine.cancel();
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+      }
     } catch (error) {
       this.setBusy(false);
       this.showMessage(`Layout failed: ${error instanceof Error ? error.message : String(error)}`, true);
@@ -161,6 +171,9 @@ export class App {
       return false;
     }
     if (!layout) return false;
+    this.layoutCache.delete(cacheKey);
+    this.layoutCache.set(cacheKey, { visible, layout });
+    if (this.layoutCache.size > LAYOUT_CACHE_SIZE) this.layoutCache.delete(this.layoutCache.keys().next().value!);
     this.visible = visible;
     this.layoutResult = layout;
     this.drawing.innerHTML = paintGraph(visible, layout, this.index, { showShapes: this.options.showShapes });
@@ -171,6 +184,7 @@ export class App {
     this.setBusy(false);
     this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length };
     document.body.dataset.ready = 'true';
+    performance.mark('netlens-ready', { detail: this.lastPaint });
     return true;
   }
 

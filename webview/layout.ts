@@ -94,6 +94,11 @@ export class LayoutEngine {
     }
   }
 
+  /** Supersedes any running layout (its result will be dropped) without starting a new one. */
+  cancel(): void {
+    this.generation++;
+  }
+
   /** Runs a tiny layout so the worker has compiled ELK before the first real graph arrives. */
   warmUp(): void {
     const tiny: ElkNode = {

@@ -54,7 +54,7 @@ function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIn
     if (!rect) continue;
     const { group } = item;
     const cls = ['group', `kind-${group.kind}`, `depth-${Math.min(depthOf(item.id), 4)}`, item.error ? 'error' : ''].filter(Boolean).join(' ');
-    const header = fitText(groupHeader(group), rect.width - 34 - (group.kind === 'residual' ? RESIDUAL_LANE_WIDTH : 0), FONT.detail);
+    const header = fitText(groupHeader(group), rect.width - 34, FONT.detail);
     parts.push(
       `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)}${item.error ? ' data-error="true"' : ''}>` +
       `<rect class="group-box" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" rx="8"/>` +
