@@ -1,8 +1,10 @@
 // Acceptance test: every model fixture in test/fixtures/manifest.json is analysed and checked against its expected facts.
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
 import { analyzeSource } from '../../src/core/analyze';
 import type { Diagnostic, LayerGraph } from '../../src/core/graph/ir';
-import { type ExpectedDiagnostic, type LoadedFixture, loadFixtures } from '../fixtures/manifest';
+import { type ExpectedDiagnostic, FIXTURES_DIR, type LoadedFixture, loadFixtures } from '../fixtures/manifest';
 import { graphProblems, layerCount } from '../fixtures/graphInvariants';
 
 function listDiagnostics(graph: LayerGraph): string {
@@ -90,15 +92,33 @@ function checkFacts(fixture: LoadedFixture, graph: LayerGraph): void {
   for (const name of expect.notModels ?? []) assert.ok(!names.has(name), `${name} must not be a model candidate`);
 }
 
+type Options = { model?: string; input?: number[] };
+
+/** Analyses in a child process: a crash of the engine (even a fatal V8 error) fails this fixture only. */
+function analyzeIsolated(fixture: LoadedFixture, options: Options): LayerGraph {
+  const child = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', path.join(FIXTURES_DIR, 'analyzeInChild.ts'), fixture.absolutePath, JSON.stringify(options)],
+    { encoding: 'utf8', timeout: 60000, maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (child.status !== 0) {
+    const why = child.signal ? `killed by ${child.signal}` : `exit code ${child.status}`;
+    assert.fail(`analysis process died (${why}):\n${(child.stderr ?? '').slice(-1500)}`);
+  }
+  return JSON.parse(child.stdout) as LayerGraph;
+}
+
 describe('model fixtures (test/fixtures/manifest.json)', function () {
   this.timeout(30000);
   for (const fixture of loadFixtures()) {
     const where = fixture.model ? `${fixture.file} ${fixture.model}` : fixture.file;
     it(`${fixture.name} — ${where}`, async () => {
-      const options: { model?: string; input?: number[] } = {};
+      const options: Options = {};
       if (fixture.model !== undefined) options.model = fixture.model;
       if (fixture.input !== undefined) options.input = fixture.input;
-      const graph = await analyzeSource(fixture.source, fixture.absolutePath, options);
+      const graph = fixture.isolate
+        ? analyzeIsolated(fixture, options)
+        : await analyzeSource(fixture.source, fixture.absolutePath, options);
       checkDiagnostics(fixture, graph);
       checkFacts(fixture, graph);
       const problems = graphProblems(graph, fixture.source);

@@ -124,7 +124,9 @@ function isLayerGraph(value: unknown): value is LayerGraph {
 }
 
 const SEED = Number(process.env.NETLENS_FUZZ_SEED ?? 20261128);
-const RUNS_PER_FILE = Number(process.env.NETLENS_FUZZ_RUNS ?? 14);
+const RUNS_PER_FILE = Number(process.env.NETLENS_FUZZ_RUNS ?? 20);
+/** Set NETLENS_FUZZ_VERBOSE=1 to print each run before it starts (finds the run that kills the process). */
+const VERBOSE = process.env.NETLENS_FUZZ_VERBOSE === '1';
 
 describe(`fuzz: mutated fixtures (seed ${SEED}, ${RUNS_PER_FILE} runs per file)`, function () {
   this.timeout(120000);
@@ -139,6 +141,7 @@ describe(`fuzz: mutated fixtures (seed ${SEED}, ${RUNS_PER_FILE} runs per file)`
     const failures: string[] = [];
     let runs = 0;
     let slowest = { ms: 0, what: '' };
+    const codeCounts = new Map<string, number>();
     for (const file of loadFixtureFiles()) {
       for (let run = 0; run < RUNS_PER_FILE; run++) {
         const mutation = mutate(file.source, random);
@@ -147,6 +150,7 @@ describe(`fuzz: mutated fixtures (seed ${SEED}, ${RUNS_PER_FILE} runs per file)`
         const options = run % 2 === 0 ? {} : Object.fromEntries(Object.entries(fixtureOptions).filter(([, v]) => v !== undefined));
         const what = `${file.file} run ${run} (${mutation.description})${'model' in options ? ` model ${options.model}` : ''}`;
         runs++;
+        if (VERBOSE) console.log(`      ${what}`);
         const started = performance.now();
         let graph: unknown;
         try {
@@ -162,10 +166,16 @@ describe(`fuzz: mutated fixtures (seed ${SEED}, ${RUNS_PER_FILE} runs per file)`
           continue;
         }
         const problems = graphProblems(graph, mutation.source, false);
+        // An internal error is an engine exception caught at the boundary: still a bug, so it fails the run.
+        for (const d of graph.diagnostics) {
+          codeCounts.set(d.code, (codeCounts.get(d.code) ?? 0) + 1);
+          if (d.code === 'internal-error') problems.push(`internal error at line ${d.range.line}: ${d.message}`);
+        }
         if (problems.length > 0) failures.push(`${what}:\n    ${problems.slice(0, 5).join('\n    ')}`);
       }
     }
     console.log(`      ${runs} mutated analyses; slowest ${slowest.ms.toFixed(0)} ms: ${slowest.what}`);
+    console.log(`      diagnostics seen: ${[...codeCounts].map(([code, n]) => `${code} ${n}`).join(', ')}`);
     if (failures.length > 0) {
       const dump = path.join(os.tmpdir(), `netlens-fuzz-failures-${SEED}.txt`);
       fs.writeFileSync(dump, failures.join('\n\n'));
