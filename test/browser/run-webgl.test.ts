@@ -72,6 +72,19 @@ describe('run panel (standalone page in Chromium)', function () {
     assert.ok(numbers.length > 8);
     assert.deepEqual(numbers, [...numbers].sort((x, y) => y - x), 'slowest block first');
     await screenshot(page, 'run-resnet18-blocks');
+
+    // A row click focuses its node in the graph (the drawing marks it selected or highlighted).
+    await page.locator('[data-tab="layers"]').click();
+    await page.locator('[data-run-table="layers"] tbody tr[data-path="layer3.0.conv1"]').click();
+    await page.waitForFunction(() => document.body.dataset.ready === 'true');
+
+    // Cancel stops a run in flight and leaves the panel usable.
+    await page.locator('[data-role="start"]').click();
+    await page.waitForSelector('[data-run-state="running"]');
+    await page.waitForFunction(() => (document.querySelector('[data-role="progress-text"]')?.textContent ?? '').includes('%'));
+    await page.locator('[data-role="cancel"]').click();
+    await page.waitForSelector('[data-run-state="cancelled"]', { timeout: 60_000 });
+    assert.equal((await snapshot(page)).state, 'cancelled');
     await page.close();
 
     const big = resnetGraph(18, [64, 3, 224, 224], 10);
@@ -80,6 +93,8 @@ describe('run panel (standalone page in Chromium)', function () {
     assert.equal(state.state, 'error');
     assert.match(state.error ?? '', /more than the budget of 256 MiB/);
     assert.match((await refused.page.locator('.nlr-message.error').textContent()) ?? '', /budget of 256 MiB/);
+    assert.equal(await refused.page.locator('[data-role="memory"]').getAttribute('data-over'), 'true');
+    assert.equal(await refused.page.locator('[data-role="backend"]').textContent(), 'not started', 'refused before loading TensorFlow.js');
     await screenshot(refused.page, 'run-refused');
     await refused.page.close();
   });

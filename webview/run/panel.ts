@@ -6,7 +6,7 @@ import { planProgram } from '../../src/core/run/plan';
 import { floatWeightBytes } from '../../src/core/run/weights';
 import { RunCancelledError, RunRefusedError } from '../../src/core/run/errors';
 import type { ForwardReport } from '../../src/core/run/report';
-import { runForward } from '../../src/core/run/forward';
+import { prepareRun, runForward } from '../../src/core/run/forward';
 import { loadBrowserBackend, type BackendChoice } from './backend';
 import { SortableTable, formatGflops, formatMs, type TimedRow } from './table';
 import { injectRunPanelStyles } from './styles';
@@ -154,6 +154,7 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     ? `≈ ${formatBytes(estimate.totalBytes)} of ${budget} MiB${estimate.incomplete ? ' (some shapes unknown)' : ''}`
     : '';
   memoryText.className = 'nlr-badge';
+  if (estimateOk && estimate.totalBytes > budget * 1024 * 1024) memoryText.dataset.over = 'true';
   memoryText.title = estimateOk ? `Estimated memory: weights ${formatBytes(estimate.weightBytes)} + activations ${formatBytes(estimate.activationBytes)}` : '';
 
   let controller: AbortController | undefined;
@@ -224,6 +225,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     progressFill.style.width = '0%';
     progressText.textContent = 'Loading TensorFlow.js…';
     try {
+      // Refusals (unknown op, memory budget) come before TensorFlow.js is even loaded.
+      const prepared = prepareRun(graph, { seed: 0, memoryBudgetMiB: budget });
       const backend = await loadBrowserBackend(choice.value as BackendChoice);
       backendBadge.textContent = backend.label;
       backendBadge.dataset.backend = backend.name;
@@ -234,6 +237,7 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
         warmup: 1,
         plainRuns: runs,
         memoryBudgetMiB: budget,
+        prepared,
         signal,
         yieldEveryMs: 40,
         onProgress: (p) => {

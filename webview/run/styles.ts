@@ -7,6 +7,7 @@ const CSS = `
   color: var(--nl-muted, #646c76); white-space: nowrap; }
 .nlr-badge[data-backend="webgl"] { color: var(--vscode-charts-green, #2a8a3e); border-color: currentColor; }
 .nlr-badge[data-backend="wasm"] { color: var(--vscode-charts-blue, #2f6fd0); border-color: currentColor; }
+.nlr-badge[data-over="true"] { color: var(--nl-error, #cf222e); border-color: currentColor; }
 .nlr-spacer { flex: 1; }
 .nlr-control { display: inline-flex; align-items: center; gap: 4px; color: var(--nl-muted, #646c76); }
 .nlr select, .nlr input { font: inherit; color: var(--vscode-input-foreground, var(--nl-fg, #1f2328));

@@ -66,7 +66,7 @@ export function enforceMemoryBudget(estimate: MemoryEstimate, budgetMiB: number)
   throw new RunRefusedError(
     `The forward pass needs about ${formatBytes(estimate.totalBytes)} (weights ${formatBytes(estimate.weightBytes)} + ` +
       `activations ${formatBytes(estimate.activationBytes)}), more than the budget of ${budgetMiB} MiB. ` +
-      'Use a smaller input (batch or resolution) or raise the memory budget (netlens.runMemoryBudgetMiB / --memory-budget).',
+      'Use a smaller input (batch or resolution) or raise the memory budget (the netlens.runMemoryBudgetMiB setting).',
     'memory-budget',
     estimate.peakNodeId ?? undefined,
   );
