@@ -35,13 +35,16 @@ export function nodeLabel(node: LayerNode, options: ViewOptions): BoxLabel {
     const title = shape ? `${node.op} · ${shape}` : node.op;
     return { title, titleRight: '', lines: [], width: Math.max(96, Math.ceil(textWidth(title, FONT.title) + 2 * PAD_X + 8)), height: PSEUDO_HEIGHT };
   }
-  const name = node.path ? lastSegment(node.path) : node.op;
+  // Sequential children are named by index (`features.0.1`): lead with the op then, and show the index on the right.
+  const segment = node.path ? lastSegment(node.path) : '';
+  const indexed = /^\d+$/.test(segment);
+  const name = segment && !indexed ? segment : node.op;
   const details: string[] = [];
   if (node.summary) details.push(node.summary);
   if (options.showParams && node.params > 0) details.push(`${formatCount(node.params)} params`);
   if (options.showMacs && node.macs > 0) details.push(`${formatCount(node.macs)} MACs`);
   const detail = details.join(' · ');
-  const titleRight = name === node.op ? '' : node.op;
+  const titleRight = indexed ? `[${segment}]` : name === node.op ? '' : node.op;
   const lines = detail ? [detail] : [];
   const titleText = titleRight ? `${name}   ${titleRight}` : name;
   return { title: name, titleRight, lines, width: widthFor([titleText, detail], 6), height: lines.length ? NODE_HEIGHT : PSEUDO_HEIGHT + 2 };

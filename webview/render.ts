@@ -134,7 +134,8 @@ function paintBox(box: VisibleBox, rect: Rect): string {
   const io = node.op === 'Input' || node.op === 'Output';
   const cls = ['node', `cat-${category}`, io ? 'io' : '', box.error ? 'error' : ''].filter(Boolean).join(' ');
   const titleY = label.lines.length ? 17 : h / 2 + 4;
-  const right = label.titleRight ? `<text class="box-op" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeXml(label.titleRight)}</text>` : '';
+  const indexed = label.titleRight.startsWith('[');
+  const right = label.titleRight ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeXml(label.titleRight)}</text>` : '';
   const titleRoom = w - 2 * PAD_X - (label.titleRight ? label.titleRight.length * 6.6 + 8 : 0);
   return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} transform="translate(${rect.x},${rect.y})">` +
     `<rect class="box" width="${w}" height="${h}" rx="${io ? h / 2 : 6}"/>` +

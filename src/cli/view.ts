@@ -55,7 +55,7 @@ export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, as
   const nonce = randomBytes(16).toString('base64');
   const csp = [
     "default-src 'none'",
-    `script-src 'nonce-${nonce}'`,
+    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     "style-src 'unsafe-inline'",
     'worker-src blob:',
     'img-src data: blob:',
@@ -66,7 +66,7 @@ export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, as
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="NetLens">
 <title>${escapeHtml(title)}</title>
