@@ -11,7 +11,9 @@ import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
 import { countParams, isModule, walkModules } from './interpret/modules';
 import { PyDict, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
-import { toRange } from './interpret/diagnostics';
+import { mapPos, toRange, userSites } from './interpret/diagnostics';
+import { setPreludeProgram } from './interpret/stdlib';
+import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
 
 export interface AnalyzeOptions {
   /** Python call expression evaluated in the file's scope: 'resnet50()', 'ResNet(Bottleneck, [3,4,6,3], num_classes=10)'. */
@@ -42,12 +44,14 @@ export async function analyzeSource(source: string, file: string, options?: Anal
 /** Same, reusing a loaded parser, synchronously (for the editor's live re-analysis and the benchmark). */
 export async function createAnalyzer(): Promise<Analyzer> {
   const parser = await loadPythonParser();
+  ensurePrelude(parser);
   return { analyze: (source, file, options) => analyzeWith(parser, source, file, options ?? {}) };
 }
 
 /** Model candidates only (for pickers / CodeLens): cheap, no tracing. */
 export async function listModels(source: string): Promise<ModelCandidate[]> {
   const parser = await loadPythonParser();
+  ensurePrelude(parser);
   if (source.length > MAX_SOURCE_BYTES) return [];
   try {
     const program = parseProgram(parser, source);
@@ -69,14 +73,25 @@ function parseProgram(parser: PythonParser, source: string): Program {
   }
 }
 
+/** Parses the torchvision-helper prelude once per process, placing it on line 0 (see mapPos). */
+function ensurePrelude(parser: PythonParser): void {
+  if (preludeLoaded) return;
+  preludeLoaded = true;
+  const program = parseProgram(parser, TORCHVISION_PRELUDE);
+  resetPositions(program.body, { line: 0, col: 0, endLine: 0, endCol: 0 });
+  setPreludeProgram(program);
+}
+let preludeLoaded = false;
+
 function emptyGraph(file: string): LayerGraph {
   return { file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0, nodes: [], edges: [], groups: [], shortcuts: [], diagnostics: [] };
 }
 
 function errorPos(err: unknown, rt: Runtime | null): Pos {
-  if (err instanceof PyError && err.pos) return err.pos;
-  if (err instanceof BudgetExceeded && err.pos) return err.pos;
-  return rt?.it.currentPos ?? ORIGIN;
+  let p: Pos = rt?.it.currentPos ?? ORIGIN;
+  if (err instanceof PyError && err.pos) p = err.pos;
+  else if (err instanceof BudgetExceeded && err.pos) p = err.pos;
+  return mapPos(p);
 }
 
 /** Turns an exception escaping a phase into one diagnostic; returns false when analysis must stop. */
@@ -144,6 +159,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     return graph;
   }
   const t1 = performance.now();
+  userSites.length = 0;
   const rt = createRuntime(new Budget(options.stepBudget ?? DEFAULT_STEP_BUDGET, options.maxDepth ?? DEFAULT_MAX_DEPTH));
   const { it, tc } = rt;
   const diags = it.diagnostics;
@@ -235,14 +251,14 @@ function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
 }
 
 /** The --model expression is not part of the file: its nodes point at the file's start. */
-function resetPositions(node: unknown): void {
+function resetPositions(node: unknown, to: Pos = ORIGIN): void {
   if (Array.isArray(node)) {
-    for (const x of node) resetPositions(x);
+    for (const x of node) resetPositions(x, to);
   } else if (node !== null && typeof node === 'object') {
     const o = node as Record<string, unknown>;
     for (const key in o) {
-      if (key === 'p') o.p = { ...ORIGIN };
-      else resetPositions(o[key]);
+      if (key === 'p') o.p = { ...to };
+      else resetPositions(o[key], to);
     }
   }
 }

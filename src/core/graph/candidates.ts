@@ -101,7 +101,7 @@ export function findCandidates(program: Program, globals: Scope, moduleClass: Py
   for (const d of defs) {
     const v = globalValue(d.name);
     if (d.s === 'class') {
-      if (!isModuleClass(d.name) || !(v instanceof PyClass) || !constructibleWithDefaults(v)) continue;
+      if (d.name.startsWith('_') || !isModuleClass(d.name) || !(v instanceof PyClass) || !constructibleWithDefaults(v)) continue;
       candidates.push({ expr: `${d.name}()`, kind: 'class', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
     } else {
       if (!(v instanceof PyFunction) || !callableWithoutArgs(v, 0) || d.name.startsWith('_') || !fnReturnsModule(d.name, 0)) continue;

@@ -77,7 +77,7 @@ export class Tracer {
     };
     if (mod.defPos) group.defRange = { line: mod.defPos.line, column: mod.defPos.col, endLine: mod.defPos.endLine, endColumn: mod.defPos.endCol };
     const cp = info.inst.cls.p;
-    if (cp) group.classRange = { line: cp.line, column: cp.col, endLine: cp.line, endColumn: cp.col + 5 + info.inst.cls.name.length + 1 };
+    if (cp && cp.line > 0) group.classRange = { line: cp.line, column: cp.col, endLine: cp.line, endColumn: cp.col + 5 + info.inst.cls.name.length + 1 };
     this.groups.push(group);
     this.groupOf.set(mod, group);
     if (!info.parent) this.rootGroup = group;

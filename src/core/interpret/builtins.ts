@@ -81,7 +81,7 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   Exception.native = 'exception';
   b.set('Exception', Exception);
   b.set('BaseException', Exception);
-  for (const name of ['ValueError', 'TypeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'ZeroDivisionError', 'LookupError', 'ArithmeticError', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning']) {
+  for (const name of ['ValueError', 'TypeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'ZeroDivisionError', 'LookupError', 'ArithmeticError', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'SystemExit', 'KeyboardInterrupt']) {
     const c = new PyClass(name, [Exception], null, name);
     c.native = 'exception';
     b.set(name, c);

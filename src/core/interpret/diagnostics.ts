@@ -2,8 +2,18 @@
 import type { Diagnostic, RelatedLocation, Severity, Shape, SourceRange } from '../graph/ir';
 import type { Pos } from '../python/ast';
 
+/** Call sites in the user's file of the prelude functions executing now (prelude code sits on line 0). */
+export const userSites: Pos[] = [];
+
+/** Maps a prelude position (line 0) to the user's call site that led there. */
+export function mapPos(p: Pos): Pos {
+  if (p.line > 0) return p;
+  return userSites[userSites.length - 1] ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
+}
+
 export function toRange(p: Pos): SourceRange {
-  return { line: p.line, column: p.col, endLine: p.endLine, endColumn: p.endCol };
+  const q = mapPos(p);
+  return { line: q.line, column: q.col, endLine: q.endLine, endColumn: q.endCol };
 }
 
 export class DiagnosticSink {

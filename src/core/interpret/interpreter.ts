@@ -1,7 +1,7 @@
 // The interpreter core: calls, argument binding, attribute access, items and iteration over abstract values.
 import type { Pos, Program, Stmt } from '../python/ast';
 import { Budget } from './budget';
-import { DiagnosticSink } from './diagnostics';
+import { DiagnosticSink, userSites } from './diagnostics';
 import { PyError, attributeError, typeError } from './errors';
 import { Scope } from './scope';
 import {
@@ -93,12 +93,18 @@ export class Interpreter {
     bindArguments(fn, args, kwargs, scope, site);
     const ctx: FunctionContext = { fn, firstArg: args[0] };
     this.callStack.push(ctx);
+    const fromUser = fn.p.line === 0 && site.line > 0;
+    if (fromUser) userSites.push(site);
     try {
       if (fn.isLambda) return evalExpr(this, fn.body as Parameters<typeof evalExpr>[1], { scope, ret: null, ctx });
       const frame: Frame = { scope, ret: null, ctx };
       execBlock(this, fn.body as Stmt[], frame);
       return frame.ret;
+    } catch (err) {
+      if (fromUser && err instanceof PyError && (!err.pos || err.pos.line === 0)) err.pos = site;
+      throw err;
     } finally {
+      if (fromUser) userSites.pop();
       this.callStack.pop();
       this.budget.leave();
     }

@@ -3,6 +3,7 @@ import type { Pos } from '../python/ast';
 import { trainableParamCount } from '../ops/registry';
 import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
+import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
 import { applyOp } from './opcall';
@@ -237,7 +238,7 @@ export function instantiateModule(tc: TorchContext, cls: PyClass, args: Value[],
           : 'user';
   tc.it.budget.charge(MODULE_COST, site);
   const mod = new ModuleState(kind);
-  mod.defPos = site;
+  mod.defPos = mapPos(site);
   const inst = new PyInstance(cls, mod);
   const init = cls.lookup('__init__');
   if (init !== undefined) {

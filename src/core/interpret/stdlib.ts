@@ -1,5 +1,8 @@
 // Imports: torch namespaces, and the standard-library modules model files use (math, functools, collections, ...).
-import type { Pos } from '../python/ast';
+import type { Pos, Program } from '../python/ast';
+import { Scope } from './scope';
+import { execBlock } from './statements';
+import { isTorchvisionHelperModule } from './torchvisionPrelude';
 import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
@@ -10,6 +13,24 @@ import {
 } from './values';
 
 const caches = new WeakMap<Interpreter, Map<string, Value>>();
+
+let preludeProgram: Program | null = null;
+
+/** Installs the parsed torchvision-helper prelude (its positions are on line 0: mapped to the user's call sites). */
+export function setPreludeProgram(program: Program): void {
+  preludeProgram = program;
+}
+
+function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
+  const hit = cache.get('<torchvision-prelude>');
+  if (hit !== undefined) return hit;
+  const scope = new Scope(it.builtins);
+  const ns = new PyNamespace('torchvision');
+  cache.set('<torchvision-prelude>', ns);
+  execBlock(it, preludeProgram!.body, { scope, ret: null, ctx: null });
+  for (const [k, v] of scope.vars) ns.members.set(k, v);
+  return ns;
+}
 
 /** The value of `import name`; with `subOnly`, null unless `name` is itself a known module (for `from a import b`). */
 export function importModule(it: Interpreter, name: string, subOnly = false): Value {
@@ -22,6 +43,7 @@ export function importModule(it: Interpreter, name: string, subOnly = false): Va
   if (hit !== undefined) return hit;
   let v: Value | null = null;
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
+  else if (preludeProgram && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
   else if (STDLIB[name]) {
     const ns = new PyNamespace(name);
     STDLIB[name](it, ns);
