@@ -35,6 +35,8 @@ export function createRuntime(budget: Budget): Runtime {
     tensorAttr: (t, name, site) => tensorAttr(tc, t, name, site),
     unknownCall: (fn, args, _kwargs, site) => {
       const hasTensor = args.some((a) => a instanceof PyTensor);
+      // An unknown validator or converter given only None (`Weights.verify(None)`) is taken to return None.
+      if (args.length > 0 && args.every((a) => a === null) && !_kwargs?.size) return null;
       if (!hasTensor) return new PyUnknown(`${fn.what}(...)`);
       return unknownTensorOp(tc, fn.what, args, site, fn.owner?.name, fn.owner ? 'unknown-layer' : 'unknown-op');
     },

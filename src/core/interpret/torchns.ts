@@ -53,10 +53,22 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.enable_grad':
     case 'torch.inference_mode':
       return new PyBuiltin(qualified, (args) => (args.length === 1 && !(args[0] instanceof PyTensor) ? args[0] : null));
+    case 'torch.jit.is_scripting':
+    case 'torch.jit.is_tracing':
     case 'torch.cuda.is_available':
       return new PyBuiltin(qualified, () => false);
     case 'torch.device':
       return new PyBuiltin(qualified, () => new PyUnknown('device'));
+    case 'torch.jit.unused':
+    case 'torch.jit.ignore':
+    case 'torch.jit.export':
+    case 'torch.jit.script':
+    case 'torch.jit._overload_method':
+    case 'torch.fx.wrap':
+      return new PyBuiltin(qualified, (args) => args[0] ?? null);
+    case 'torch.jit.annotate':
+      return new PyBuiltin(qualified, (args) => args[1] ?? null);
+    case 'torch._assert':
     case 'torch.manual_seed':
     case 'torch.set_grad_enabled':
       return new PyBuiltin(qualified, () => null);

@@ -114,9 +114,10 @@ export function prepareConvTransposeFilter(tf: Tf, weight: TfTensor, groups: num
   return tf.tidy(() => {
     const [cin, coutG, kh, kw] = weight.shape as number[];
     const inG = (cin as number) / groups;
-    const grouped = tf.reshape(weight, [groups, inG, coutG as number, kh as number, kw as number]);
-    const flipped = tf.reverse(grouped, [3, 4]);
-    const ordered = tf.transpose(flipped, [3, 4, 1, 0, 2]);
+    // Flip on the rank-4 weight: WebGL cannot reverse rank-5 tensors.
+    const flipped = tf.reverse(weight, [2, 3]);
+    const grouped = tf.reshape(flipped, [groups, inG, coutG as number, kh as number, kw as number]);
+    const ordered = tf.transpose(grouped, [3, 4, 1, 0, 2]);
     return tf.reshape(ordered, [kh as number, kw as number, inG, groups * (coutG as number)]);
   });
 }
