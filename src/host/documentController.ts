@@ -66,8 +66,10 @@ export class DocumentController implements vscode.Disposable {
     if (result.version !== document.version || document.isClosed) return result;
     const settings = this.settings();
     if (settings.liveDiagnostics || trigger !== 'edit') this.diagnostics.publish(document.uri, result.graph);
-    if (vscode.window.activeTextEditor?.document === document) this.statusBar.show(result.graph, result.stale);
-    this.panels.get(document.uri)?.showGraph(result.graph, settings.view, trigger === 'selection' ? 'open' : 'edit');
+    const panel = this.panels.get(document.uri);
+    const activeEditor = vscode.window.activeTextEditor;
+    if (activeEditor?.document === document || (!activeEditor && panel?.active)) this.statusBar.show(result.graph, result.stale);
+    panel?.showGraph(result.graph, settings.view, trigger === 'selection' ? 'open' : 'edit');
     if (result.analyzeMs > 0) {
       this.log(`analysed ${shortName(document)} (${result.graph.model ?? 'default model'}) v${result.version} in ${result.analyzeMs.toFixed(1)} ms: ` +
         `${result.graph.nodes.length} layers, ${result.graph.diagnostics.length} diagnostics${result.stale ? ', showing the last good graph' : ''}`);

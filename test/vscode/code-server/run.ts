@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { analyzeSource } from '../../../src/core/analyze';
+import { formatCompact } from '../../../src/core/format';
 import type { LayerGraph } from '../../../src/core/graph/ir';
 import { ensureCodeServer, installExtension, packagedVsix, prepareProfile, ROOT, startServer, type RunningServer } from './server';
 import { activateTab, cursorLine, findFrame, goToLine, openFile, runCommand, screenshot, SHOTS_DIR, sleep, waitFor, waitForWorkbench } from './workbench';
@@ -14,6 +15,8 @@ const BROKEN_FILE = fs.existsSync(path.join(EXAMPLES, 'broken_shortcut.py')) ? '
 const MODEL = 'resnet18()';
 /** ResNet-18 has 4 stages of 2 BasicBlocks, each merging with one residual addition. */
 const RESNET18_SHORTCUTS = 8;
+/** Input for the forward pass in the webview (WebGL on SwiftShader is slow at 224×224). */
+const RUN_INPUT = [1, 3, 64, 64];
 
 interface StepResult {
   name: string;
@@ -199,6 +202,18 @@ async function main(): Promise<number> {
     await step('the forward pass runs in the webview and shows timings', async () => {
       await page.keyboard.press('Control+Shift+M');
       await openFile(page, RESNET_FILE);
+      await runCommand(page, 'NetLens: Show Architecture');
+      // A 64×64 input keeps the software-rendered WebGL pass short; it also exercises the webview → host setInput path.
+      const graphView = await graphFrame(page);
+      const inputField = graphView.locator('.nl-input input').first();
+      await inputField.fill(RUN_INPUT.join(','));
+      await inputField.press('Enter');
+      const status = page.locator('.statusbar-item', { hasText: /params · .* MACs/ }).first();
+      const expected = await analyzeSource(fs.readFileSync(path.join(EXAMPLES, RESNET_FILE), 'utf8'), RESNET_FILE, { model: MODEL, input: RUN_INPUT });
+      const expectedStatus = `${formatCompact(expected.macs)} MACs`;
+      await waitFor(`the status bar to show ${expectedStatus} after the re-analysis at ${RUN_INPUT.join('×')}`, async () =>
+        ((await status.textContent()) ?? '').includes(expectedStatus), 20_000);
+      facts.statusAfterSetInput = (await status.textContent())?.trim();
       await runCommand(page, 'NetLens: Run Forward Pass');
       const done = await waitFor('[data-run-state="done"] in the webview', async () => {
         const failed = await findFrame(page, '[data-run-state="error"]');

@@ -69,7 +69,8 @@ export async function openFile(page: Page, fileName: string): Promise<void> {
   const input = page.locator('.quick-input-widget input');
   await input.fill(fileName);
   // Wait for the filtered result itself: the list first shows recently opened files.
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: fileName }).first();
+  const exactName = new RegExp(`^\\s*${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactName }) }).first();
   await row.waitFor({ timeout: 10_000 });
   await row.click();
   await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first().waitFor({ timeout: 15_000 });
