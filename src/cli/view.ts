@@ -50,6 +50,11 @@ function inlineSafe(code: string, tag: 'script' | 'style'): string {
   return code.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
 }
 
+/** A source-map comment would point at a file that does not travel with the page. */
+function stripSourceMap(code: string): string {
+  return code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
+}
+
 /** One self-contained HTML page showing the graph: bundle, styles and data inline; a CSP that allows nothing external. */
 export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, assets: WebviewAssets = loadWebviewAssets()): string {
   const nonce = randomBytes(16).toString('base64');
@@ -75,7 +80,7 @@ export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, as
 <body data-ready="false">
 <div id="app"></div>
 <script type="application/json" id="netlens-data">${embedJson({ graph, options })}</script>
-<script nonce="${nonce}">${inlineSafe(assets.script, 'script')}</script>
+<script nonce="${nonce}">${inlineSafe(stripSourceMap(assets.script), 'script')}</script>
 </body>
 </html>
 `;
