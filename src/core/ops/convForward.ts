@@ -70,6 +70,16 @@ export function conv2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTen
   });
 }
 
+/** Puts stride−1 zeros between neighbouring pixels (N,H,W,C → N,(H−1)·sh+1,(W−1)·sw+1,C), with rank-4 ops only (WebGL-safe). */
+function insertZeros(tf: Tf, x: TfTensor, sh: number, sw: number): TfTensor {
+  return tf.tidy(() => {
+    const [n, h, w, c] = x.shape as [number, number, number, number];
+    const columns = tf.reshape(tf.pad(tf.reshape(x, [n * h, w, 1, c]), [[0, 0], [0, 0], [0, sw - 1], [0, 0]]), [n, h, 1, w * sw * c]);
+    const rows = tf.reshape(tf.pad(columns, [[0, 0], [0, 0], [0, sh - 1], [0, 0]]), [n, h * sh, w * sw, c]);
+    return tf.slice(rows, [0, 0, 0, 0], [n, (h - 1) * sh + 1, (w - 1) * sw + 1, c]);
+  });
+}
+
 export interface ConvTranspose2dParams {
   stride: [number, number];
   padding: [number, number];
@@ -86,15 +96,8 @@ export interface ConvTranspose2dParams {
  */
 export function convTranspose2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTensor | undefined, p: ConvTranspose2dParams): TfTensor {
   return tf.tidy(() => {
-    const [n, h, w, c] = x.shape as number[];
-    let up = x;
-    if (p.stride[0] > 1 || p.stride[1] > 1) {
-      const [sh, sw] = p.stride;
-      const expanded = tf.reshape(x, [n as number, h as number, 1, w as number, 1, c as number]);
-      const spaced = tf.pad(expanded, [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      const flat = tf.reshape(spaced, [n as number, (h as number) * sh, (w as number) * sw, c as number]);
-      up = tf.slice(flat, [0, 0, 0, 0], [n as number, ((h as number) - 1) * sh + 1, ((w as number) - 1) * sw + 1, c as number]);
-    }
+    const [sh, sw] = p.stride;
+    const up = sh > 1 || sw > 1 ? insertZeros(tf, x, sh, sw) : x;
     const edge = (i: 0 | 1): [number, number] => {
       const q = p.dilation[i] * (p.kernel[i] - 1) - p.padding[i];
       return [q, q + p.outputPadding[i]];
@@ -109,15 +112,12 @@ export function prepareConvFilter(tf: Tf, weight: TfTensor): TfTensor {
   return tf.transpose(weight, [2, 3, 1, 0]);
 }
 
-/** PyTorch transposed-conv weight [in, out/g, kh, kw] → flipped direct-conv filter [kh, kw, in/g, out]. */
+/** PyTorch transposed-conv weight [in, out/g, kh, kw] → flipped direct-conv filter [kh, kw, in/g, out] (rank-4 ops only). */
 export function prepareConvTransposeFilter(tf: Tf, weight: TfTensor, groups: number): TfTensor {
   return tf.tidy(() => {
-    const [cin, coutG, kh, kw] = weight.shape as number[];
-    const inG = (cin as number) / groups;
-    // Flip on the rank-4 weight: WebGL cannot reverse rank-5 tensors.
     const flipped = tf.reverse(weight, [2, 3]);
-    const grouped = tf.reshape(flipped, [groups, inG, coutG as number, kh as number, kw as number]);
-    const ordered = tf.transpose(grouped, [3, 4, 1, 0, 2]);
-    return tf.reshape(ordered, [kh as number, kw as number, inG, groups * (coutG as number)]);
+    const perGroup = groups === 1 ? [flipped] : tf.split(flipped, groups, 0);
+    const filters = perGroup.map((g) => tf.transpose(g, [2, 3, 0, 1]));
+    return filters.length === 1 ? (filters[0] as TfTensor) : tf.concat(filters, 3);
   });
 }
