@@ -49,6 +49,10 @@ describe('ops: 1-D pools and ConvTranspose1d', () => {
     const weight2d = { shape: [4, 3, 1, 3], data: (w.weight as Dense).data };
     const expected = convTranspose2dRef(as2d(input), weight2d, w.bias as Dense, [1, 2], [0, 1], [0, 1], [1, 1], 2);
     assertClose(runBuilt(up, [input], w), as1d(expected));
+    const plain = nn('ConvTranspose1d', [4, 3, 4], { stride: 3, padding: 2 });
+    const pw = randomWeights(plain, 821);
+    const plainWeight2d = { shape: [4, 3, 1, 4], data: (pw.weight as Dense).data };
+    assertClose(runBuilt(plain, [input], pw), as1d(convTranspose2dRef(as2d(input), plainWeight2d, pw.bias as Dense, [1, 3], [0, 2], [0, 0], [1, 1], 1)), 1e-4, 'ungrouped');
   });
 });
 

@@ -97,6 +97,16 @@ describe('ops forward: convolutions (tfjs cpu vs naive reference)', () => {
     assertClose(runBuilt(layer, [x], w), convTranspose2dRef(x, w.weight as Dense, w.bias as Dense, [2, 3], [0, 2], [1, 0], [2, 1], 2));
   });
 
+  it('ConvTranspose2d with dilation and no groups (zero-insertion path) and with unequal paddings (native path)', () => {
+    const dilated = nn('ConvTranspose2d', [3, 2, 3], { stride: 2, padding: 1, dilation: 2 });
+    const x = randomDense([1, 3, 4, 3], 12);
+    const w = randomWeights(dilated, 120);
+    assertClose(runBuilt(dilated, [x], w), convTranspose2dRef(x, w.weight as Dense, w.bias as Dense, [2, 2], [1, 1], [0, 0], [2, 2], 1));
+    const uneven = nn('ConvTranspose2d', [3, 4, [4, 3]], { stride: [2, 3], padding: [1, 0], output_padding: [1, 2] });
+    const u = randomWeights(uneven, 121);
+    assertClose(runBuilt(uneven, [x], u), convTranspose2dRef(x, u.weight as Dense, u.bias as Dense, [2, 3], [1, 0], [1, 2], [1, 1], 1));
+  });
+
   it('ConvTranspose2d whose padding exceeds the kernel reach (output cropped)', () => {
     const layer = nn('ConvTranspose2d', [2, 2, 2], { stride: 3, padding: 2, bias: false });
     const x = randomDense([1, 2, 4, 4], 11);

@@ -1,7 +1,7 @@
 // Convolution entries: Conv1d, Conv2d, ConvTranspose1d and ConvTranspose2d (shape rules, weights, MACs, labels, forward).
 import type { Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type Tf, type TfTensor, type WeightSpec } from './types';
-import { intTupleValue, readBool, readChoice, readInt, readIntTupleAtLeast, readPositiveInt, requireRank } from './args';
+import { intTupleValue, readBool, readChoice, readIntTupleAtLeast, readPositiveInt, requireRank } from './args';
 import { formatKernel, formatShape, numel } from './shapeText';
 import { conv2dForward, convTranspose2dForward, prepareConvFilter, prepareConvTransposeFilter } from './convForward';
 import type { PadMode } from './padding';
@@ -299,8 +299,10 @@ export const ConvTranspose2d: OpSpec = {
   inferShape: inferConvShape('ConvTranspose2d', 2, true),
   macs: convMacs('ConvTranspose2d', 2, true),
   summary: convSummary('ConvTranspose2d', 2, true),
-  prepareWeights: (tf, attrs, w) =>
-    withBias(w, prepareConvTransposeFilter(tf, w.weight as TfTensor, readInt('ConvTranspose2d', attrs, 'groups'))),
+  prepareWeights: (tf, attrs, w) => {
+    const c = readConvConfig('ConvTranspose2d', attrs, 2, true);
+    return withBias(w, prepareConvTransposeFilter(tf, w.weight as TfTensor, c.groups, c.dilation));
+  },
   forward: batchedForward(2, convTranspose2dRun),
 };
 
@@ -317,7 +319,10 @@ export const ConvTranspose1d: OpSpec = {
   prepareWeights: (tf, attrs, w) =>
     withBias(
       w,
-      tf.tidy(() => prepareConvTransposeFilter(tf, tf.expandDims(w.weight as TfTensor, 2), readInt('ConvTranspose1d', attrs, 'groups'))),
+      tf.tidy(() => {
+        const c = readConvConfig('ConvTranspose1d', attrs, 1, true);
+        return prepareConvTransposeFilter(tf, tf.expandDims(w.weight as TfTensor, 2), c.groups, [1, c.dilation[0] as number]);
+      }),
     ),
   forward: batchedForward(1, convTranspose1dRun),
 };

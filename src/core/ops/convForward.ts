@@ -96,6 +96,16 @@ export interface ConvTranspose2dParams {
  */
 export function convTranspose2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bias: TfTensor | undefined, p: ConvTranspose2dParams): TfTensor {
   return tf.tidy(() => {
+    if (usesNativeTranspose(p.groups, p.dilation)) {
+      const [n, h, w] = x.shape as [number, number, number, number];
+      const outShape = [0, 1].map((i) => {
+        const len = i === 0 ? h : w;
+        return (len - 1) * (p.stride[i] as number) - 2 * (p.padding[i] as number) + (p.kernel[i] as number) + (p.outputPadding[i] as number);
+      }) as [number, number];
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p.padding[0], p.padding[0]], [p.padding[1], p.padding[1]], [0, 0]];
+      const y = tf.conv2dTranspose(x as never, filter as never, [n, outShape[0], outShape[1], filter.shape[2] as number], p.stride, pad);
+      return bias ? tf.add(y, bias) : y;
+    }
     const [sh, sw] = p.stride;
     const up = sh > 1 || sw > 1 ? insertZeros(tf, x, sh, sw) : x;
     const edge = (i: 0 | 1): [number, number] => {
@@ -112,9 +122,18 @@ export function prepareConvFilter(tf: Tf, weight: TfTensor): TfTensor {
   return tf.transpose(weight, [2, 3, 1, 0]);
 }
 
-/** PyTorch transposed-conv weight [in, out/g, kh, kw] → flipped direct-conv filter [kh, kw, in/g, out] (rank-4 ops only). */
-export function prepareConvTransposeFilter(tf: Tf, weight: TfTensor, groups: number): TfTensor {
+/** tfjs's own conv2dTranspose (the gradient of conv2d) covers the ungrouped, undilated case in one kernel, without zero insertion. */
+export function usesNativeTranspose(groups: number, dilation: readonly number[]): boolean {
+  return groups === 1 && dilation.every((d) => d === 1);
+}
+
+/**
+ * PyTorch transposed-conv weight [in, out/g, kh, kw] → for tfjs's conv2dTranspose [kh, kw, out, in]; otherwise the flipped
+ * direct-conv filter [kh, kw, in/g, out] (rank-4 ops only).
+ */
+export function prepareConvTransposeFilter(tf: Tf, weight: TfTensor, groups: number, dilation: readonly number[]): TfTensor {
   return tf.tidy(() => {
+    if (usesNativeTranspose(groups, dilation)) return tf.transpose(weight, [2, 3, 1, 0]);
     const flipped = tf.reverse(weight, [2, 3]);
     const perGroup = groups === 1 ? [flipped] : tf.split(flipped, groups, 0);
     const filters = perGroup.map((g) => tf.transpose(g, [2, 3, 0, 1]));
