@@ -4,7 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { Tf } from '../../src/core/ops/types';
 import { prepareRun, runForward, RunCancelledError, type RunProgress } from '../../src/core/run/index';
-import { GraphBuilder, smallResidualNet } from './run-graphs';
+import { GraphBuilder, resnetGraph, smallResidualNet } from './run-graphs';
+import { layersModel } from './run-layers-reference';
 
 const tfns = tf as unknown as Tf;
 
@@ -216,5 +217,22 @@ describe('forward pass (tfjs cpu backend)', () => {
     const g = new GraphBuilder([2, 8]);
     g.layer('Linear', 'fc', { in_features: 8, out_features: 5 }, [g.inputId]);
     assert.deepEqual(prepareRun(g.build(), { seed: 5 }).weights.byKey.get('fc.weight')?.data, a.weights.byKey.get('fc.weight')?.data);
+  });
+
+  it('agrees with the same ResNet-50 built from tfjs-layers (an independent implementation) with the same weights', async function () {
+    this.timeout(120_000);
+    const graph = resnetGraph(50, [1, 3, 32, 32], 10);
+    const prepared = prepareRun(graph, { seed: 11 });
+    const start = tf.memory().numTensors;
+    const model = layersModel(tfns, graph, prepared);
+    const input = tf.tidy(() => tf.transpose(tf.tensor(prepared.input, [1, 3, 32, 32]), [0, 2, 3, 1]));
+    const reference = model.predict(input) as tf.Tensor;
+    const expected = await reference.data();
+    tf.dispose([input, reference]);
+    model.dispose();
+    const report = await runForward(tfns, graph, { prepared, runs: 1, warmup: 0, plainRuns: 0 });
+    assert.deepEqual(report.output, [1, 10]);
+    report.outputData.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-4, `output[${i}] ${v} vs tfjs-layers ${expected[i]}`));
+    assert.equal(tf.memory().numTensors, start);
   });
 });
