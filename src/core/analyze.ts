@@ -63,11 +63,11 @@ export async function listModels(source: string): Promise<ModelCandidate[]> {
   }
 }
 
-function parseProgram(parser: PythonParser, source: string): Program {
+function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null = null): Program {
   const tree = parser.parse(source);
   try {
     const { root, comments } = toPlainTree(tree);
-    return convertProgram(root, comments, source);
+    return convertProgram(root, comments, source, fixedPos);
   } finally {
     tree.delete();
   }
@@ -77,9 +77,7 @@ function parseProgram(parser: PythonParser, source: string): Program {
 function ensurePrelude(parser: PythonParser): void {
   if (preludeLoaded) return;
   preludeLoaded = true;
-  const program = parseProgram(parser, TORCHVISION_PRELUDE);
-  resetPositions(program.body, { line: 0, col: 0, endLine: 0, endCol: 0 });
-  setPreludeProgram(program);
+  setPreludeProgram(parseProgram(parser, TORCHVISION_PRELUDE, { line: 0, col: 0, endLine: 0, endCol: 0 }));
 }
 let preludeLoaded = false;
 
@@ -187,13 +185,12 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   let root: Value = null;
   if (!stopped && modelExpr) {
     try {
-      const exprProgram = parseProgram(parser, modelExpr);
+      const exprProgram = parseProgram(parser, modelExpr, ORIGIN);
       const stmt = exprProgram.body[0];
       if (exprProgram.syntaxErrors.length || !stmt || stmt.s !== 'expr') {
         diags.add('error', 'bad-model-expression', `--model '${modelExpr}' is not a Python expression`, ORIGIN);
       } else {
         const e = stmt.e;
-        resetPositions(e);
         root = it.eval(e, it.globals);
         if (!isModule(root)) {
           diags.add('error', 'not-a-module', `'${modelExpr}' does not build an nn.Module (got ${it.str(root)})`, ORIGIN);
@@ -248,17 +245,4 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
 
 function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   return list.map((d, i) => [d, i] as const).sort((a, b) => a[0].range.line - b[0].range.line || a[1] - b[1]).map(([d]) => d);
-}
-
-/** The --model expression is not part of the file: its nodes point at the file's start. */
-function resetPositions(node: unknown, to: Pos = ORIGIN): void {
-  if (Array.isArray(node)) {
-    for (const x of node) resetPositions(x, to);
-  } else if (node !== null && typeof node === 'object') {
-    const o = node as Record<string, unknown>;
-    for (const key in o) {
-      if (key === 'p') o.p = { ...to };
-      else resetPositions(o[key], to);
-    }
-  }
 }

@@ -2,15 +2,18 @@
 import type { Shape, Shortcut, SourceRange } from './ir';
 import type { Tracer } from './tracer';
 
-/** Backward BFS from `start`: hop distance of every ancestor (start itself at 0). */
-function ancestorDistances(tracer: Tracer, start: string): Map<string, number> {
+/**
+ * Hop distances from `start` back to its ancestors, visiting only nodes with index >= `minIndex` (nodes are in
+ * execution order, so nothing before the fork can lie on a path from the fork to `start`).
+ */
+function ancestorDistances(tracer: Tracer, start: string, minIndex: number): Map<string, number> {
   const dist = new Map<string, number>([[start, 0]]);
   const queue = [start];
   for (let qi = 0; qi < queue.length; qi++) {
     const id = queue[qi];
     const d = dist.get(id)!;
     for (const p of tracer.preds[tracer.indexOf.get(id)!]) {
-      if (p !== null && !dist.has(p)) {
+      if (p !== null && !dist.has(p) && tracer.indexOf.get(p)! >= minIndex) {
         dist.set(p, d + 1);
         queue.push(p);
       }
@@ -19,22 +22,42 @@ function ancestorDistances(tracer: Tracer, start: string): Map<string, number> {
   return dist;
 }
 
+function isAncestor(tracer: Tracer, ancestor: string, of: string): boolean {
+  return ancestorDistances(tracer, of, tracer.indexOf.get(ancestor)!).has(ancestor);
+}
+
+/** The latest node that is an ancestor (or self) of both `a` and `b`: a backward sweep in execution order. */
+function latestCommonAncestor(tracer: Tracer, a: string, b: string): string | null {
+  const ia = tracer.indexOf.get(a)!;
+  const ib = tracer.indexOf.get(b)!;
+  const marks = new Uint8Array(Math.max(ia, ib) + 1);
+  marks[ia] |= 1;
+  marks[ib] |= 2;
+  for (let i = marks.length - 1; i >= 0; i--) {
+    const m = marks[i];
+    if (m === 0) continue;
+    if (m === 3) return tracer.nodes[i].id;
+    for (const p of tracer.preds[i]) if (p !== null) marks[tracer.indexOf.get(p)!] |= m;
+  }
+  return null;
+}
+
 /** Nodes on a shortest path from `from` back to (excluding) `fork`, listed from the fork side. */
 function pathBetween(tracer: Tracer, fork: string, from: string): string[] {
+  const minIndex = tracer.indexOf.get(fork)!;
   const prev = new Map<string, string | null>([[from, null]]);
   const queue = [from];
   for (let qi = 0; qi < queue.length; qi++) {
     const id = queue[qi];
     if (id === fork) break;
     for (const p of tracer.preds[tracer.indexOf.get(id)!]) {
-      if (p !== null && !prev.has(p)) {
+      if (p !== null && !prev.has(p) && tracer.indexOf.get(p)! >= minIndex) {
         prev.set(p, id);
         queue.push(p);
       }
     }
   }
   const out: string[] = [];
-  // Walk from the fork forward along the recorded successors.
   let cur = prev.get(fork);
   while (cur !== undefined && cur !== null) {
     out.push(cur);
@@ -63,13 +86,12 @@ export function findShortcut(tracer: Tracer, m: MergeOperands): Shortcut | null 
   if (ids.some((x) => x === null)) return null;
   const operands = ids as string[];
   if (new Set(operands).size !== operands.length) return null;
-  const dists = operands.map((id) => ancestorDistances(tracer, id));
   let shortcutOperand = -1;
   let fork: string | null = null;
   let kind: 'identity' | 'projection' = 'identity';
   let shortcutNodeIds: string[] = [];
   for (let i = 0; i < operands.length; i++) {
-    if (dists.every((d, j) => j === i || d.has(operands[i]))) {
+    if (operands.every((o, j) => j === i || isAncestor(tracer, operands[i], o))) {
       shortcutOperand = i;
       fork = operands[i];
       break;
@@ -77,19 +99,11 @@ export function findShortcut(tracer: Tracer, m: MergeOperands): Shortcut | null 
   }
   if (fork === null) {
     if (m.op !== 'add' || operands.length !== 2) return null;
-    let best = -1;
-    for (const [id] of dists[0]) {
-      if (dists[1].has(id)) {
-        const idx = tracer.indexOf.get(id)!;
-        if (idx > best) {
-          best = idx;
-          fork = id;
-        }
-      }
-    }
+    fork = latestCommonAncestor(tracer, operands[0], operands[1]);
     if (fork === null) return null;
-    const d0 = dists[0].get(fork)!;
-    const d1 = dists[1].get(fork)!;
+    const minIndex = tracer.indexOf.get(fork)!;
+    const d0 = ancestorDistances(tracer, operands[0], minIndex).get(fork)!;
+    const d1 = ancestorDistances(tracer, operands[1], minIndex).get(fork)!;
     shortcutOperand = d0 < d1 ? 0 : 1;
     kind = 'projection';
     shortcutNodeIds = pathBetween(tracer, fork, operands[shortcutOperand]);

@@ -1,6 +1,5 @@
 // nn.Module and its containers (Sequential, ModuleList, ModuleDict): registration, traversal, calls while tracing.
 import type { Pos } from '../python/ast';
-import { trainableParamCount } from '../ops/registry';
 import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
 import { mapPos } from './diagnostics';
@@ -55,7 +54,7 @@ export function countParams(root: PyInstance): number {
   const seenTensors = new Set<PyTensor>();
   for (const m of walkModules(root)) {
     const mod = m.mod!;
-    if (mod.layer) total += trainableParamCount(mod.layer.spec, mod.layer.attrs);
+    if (mod.layer) total += mod.layer.params;
     for (const t of mod.params.values()) {
       if (!t || seenTensors.has(t) || !t.shape) continue;
       seenTensors.add(t);

@@ -66,7 +66,10 @@ export function buildLayer(spec: OpSpec, mod: ModuleState, args: Value[], kwargs
   let attrs = bindSignature(spec.op, spec.signature ?? [], args, kwargs, site);
   try {
     if (spec.normalize) attrs = spec.normalize(attrs);
-    mod.layer = { spec, attrs, weights: spec.weights?.(attrs) ?? [] };
+    const weights = spec.weights?.(attrs) ?? [];
+    let params = 0;
+    for (const w of weights) if (w.trainable) params += w.shape.reduce((a, b) => a * b, 1);
+    mod.layer = { spec, attrs, weights, params };
   } catch (err) {
     if (err instanceof OpArgumentError) throw new PyError('ValueError', err.message, site);
     throw err;
@@ -145,7 +148,7 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
     inputs: inputs.map((t) => t.node),
     inputShapes: shapes,
     outputShape: out,
-    params: mod && mod.calls === 1 ? trainableParamCount(spec, attrs) : 0,
+    params: mod && mod.calls === 1 ? (mod.layer?.params ?? trainableParamCount(spec, attrs)) : 0,
     macs,
     module: mod,
     suffix: opts.suffix ?? spec.op.toLowerCase(),

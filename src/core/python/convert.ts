@@ -4,9 +4,14 @@ import type { PNode } from './plainTree';
 
 class Converter {
   readonly errors: SyntaxProblem[] = [];
-  constructor(private readonly src: string) {}
+  constructor(
+    private readonly src: string,
+    /** When set, every node gets this position (code that is not part of the user's file). */
+    private readonly fixedPos: Pos | null = null,
+  ) {}
 
   pos(n: PNode): Pos {
+    if (this.fixedPos) return this.fixedPos;
     return { line: n.sr + 1, col: n.sc + 1, endLine: n.er + 1, endCol: n.ec + 1 };
   }
   text(n: PNode): string {
@@ -515,8 +520,8 @@ function decodeEscapes(s: string): string {
 const INPUT_COMMENT = /#\s*netlens\s*:\s*input\s*=\s*\(?\s*([0-9][0-9,\s]*)/i;
 
 /** Converts a whole module; syntax errors are collected, never thrown. */
-export function convertProgram(root: PNode, comments: PNode[], source: string): Program {
-  const conv = new Converter(source);
+export function convertProgram(root: PNode, comments: PNode[], source: string, fixedPos: Pos | null = null): Program {
+  const conv = new Converter(source, fixedPos);
   const body = conv.block(root);
   conv.errors.length = 0;
   conv.scanErrors(root);
