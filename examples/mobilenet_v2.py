@@ -35,7 +35,7 @@ class InvertedResidual(nn.Module):
         super().__init__()
         self.stride = stride
         if stride not in [1, 2]:
-            raise ValueError(f"stride should be 1 or 2 instead of {stride}")
+            raise ValueError(f"an inverted residual block has stride 1 or 2, not {stride}")
         if norm_layer is None:
             norm_layer = nn.BatchNorm2d
 
@@ -88,7 +88,7 @@ class MobileNetV2(nn.Module):
             ]
 
         if len(inverted_residual_setting) == 0 or len(inverted_residual_setting[0]) != 4:
-            raise ValueError("inverted_residual_setting should be a non-empty list of 4-element lists")
+            raise ValueError("each row of the settings table is [t, c, n, s]")
 
         input_channel = _make_divisible(input_channel * width_mult, round_nearest)
         self.last_channel = _make_divisible(last_channel * max(1.0, width_mult), round_nearest)
