@@ -235,4 +235,22 @@ describe('forward pass (tfjs cpu backend)', () => {
     report.outputData.forEach((v, i) => assert.ok(Math.abs(v - (expected[i] as number)) < 1e-4, `output[${i}] ${v} vs tfjs-layers ${expected[i]}`));
     assert.equal(tf.memory().numTensors, start);
   });
+
+  it('runs pass-through ops (Identity, Dropout) and a model that only passes its input through, without leaks', async () => {
+    const g = new GraphBuilder([1, 2, 3, 3]);
+    const a = g.layer('Identity', 'id', {}, [g.inputId]);
+    const b = g.layer('Dropout', 'drop', { p: 0.5 }, [a]);
+    const c = g.layer('ReLU', 'relu', {}, [b]);
+    g.layer('add', 'add', {}, [c, a]);
+    const graph = g.build();
+    const only = new GraphBuilder([1, 2, 3, 3]);
+    only.layer('Identity', 'id', {}, [only.inputId]);
+    const start = tf.memory().numTensors;
+    const report = await runForward(tfns, graph, { seed: 4, runs: 2, warmup: 1, plainRuns: 1 });
+    const x = prepareRun(graph, { seed: 4 }).input;
+    report.outputData.forEach((v, i) => assert.ok(Math.abs(v - (Math.max(0, x[i] as number) + (x[i] as number))) < 1e-6));
+    const identity = await runForward(tfns, only.build(), { seed: 4, runs: 1, warmup: 0, plainRuns: 1 });
+    assert.deepEqual([...identity.outputData], [...x]);
+    assert.equal(tf.memory().numTensors, start);
+  });
 });
