@@ -1,6 +1,6 @@
 // Converts the plain syntax tree into NetLens's Python AST, recording syntax errors (ERROR / MISSING nodes) as it goes.
 import type { Arg, CompClause, DictEntry, ExceptHandler, Expr, FStrPart, FuncDef, Param, Pos, Program, Stmt, SyntaxProblem } from './ast';
-import type { PNode } from './plainTree';
+import { lineOf, lineStarts, type PNode } from './plainTree';
 
 class Converter {
   readonly errors: SyntaxProblem[] = [];
@@ -8,11 +8,17 @@ class Converter {
     private readonly src: string,
     /** When set, every node gets this position (code that is not part of the user's file). */
     private readonly fixedPos: Pos | null = null,
-  ) {}
+  ) {
+    this.starts = fixedPos ? new Int32Array(1) : lineStarts(src);
+  }
+
+  private readonly starts: Int32Array;
 
   pos(n: PNode): Pos {
     if (this.fixedPos) return this.fixedPos;
-    return { line: n.sr + 1, col: n.sc + 1, endLine: n.er + 1, endCol: n.ec + 1 };
+    const sl = lineOf(this.starts, n.s);
+    const el = n.e === n.s ? sl : lineOf(this.starts, n.e);
+    return { line: sl + 1, col: n.s - this.starts[sl] + 1, endLine: el + 1, endCol: n.e - this.starts[el] + 1 };
   }
   text(n: PNode): string {
     return this.src.slice(n.s, n.e);

@@ -1,7 +1,7 @@
-// Copies a tree-sitter tree into plain JS objects in one cursor walk (crossing into wasm once per node, not per query).
+// Copies a tree-sitter tree into plain JS objects in one cursor walk (crossing into wasm as few times as possible).
 import type { Tree } from 'web-tree-sitter';
 
-/** A syntax node as plain data. `f` is the field name under its parent; positions are 0-based rows/columns. */
+/** A syntax node as plain data: type, field name under its parent, [s, e) UTF-16 offsets into the source, children. */
 export interface PNode {
   t: string;
   f: string | null;
@@ -9,10 +9,6 @@ export interface PNode {
   missing: boolean;
   s: number;
   e: number;
-  sr: number;
-  sc: number;
-  er: number;
-  ec: number;
   c: PNode[];
 }
 
@@ -20,23 +16,15 @@ export interface PNode {
 export function toPlainTree(tree: Tree): { root: PNode; comments: PNode[] } {
   const cursor = tree.walk();
   const comments: PNode[] = [];
-  const make = (): PNode => {
-    const sp = cursor.startPosition;
-    const ep = cursor.endPosition;
-    return {
-      t: cursor.nodeType,
-      f: cursor.currentFieldName,
-      named: cursor.nodeIsNamed,
-      missing: cursor.nodeIsMissing,
-      s: cursor.startIndex,
-      e: cursor.endIndex,
-      sr: sp.row,
-      sc: sp.column,
-      er: ep.row,
-      ec: ep.column,
-      c: [],
-    };
-  };
+  const make = (): PNode => ({
+    t: cursor.nodeType,
+    f: cursor.currentFieldName,
+    named: cursor.nodeIsNamed,
+    missing: cursor.nodeIsMissing,
+    s: cursor.startIndex,
+    e: cursor.endIndex,
+    c: [],
+  });
   const root = make();
   const stack: PNode[] = [root];
   if (!cursor.gotoFirstChild()) {
@@ -61,4 +49,26 @@ export function toPlainTree(tree: Tree): { root: PNode; comments: PNode[] } {
       stack.pop();
     }
   }
+}
+
+/** Offsets of line starts, for turning source offsets into 1-based lines and columns. */
+export function lineStarts(source: string): Int32Array {
+  let n = 1;
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) n++;
+  const starts = new Int32Array(n);
+  let k = 1;
+  for (let i = 0; i < source.length; i++) if (source.charCodeAt(i) === 10) starts[k++] = i + 1;
+  return starts;
+}
+
+/** 0-based line containing `offset` (binary search over `starts`). */
+export function lineOf(starts: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
