@@ -39,6 +39,7 @@ export class AnalysisService {
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly lastGood = new Map<string, LayerGraph>();
   private readonly selections = new Map<string, ModelSelection>();
+  private readonly inflight = new Map<string, { version: number; result: Promise<DocumentAnalysis> }>();
   private readonly candidateCache = new Map<string, { version: number; candidates: Promise<ModelCandidate[]> }>();
 
   constructor(
@@ -66,6 +67,20 @@ export class AnalysisService {
     const key = `${uri}#${selectionKey(selection)}`;
     const cached = this.results.get(key);
     if (cached && cached.version === document.version) return { ...cached, analyzeMs: 0 };
+    // Opening a file fires several events at once (open, active editor, CodeLens): share one analysis.
+    const running = this.inflight.get(key);
+    if (running && running.version === document.version) return { ...(await running.result), analyzeMs: 0 };
+    const result = this.compute(document, selection, key);
+    this.inflight.set(key, { version: document.version, result });
+    try {
+      return await result;
+    } finally {
+      if (this.inflight.get(key)?.result === result) this.inflight.delete(key);
+    }
+  }
+
+  private async compute(document: vscode.TextDocument, selection: ModelSelection, key: string): Promise<DocumentAnalysis> {
+    const uri = document.uri.toString();
 
     const source = document.getText();
     const version = document.version;

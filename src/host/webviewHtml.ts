@@ -30,7 +30,7 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
     // Lit-based @vscode-elements components and the SVG renderer set inline style attributes.
-    `style-src ${cspSource} 'unsafe-inline'`,
+    `style-src ${cspSource}`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
     // The forward pass fetches tfjs .wasm files from dist/; the layout worker starts from a blob: URL.

@@ -91,8 +91,13 @@ async function main(): Promise<number> {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     currentPage = page;
     const consoleErrors: string[] = [];
+    const cspViolations: string[] = [];
+    let probeSeen = false;
     page.on('console', (message) => {
-      if (message.type() === 'error' && /netlens|Content Security Policy|Refused/i.test(message.text())) consoleErrors.push(message.text());
+      const text = message.text();
+      if (text.includes('netlens-console-probe')) probeSeen = true;
+      if (/Content Security Policy/i.test(text)) cspViolations.push(text);
+      else if (message.type() === 'error' && /netlens/i.test(text)) consoleErrors.push(text);
     });
     await page.goto(server.url);
     console.log(`code-server at ${server.url}, workspace ${paths.workspace}`);
@@ -130,6 +135,17 @@ async function main(): Promise<number> {
       await sleep(300);
       await screenshot(page, '03-architecture');
       return `${nodes} nodes drawn at the default collapse depth`;
+    });
+
+    await step('the webview runs under its strict CSP without violations', async () => {
+      assert(frame, 'no webview frame');
+      const csp = await frame.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      assert(csp && /default-src 'none'/.test(csp) && /script-src 'nonce-[A-Za-z0-9]+' 'wasm-unsafe-eval'/.test(csp), `unexpected CSP: ${csp}`);
+      // The probe proves that the webview's console reaches this listener, so an empty violation list means something.
+      await frame.evaluate(() => console.warn('netlens-console-probe'));
+      await waitFor('the console probe from the webview', async () => probeSeen, 5000);
+      assert(cspViolations.length === 0, `CSP violations:\n${cspViolations.slice(0, 5).join('\n')}`);
+      return csp;
     });
 
     await step('expand all: every layer and all 8 ResNet-18 shortcut edges are drawn', async () => {
@@ -199,8 +215,23 @@ async function main(): Promise<number> {
       return text.replace(/\s+/g, ' ').trim().slice(0, 160);
     });
 
+    await step('diagnostics follow typing: a half-typed line shows a syntax error, undo brings the shape error back', async () => {
+      const line = lineOf(BROKEN_FILE, 'out += identity');
+      const text = fs.readFileSync(path.join(EXAMPLES, BROKEN_FILE), 'utf8').split(/\r?\n/)[line - 1] ?? '';
+      await openFile(page, BROKEN_FILE);
+      await goToLine(page, line, text.length + 1);
+      await page.keyboard.type(' +');
+      const syntaxRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'syntax-error' });
+      await waitFor('a NetLens syntax-error entry while the line is half-typed', async () => (await syntaxRow.count()) > 0, 15_000);
+      await screenshot(page, '07b-typing');
+      await page.keyboard.press('Control+Z');
+      const shapeRow = page.locator('.markers-panel .monaco-list-row', { hasText: `[Ln ${line},` });
+      await waitFor('the shape error again after undo', async () => (await syntaxRow.count()) === 0 && (await shapeRow.count()) > 0, 15_000);
+      return `syntax error shown while typing on line ${line}, cleared after undo`;
+    });
+
     await step('the forward pass runs in the webview and shows timings', async () => {
-      await page.keyboard.press('Control+Shift+M');
+      await runCommand(page, 'View: Hide Panel');
       await openFile(page, RESNET_FILE);
       await runCommand(page, 'NetLens: Show Architecture');
       // A 64×64 input keeps the software-rendered WebGL pass short; it also exercises the webview → host setInput path.
@@ -229,6 +260,7 @@ async function main(): Promise<number> {
 
     facts.netlensLog = readExtensionLog(paths.userDataDir);
     facts.consoleErrors = consoleErrors;
+    facts.cspViolations = cspViolations;
   } finally {
     await browser?.close();
     await server?.stop();

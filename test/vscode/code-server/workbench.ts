@@ -63,17 +63,25 @@ async function openQuickInput(page: Page, shortcut: string): Promise<void> {
   throw new Error(`the quick input did not open with ${shortcut}`);
 }
 
-/** Quick Open (Ctrl+P), type the file name, Enter; waits until its editor tab is the active one. */
+/** Quick Open (Ctrl+P), type the file name, pick the exact match; waits until its editor tab is the active one. */
 export async function openFile(page: Page, fileName: string): Promise<void> {
-  await openQuickInput(page, 'Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(fileName);
-  // Wait for the filtered result itself: the list first shows recently opened files.
   const exactName = new RegExp(`^\\s*${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactName }) }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await row.click();
-  await page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first().waitFor({ timeout: 15_000 });
+  const activeTab = page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first();
+  for (let attempt = 1; ; attempt++) {
+    await openQuickInput(page, 'Control+P');
+    await page.locator('.quick-input-widget input').fill(fileName);
+    // The list first shows recently opened files and re-renders as results arrive: let it settle, then pick.
+    await sleep(400);
+    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactName }) }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    try {
+      await activeTab.waitFor({ timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
   await page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor({ timeout: 15_000 });
 }
 
