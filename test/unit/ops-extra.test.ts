@@ -121,4 +121,28 @@ describe('ops: more activations and Unflatten', () => {
     const x3 = randomDense([2, 3, 5], 99);
     assertClose(runBuilt(build(method('unsqueeze'), [2], {}, true), [x3]), { shape: [2, 3, 1, 5], data: x3.data }, 1e-6, 'unsqueeze');
   });
+
+  it('matmul: shape rule with 1-D operands and batch broadcasting, numerics', () => {
+    const mm = build(op('matmul'), [], {}, true);
+    assert.deepEqual(mm.shape([3], [3]), []);
+    assert.deepEqual(mm.shape([2, 3], [3]), [2]);
+    assert.deepEqual(mm.shape([3], [3, 4]), [4]);
+    assert.deepEqual(mm.shape([5, 1, 2, 3], [4, 3, 6]), [5, 4, 2, 6]);
+    assert.throws(() => mm.shape([2, 3], [4, 5]), (e: unknown) => e instanceof ShapeError && e.code === 'matmul-mismatch' && /inner dimensions 3 and 4 differ/.test(e.message));
+    const a = randomDense([2, 1, 3, 4], 100);
+    const b = randomDense([5, 4, 2], 101);
+    const expected = dense([2, 5, 3, 2], (i) => {
+      const j = i % 2;
+      const r = Math.floor(i / 2) % 3;
+      const bb = Math.floor(i / 6) % 5;
+      const n = Math.floor(i / 30);
+      let sum = 0;
+      for (let k = 0; k < 4; k++) sum += (a.data[(n * 3 + r) * 4 + k] as number) * (b.data[(bb * 4 + k) * 2 + j] as number);
+      return sum;
+    });
+    assertClose(runBuilt(mm, [a, b]), expected, 1e-5, 'batched');
+    const v = randomDense([4], 102);
+    const m = randomDense([3, 4], 103);
+    assertClose(runBuilt(mm, [m, v]), dense([3], (r) => [0, 1, 2, 3].reduce((s2, k) => s2 + (m.data[r * 4 + k] as number) * (v.data[k] as number), 0)), 1e-5, 'matrix·vector');
+  });
 });

@@ -1,9 +1,10 @@
-// Linear entry: applies to the last dimension with any leading dimensions (shape rule, weights, MACs, forward).
+// Linear entry (last dimension, any leading dimensions) and matmul with PyTorch's 1-D and batch-broadcasting rules.
 import type { Shape } from '../graph/ir';
 import { ShapeError, type OpSpec, type Tf, type TfTensor } from './types';
 import { readBool, readPositiveInt } from './args';
 import { formatShape, numel } from './shapeText';
-import { inTorchOrder } from './layout';
+import { fromTorchOrder, inTorchOrder, toTorchOrder } from './layout';
+import { broadcastShapes } from './merge';
 
 function matmulLastDim(tf: Tf, x: TfTensor, kernel: TfTensor, bias: TfTensor | undefined): TfTensor {
   return tf.tidy(() => {
@@ -76,4 +77,55 @@ export const Linear: OpSpec = {
   },
 };
 
-export const LINEAR_OPS: readonly OpSpec[] = [Linear];
+/** torch.matmul's shape rule: 1-D operands gain and then lose a dimension; batch dimensions broadcast. */
+export function matmulShape(a: Shape, b: Shape): Shape {
+  if (a.length === 0 || b.length === 0) throw new ShapeError('matmul: both arguments need at least 1 dimension', 'rank-mismatch');
+  const left = a.length === 1 ? [1, a[0] as number | null] : a;
+  const right = b.length === 1 ? [b[0] as number | null, 1] : b;
+  const inner = [left[left.length - 1] as number | null, right[right.length - 2] as number | null];
+  if (inner[0] !== null && inner[1] !== null && inner[0] !== inner[1]) {
+    throw new ShapeError(
+      `matmul: cannot multiply ${formatShape(a)} by ${formatShape(b)} (inner dimensions ${inner[0]} and ${inner[1]} differ)`,
+      'matmul-mismatch',
+    );
+  }
+  const batch = broadcastShapes('matmul', left.slice(0, -2), right.slice(0, -2));
+  const out: Shape = [...batch];
+  if (a.length > 1) out.push(left[left.length - 2] as number | null);
+  if (b.length > 1) out.push(right[right.length - 1] as number | null);
+  return out;
+}
+
+export const MatMul: OpSpec = {
+  op: 'matmul',
+  category: 'linear',
+  functionalNames: ['torch.matmul', 'torch.mm', 'torch.bmm'],
+  methodNames: ['matmul', 'mm', 'bmm'],
+  tensorInputs: 2,
+  functionalSignature: [],
+  inferShape: (_attrs, inputs) => {
+    if (inputs.length < 2) throw new ShapeError(`matmul expects 2 tensor inputs but got ${inputs.length}`, 'arity-mismatch');
+    return matmulShape(inputs[0] as Shape, inputs[1] as Shape);
+  },
+  forward: (tf, _attrs, inputs) =>
+    tf.tidy(() => {
+      let a = toTorchOrder(tf, inputs[0] as TfTensor);
+      let b = toTorchOrder(tf, inputs[1] as TfTensor);
+      const aVector = a.rank === 1;
+      const bVector = b.rank === 1;
+      if (aVector) a = tf.expandDims(a, 0);
+      if (bVector) b = tf.expandDims(b, 1);
+      // Broadcast the batch dimensions explicitly: tfjs's own batch broadcasting in matMul is unreliable.
+      const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)) as number[];
+      if (batch.length > 0) {
+        a = tf.broadcastTo(a, [...batch, ...a.shape.slice(-2)]);
+        b = tf.broadcastTo(b, [...batch, ...b.shape.slice(-2)]);
+      }
+      let y = tf.matMul(a, b);
+      if (bVector) y = tf.squeeze(y, [y.rank - 1]);
+      if (aVector) y = tf.squeeze(y, [y.rank - (bVector ? 1 : 2)]);
+      return fromTorchOrder(tf, y);
+    }),
+};
+
+export const LINEAR_OPS: readonly OpSpec[] = [Linear, MatMul];
