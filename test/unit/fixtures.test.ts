@@ -32,6 +32,11 @@ function checkDiagnostics(fixture: LoadedFixture, graph: LayerGraph): void {
     const wanted = expected.count === undefined ? 'at least 1' : String(expected.count);
     const ok = expected.count === undefined ? found.length >= 1 : found.length === expected.count;
     assert.ok(ok, `expected ${wanted} ${describeExpected(expected)}, found ${found.length}; diagnostics:\n${listDiagnostics(graph)}`);
+    for (const d of found) {
+      const relatedLines = new Set((d.related ?? []).map((r) => r.range.line));
+      const missing = (expected.relatedLines ?? []).filter((line) => !relatedLines.has(line));
+      assert.deepEqual(missing, [], `${describeExpected(expected)}: related locations [${[...relatedLines].join(', ')}] lack lines`);
+    }
   }
   // The expected errors are the exact set of errors: anything else is a false alarm.
   const unexpectedErrors = graph.diagnostics.filter(
