@@ -129,10 +129,12 @@ export class App {
       this.layoutResult = undefined;
       this.visible = undefined;
       const reasons = graph.diagnostics.map((d) => d.message).slice(0, 3).join(' · ');
-      this.showMessage(`No layers to draw${reasons ? `: ${reasons}` : '.'}`, true);
+      this.showMessage(`No layers to draw${reasons ? `: ${reasons}` : '.'}`, graph.diagnostics.some((d) => d.severity === 'error'));
+      this.toolbar.setEmpty(true);
       document.body.dataset.ready = 'true';
       return;
     }
+    this.toolbar.setEmpty(false);
     await this.relayout(anchor, reason === 'open' ? 'initial' : 'keep');
     this.search.refresh();
   }
@@ -158,7 +160,9 @@ export class App {
     this.setBusy(true, visible.boxes.length);
     let layout: LayoutResult | undefined;
     try {
+      performance.mark('netlens-layout-start');
       layout = cached?.layout ?? (await this.engine.layout(visible));
+      performance.mark('netlens-layout-end');
       if (cached) {
         this.engine.cancel();
         await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -4,21 +4,11 @@ import type { ElkNode } from 'elkjs/lib/elk-api';
 import elkWorkerSource from 'elkjs/lib/elk-worker.min.js' with { type: 'text' };
 import type { VisibleGraph } from './visible';
 import { ROOT_OPTIONS, toElkGraph } from './elk-graph';
+import { chainLayout } from './chain-layout';
 
 export { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
-
-export interface Rect { x: number; y: number; width: number; height: number }
-export interface Point { x: number; y: number }
-
-export interface LayoutResult {
-  boxes: Map<string, Rect>;
-  groups: Map<string, Rect>;
-  /** Polyline of each routed edge (identity-shortcut lanes are routed later, by the painter). */
-  edges: Map<string, Point[]>;
-  width: number;
-  height: number;
-  layoutMs: number;
-}
+export type { LayoutResult, Point, Rect } from './geometry';
+import type { LayoutResult, Point, Rect } from './geometry';
 
 function readResult(laid: ElkNode, layoutMs: number, groupIds: Set<string>): LayoutResult {
   const boxes = new Map<string, Rect>();
@@ -49,6 +39,7 @@ export class LayoutEngine {
   private inFlight = 0;
   private generation = 0;
   private workerFailure: ((reason: Error) => void) | undefined;
+  private warmed = false;
 
   constructor() {
     this.elk = this.createElk();
@@ -72,6 +63,12 @@ export class LayoutEngine {
   /** Lays out; resolves undefined when a newer request superseded this one. */
   async layout(visible: VisibleGraph): Promise<LayoutResult | undefined> {
     const generation = ++this.generation;
+    const chain = chainLayout(visible);
+    if (chain) {
+      // Warm the worker up meanwhile, so that the first branching layout (an expanded block) is quicker.
+      if (!this.warmed) this.warmUp();
+      return chain;
+    }
     if (this.inFlight !== 0 && this.elk) {
       this.elk.terminateWorker();
       this.elk = undefined;
@@ -99,13 +96,19 @@ export class LayoutEngine {
     this.generation++;
   }
 
-  /** Runs a tiny layout so the worker has compiled ELK before the first real graph arrives. */
+  /** Runs a small hierarchical layout with branches so the worker has compiled ELK's hot paths before they matter. */
   warmUp(): void {
-    const tiny: ElkNode = {
-      id: 'w', layoutOptions: ROOT_OPTIONS,
-      children: [{ id: 'a', width: 10, height: 10 }, { id: 'g', children: [{ id: 'b', width: 10, height: 10 }] }],
-      edges: [{ id: 'e', sources: ['a'], targets: ['b'] }],
-    };
-    this.elk?.layout(tiny).catch(() => undefined);
+    this.warmed = true;
+    const children: ElkNode[] = [];
+    const edges: ElkNode['edges'] = [];
+    for (let block = 0; block < 4; block++) {
+      const ids = ['a', 'b', 'c', 'd'].map((name) => `w${block}${name}`);
+      children.push({ id: `w${block}`, layoutOptions: { 'elk.padding': '[top=30,left=14,bottom=14,right=48]' }, children: ids.map((id) => ({ id, width: 150, height: 42 })) });
+      edges.push({ id: `${ids[0]}1`, sources: [ids[0]], targets: [ids[1]] }, { id: `${ids[0]}2`, sources: [ids[0]], targets: [ids[2]] });
+      edges.push({ id: `${ids[1]}3`, sources: [ids[1]], targets: [ids[3]] }, { id: `${ids[2]}3`, sources: [ids[2]], targets: [ids[3]] });
+      if (block > 0) edges.push({ id: `link${block}`, sources: [`w${block - 1}d`], targets: [ids[0]] });
+    }
+    this.elk?.layout({ id: 'warm', layoutOptions: ROOT_OPTIONS, children, edges }).catch(() => undefined);
   }
+
 }

@@ -47,6 +47,7 @@ function handle(app: App, message: HostToWebview): void {
 }
 
 function start(): void {
+  performance.mark('netlens-start');
   const root = document.getElementById('app') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'app' }));
   document.body.dataset.ready = 'false';
   const { post, standalone } = createPoster();

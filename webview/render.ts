@@ -1,6 +1,6 @@
 // Paints a laid-out visible graph as SVG markup: group boxes, edges (shortcut lanes included), nodes and collapsed groups.
 import type { GraphIndex } from './graph-index';
-import type { LayoutResult, Point, Rect } from './layout';
+import type { LayoutResult, Point, Rect } from './geometry';
 import type { VisibleBox, VisibleEdge, VisibleGraph } from './visible';
 import { opCategory } from './categories';
 import { escapeXml, fitText, formatCompactShape } from './format';

@@ -1,5 +1,5 @@
 // Pan and zoom of the drawing: drag to pan, wheel to scroll, Ctrl/⌘+wheel or pinch to zoom, fit and centre helpers.
-import type { Rect } from './layout';
+import type { Rect } from './geometry';
 
 export interface ViewTransform { x: number; y: number; k: number }
 

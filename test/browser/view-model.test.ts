@@ -6,6 +6,8 @@ import { buildVisibleGraph, countNodesPerGroup, initialExpanded } from '../../we
 import { formatCompactShape, formatCount, formatShape } from '../../webview/format';
 import { laneRoute, roundedPath } from '../../webview/render';
 import { nodeLabel } from '../../webview/labels';
+import { chainLayout } from '../../webview/chain-layout';
+import type { Point, Rect } from '../../webview/geometry';
 import { embedJson, renderStandaloneHtml } from '../../src/cli/view';
 import { brokenResnet18, emptyGraph, resnet18 } from './synthetic';
 import { DEFAULT_VIEW } from './harness';
@@ -130,6 +132,40 @@ describe('webview view model', () => {
       assert.equal(points[1].x, points[2].x);
       assert.equal(points[3].x, target.x + target.width);
       assert.match(roundedPath(points), /^M220,20L.*Q.*L210,315$/);
+    });
+  });
+
+  describe('chain layout', () => {
+    const inside = (inner: Rect, outer: Rect): boolean =>
+      inner.x >= outer.x && inner.y >= outer.y && inner.x + inner.width <= outer.x + outer.width && inner.y + inner.height <= outer.y + outer.height;
+
+    it('lays a collapsed model out as one column, groups around their members, edges straight down', () => {
+      const { visible } = visibleFor(resnet18(), 1, ['layer1.0']);
+      const layout = chainLayout(visible);
+      if (!layout) throw new Error('a collapsed ResNet with an identity block open is a chain');
+      const rects = visible.boxes.map((box) => layout.boxes.get(box.id)!);
+      const centres = new Set(rects.map((r) => r.x + r.width / 2));
+      assert.equal(centres.size, 1, 'one shared axis');
+      const byTop = [...rects].sort((a, b) => a.y - b.y);
+      for (let i = 1; i < byTop.length; i++) assert.ok(byTop[i].y >= byTop[i - 1].y + byTop[i - 1].height + 20, 'no overlap, room for labels');
+      for (const box of visible.boxes) {
+        for (let parent = box.parent; parent; parent = visible.groups.find((g) => g.id === parent)!.parent) {
+          assert.ok(inside(layout.boxes.get(box.id)!, layout.groups.get(parent)!), `${box.id} inside ${parent}`);
+        }
+      }
+      for (const edge of visible.edges.filter((e) => !e.lane)) {
+        const points: Point[] = layout.edges.get(edge.id)!;
+        const [start, end] = points;
+        assert.equal(start.x, end.x);
+        assert.equal(start.y, layout.boxes.get(edge.from)!.y + layout.boxes.get(edge.from)!.height);
+        assert.equal(end.y, layout.boxes.get(edge.to)!.y);
+      }
+      assert.ok(layout.width >= Math.max(...[...layout.groups.values()].map((g) => g.x + g.width)));
+    });
+
+    it('leaves branching graphs (projection shortcuts) to elkjs', () => {
+      assert.equal(chainLayout(visibleFor(resnet18(), 'all').visible), undefined);
+      assert.equal(chainLayout(visibleFor(emptyGraph()).visible), undefined);
     });
   });
 

@@ -139,6 +139,11 @@ export class Toolbar {
     this.searchField.focus();
   }
 
+  /** Disables everything that needs a drawing when there is none. */
+  setEmpty(empty: boolean): void {
+    this.element.querySelectorAll<ValueElement>('.nl-toolbar vscode-button, .nl-toolbar vscode-textfield').forEach((control) => { control.disabled = empty; });
+  }
+
   /** Disables the buttons that trigger a re-layout while one runs. */
   setBusy(busy: boolean): void {
     for (const button of this.busyButtons) button.disabled = busy;
