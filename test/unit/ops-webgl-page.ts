@@ -69,6 +69,13 @@ const cases: Case[] = [
   c('up bilinear ac', nn('Upsample', [], { scale_factor: 2, mode: 'bilinear', align_corners: true }), [1, 2, 3, 4]),
   c('zeropad', nn('ZeroPad2d', [[1, 2, 0, 3]]), [1, 2, 3, 4]),
   c('maxpool1d', nn('MaxPool1d', [3, 2, 1], { ceil_mode: true }), [2, 3, 11]),
+  c('matmul batched', build(op('matmul'), [], {}, true), [2, 1, 3, 4], [5, 4, 2]),
+  c('matmul vector', build(op('matmul'), [], {}, true), [3, 4], [4]),
+  c('1 - x', build(op('sub'), [], { scalar: 1, scalarFirst: true }, true), [2, 3, 4, 5]),
+  c('x ** 2', build(op('pow'), [], { scalar: 2, scalarFirst: false }, true), [2, 3, 4, 5]),
+  c('div bcast', build(op('div'), [], {}, true), [2, 3, 4, 5], [1, 3, 1, 1]),
+  c('squeeze', build(method('squeeze'), [2], {}, true), [2, 3, 1, 5]),
+  c('unsqueeze', build(method('unsqueeze'), [1], {}, true), [2, 3, 5]),
   c('convT1d', nn('ConvTranspose1d', [4, 6, 3], { stride: 2, padding: 1, output_padding: 1, groups: 2 }), [2, 4, 5]),
 ];
 
