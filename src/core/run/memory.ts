@@ -33,7 +33,8 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
   let scratch = 0;
   const inputId = plan.steps.find((step) => step.node.op === 'Input')?.node.id;
   for (const step of plan.steps) {
-    const bytes = step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(step.node.outputShape);
+    // An output marker shares its input's tensor.
+    const bytes = step.node.op === 'Output' ? 0 : step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(step.node.outputShape);
     if (bytes === null) incomplete = true;
     const size = bytes ?? 0;
     sizes.set(step.node.id, size);
