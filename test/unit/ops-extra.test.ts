@@ -20,6 +20,10 @@ describe('ops: 1-D pools and ConvTranspose1d', () => {
     assert.deepEqual(nn('AvgPool1d', [2], { ceil_mode: true }).shape([2, 3, 11]), [2, 3, 6]);
     assert.deepEqual(nn('AdaptiveAvgPool1d', [4]).shape([2, 3, 11]), [2, 3, 4]);
     assert.throws(() => nn('MaxPool1d', [3]).shape([1, 2, 3, 4]), (e: unknown) => e instanceof ShapeError && e.code === 'rank-mismatch');
+    assert.throws(
+      () => nn('MaxPool1d', [5, 2]).shape([1, 2, 3]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'empty-output' && e.message === 'MaxPool1d output would be empty: input 1×2×3 with kernel 5, stride 2, padding 0',
+    );
     const up = nn('ConvTranspose1d', [4, 2, 3], { stride: 2, padding: 1, output_padding: 1 });
     assert.deepEqual(up.shape([1, 4, 10]), [1, 2, 20]);
     assert.equal(up.params(), 4 * 2 * 3 + 2);

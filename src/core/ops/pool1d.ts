@@ -1,6 +1,7 @@
 // 1-D pooling entries (MaxPool1d, AvgPool1d, AdaptiveAvg/MaxPool1d) expressed as the 2-D entries over a height-1 input.
 import type { AttrValue, Shape } from '../graph/ir';
-import { OpArgumentError, type Attrs, type OpSpec, type ParamSpec, type TfTensor } from './types';
+import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type TfTensor } from './types';
+import { formatShape } from './shapeText';
 import { intTupleValue, requireRank } from './args';
 import { withBatchAxis } from './layout';
 import { AdaptiveAvgPool2d, AdaptiveMaxPool2d, AvgPool2d, MaxPool2d } from './pool';
@@ -49,8 +50,18 @@ function lift(op: string, base: OpSpec, to2d: (attrs: Attrs) => Attrs, signature
     inferShape: (attrs, inputs) => {
       const input = inputs[0] as Shape;
       requireRank(op, input, [2, 3], 'C×L or N×C×L');
-      const out = base.inferShape(to2d(attrs), [[...input.slice(0, -1), 1, input[input.length - 1] as number | null]]);
-      return [...out.slice(0, -2), out[out.length - 1] as number | null];
+      const attrs2d = to2d(attrs);
+      try {
+        const out = base.inferShape(attrs2d, [[...input.slice(0, -1), 1, input[input.length - 1] as number | null]]);
+        return [...out.slice(0, -2), out[out.length - 1] as number | null];
+      } catch (error) {
+        if (!(error instanceof ShapeError) || error.code !== 'empty-output') throw error;
+        const second = (name: string): string => String((attrs2d[name] as number[] | null)?.[1] ?? (attrs2d.kernel_size as number[])[1]);
+        throw new ShapeError(
+          `${op} output would be empty: input ${formatShape(input)} with kernel ${second('kernel_size')}, stride ${second('stride')}, padding ${second('padding')}`,
+          'empty-output',
+        );
+      }
     },
     summary: (attrs) => (base.summary?.(to2d(attrs)) ?? '').replace(/^1×/, '').replace(/^\(1, /, '(').replace(/s1×/, 's'),
     forward: (tf, attrs, inputs, weights) => {
