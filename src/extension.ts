@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     controller,
     ...controller.register(),
     ...registerCommands(analysis, controller, panels),
-    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults)),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults, (uri) => controller?.msSinceEdit(uri) ?? Infinity)),
     vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('netlens')) settings = currentSettings(output);

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { ModelCandidate } from '../core/graph/ir';
 import type { AnalysisService } from './analysisService';
-import { mayDefineModel } from './documentController';
+import { EDIT_DEBOUNCE_MS, mayDefineModel } from './documentController';
 import { codeLensTitle } from './labels';
 
 class ModelLens extends vscode.CodeLens {
@@ -16,9 +16,14 @@ class ModelLens extends vscode.CodeLens {
 }
 
 export class ModelCodeLensProvider implements vscode.CodeLensProvider<ModelLens> {
+  /** Last title per document and candidate, reused while the user is typing. */
+  private readonly lastTitles = new Map<string, string>();
+
   constructor(
     private readonly analysis: AnalysisService,
     readonly onDidChangeCodeLenses: vscode.Event<void>,
+    /** Milliseconds since the document was last edited (Infinity when never). */
+    private readonly msSinceEdit: (uri: vscode.Uri) => number,
   ) {}
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<ModelLens[]> {
@@ -31,12 +36,18 @@ export class ModelCodeLensProvider implements vscode.CodeLensProvider<ModelLens>
 
   /** Analyses the candidate only when its lens is on screen; results are cached per document version. */
   async resolveCodeLens(lens: ModelLens): Promise<ModelLens> {
-    let title = codeLensTitle(undefined);
-    try {
-      const result = await this.analysis.analyze(lens.document, { ...this.analysis.selection(lens.document.uri), model: lens.candidate.expr });
-      title = codeLensTitle(result.graph);
-    } catch {
-      // The title stays plain; the command still works and shows the diagnostics.
+    const key = `${lens.document.uri.toString()}#${lens.candidate.expr}`;
+    let title = this.lastTitles.get(key);
+    // While the user types, keep the previous numbers: the debounced re-analysis refreshes the lenses afterwards,
+    // so each keystroke does not re-analyse every visible model.
+    if (title === undefined || this.msSinceEdit(lens.document.uri) >= EDIT_DEBOUNCE_MS) {
+      try {
+        const result = await this.analysis.analyze(lens.document, { ...this.analysis.selection(lens.document.uri), model: lens.candidate.expr });
+        title = codeLensTitle(result.graph);
+        this.lastTitles.set(key, title);
+      } catch {
+        title = codeLensTitle(undefined); // the command still works and shows the diagnostics
+      }
     }
     lens.command = {
       title,

@@ -19,6 +19,7 @@ export function mayDefineModel(document: vscode.TextDocument): boolean {
 
 export class DocumentController implements vscode.Disposable {
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly lastEditAt = new Map<string, number>();
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly lensesChanged = new vscode.EventEmitter<void>();
   /** Fires when an analysis of some document finished (CodeLens titles may change). */
@@ -95,9 +96,16 @@ export class DocumentController implements vscode.Disposable {
     await this.refresh(document, 'selection');
   }
 
+  /** Milliseconds since the document was last edited (Infinity when it was not edited in this session). */
+  msSinceEdit(uri: vscode.Uri): number {
+    const at = this.lastEditAt.get(uri.toString());
+    return at === undefined ? Infinity : performance.now() - at;
+  }
+
   private scheduleEdit(document: vscode.TextDocument): void {
     if (document.languageId !== 'python') return;
     const key = document.uri.toString();
+    this.lastEditAt.set(key, performance.now());
     clearTimeout(this.editTimers.get(key));
     this.editTimers.set(
       key,
@@ -131,6 +139,7 @@ export class DocumentController implements vscode.Disposable {
 
   private close(document: vscode.TextDocument): void {
     clearTimeout(this.editTimers.get(document.uri.toString()));
+    this.lastEditAt.delete(document.uri.toString());
     this.diagnostics.clear(document.uri);
     if (!this.panels.get(document.uri)) this.analysis.forget(document.uri);
   }

@@ -41,27 +41,51 @@ function nodeLine(node: LayerNode): string {
   return `**${node.path || node.op}** · \`${node.op}\`${summary}${call}`;
 }
 
+function errorLines(nodes: readonly LayerNode[], graph: LayerGraph): string[] {
+  const ids = new Set(nodes.map((n) => n.id));
+  return graph.diagnostics.filter((d) => d.nodeId !== undefined && ids.has(d.nodeId) && d.severity === 'error').map((d) => `$(error) ${d.message}`);
+}
+
+/** One layer: its attributes, input and output shapes, params and MACs. */
+function singleNodeMarkdown(node: LayerNode, graph: LayerGraph): string {
+  return [
+    nodeLine(node),
+    '',
+    '| | |',
+    '|---|---|',
+    `| input | ${node.inputShapes.map((s) => formatShape(s)).join(', ') || '—'} |`,
+    `| output | ${formatShape(node.outputShape)} |`,
+    `| params | ${formatInteger(node.params)} |`,
+    `| MACs | ${formatInteger(node.macs)} (${formatCompact(node.macs)}) |`,
+    ...errorLines([node], graph).flatMap((line) => ['', line]),
+  ].join('\n');
+}
+
+/** The same source line runs in several module instances (a block used 8 times): one table row per instance. */
+function instancesMarkdown(nodes: readonly LayerNode[], graph: LayerGraph): string {
+  const maxRows = 12;
+  const first = nodes[0]!;
+  const name = first.path.split('.').pop() || first.op;
+  const rows = nodes.slice(0, maxRows).map((n) => `| ${n.path}${n.reuse ? ` (call ${n.reuse + 1})` : ''} | ${n.summary || '—'} | ${formatShape(n.outputShape)} | ${formatCompact(n.params)} | ${formatCompact(n.macs)} |`);
+  const totalParams = nodes.reduce((sum, n) => sum + n.params, 0);
+  const totalMacs = nodes.reduce((sum, n) => sum + n.macs, 0);
+  return [
+    `**${name}** · \`${first.op}\` — ${nodes.length} calls · ${formatCompact(totalParams)} params · ${formatCompact(totalMacs)} MACs in all`,
+    '',
+    '| module | layer | output | params | MACs |',
+    '|---|---|---|---:|---:|',
+    ...rows,
+    ...(nodes.length > maxRows ? ['', `…and ${nodes.length - maxRows} more`] : []),
+    ...errorLines(nodes, graph).flatMap((line) => ['', line]),
+  ].join('\n');
+}
+
 /** Markdown for a hover over layer calls/definitions or module definitions (empty string when nothing is there). */
 export function hoverMarkdown(nodes: readonly LayerNode[], groups: readonly Group[], graph: LayerGraph): string {
   const sections: string[] = [];
-  const maxNodes = 4;
-  for (const node of nodes.slice(0, maxNodes)) {
-    const rows = [
-      nodeLine(node),
-      '',
-      `| | |`,
-      `|---|---|`,
-      `| input | ${node.inputShapes.map((s) => formatShape(s)).join(', ') || '—'} |`,
-      `| output | ${formatShape(node.outputShape)} |`,
-      `| params | ${formatInteger(node.params)} |`,
-      `| MACs | ${formatInteger(node.macs)} (${formatCompact(node.macs)}) |`,
-    ];
-    const errors = graph.diagnostics.filter((d) => d.nodeId === node.id && d.severity === 'error');
-    for (const error of errors) rows.push('', `$(error) ${error.message}`);
-    sections.push(rows.join('\n'));
-  }
-  if (nodes.length > maxNodes) sections.push(`…and ${nodes.length - maxNodes} more calls`);
-  for (const group of groups.slice(0, maxNodes)) {
+  if (nodes.length === 1) sections.push(singleNodeMarkdown(nodes[0]!, graph));
+  else if (nodes.length > 1) sections.push(instancesMarkdown(nodes, graph));
+  for (const group of groups.slice(0, 4)) {
     const output = lastOutputOf(group, graph);
     sections.push(
       [

@@ -149,6 +149,11 @@ describe('host labels', () => {
     assert.match(hover, /\| output \| 1×64×56×56 \|/);
     assert.match(hover, /\| params \| 36,864 \|/);
     assert.equal(hoverMarkdown([], [], g), '');
+    const instances = [node('a', 'layer1.0.conv1'), node('b', 'layer1.1.conv1'), node('c', 'layer2.0.conv1', { summary: '3×3, s2, 64→128', outputShape: [1, 128, 28, 28], params: 73728 })];
+    const table = hoverMarkdown(instances, [], g);
+    assert.match(table, /^\*\*conv1\*\* · `Conv2d` — 3 calls · 147 K params/);
+    assert.equal((table.match(/^\| layer\d\.\d\.conv1 \|/gm) ?? []).length, 3);
+    assert.match(table, /\| layer2\.0\.conv1 \| 3×3, s2, 64→128 \| 1×128×28×28 \| 73\.7 K \|/);
   });
 });
 
