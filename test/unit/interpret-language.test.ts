@@ -131,3 +131,45 @@ describe('interpreter: expressions', () => {
     assert.deepEqual(layerPaths(g), ['fc:Linear']);
   });
 });
+
+describe('interpreter: library idioms', () => {
+  it('dataclass configs with field(default_factory=...) and typing ABCs in isinstance', async () => {
+    const g = await analyze(HEADER + py(`
+      from dataclasses import dataclass, field
+      from typing import List, Sequence
+      @dataclass
+      class Cfg:
+          width: int = 8
+          hidden: List[int] = field(default_factory=lambda: [6, 4])
+      class M(nn.Module):
+          def __init__(self, cfg: Cfg = Cfg(width=5)):
+              super().__init__()
+              if not isinstance(cfg.hidden, Sequence):
+                  raise TypeError("hidden must be a sequence")
+              dims = [cfg.width, *cfg.hidden]
+              self.body = nn.Sequential(*[nn.Linear(a, b) for a, b in zip(dims[:-1], dims[1:])])
+          def forward(self, x):
+              return self.body(x)
+      `));
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.input, [1, 5]);
+    assert.deepEqual(g.output, [1, 4]);
+    assert.equal(g.params, 5 * 6 + 6 + 6 * 4 + 4);
+  });
+
+  it('chunk / split / unbind give one node per piece and unpack into tensors', async () => {
+    const g = await analyze(HEADER + py(`
+      class M(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.conv = nn.Conv2d(8, 8, 1)
+          def forward(self, x):
+              a, b = x.chunk(2, dim=1)
+              c, d, e = torch.split(x, [4, 8, 4], 1)
+              return torch.cat((a, self.conv(b), c, d, e), dim=1)
+      `), { input: [1, 16, 4, 4] });
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.output, [1, 32, 4, 4]);
+    assert.deepEqual(g.nodes.filter((n) => n.op === 'narrow').map((n) => [n.attrs.start, n.attrs.length]), [[0, 8], [8, 8], [0, 4], [4, 8], [12, 4]]);
+  });
+});

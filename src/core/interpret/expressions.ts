@@ -243,7 +243,8 @@ export function assignTarget(it: Interpreter, t: Expr, v: Value, frame: Frame): 
       return;
     case 'tuple':
     case 'list': {
-      const items = v instanceof PyUnknown ? t.items.map(() => v) : it.iterate(v, t.p);
+      const unknownTensor = v instanceof PyTensor && v.shape === null;
+      const items = v instanceof PyUnknown ? t.items.map(() => v) : unknownTensor ? t.items.map(() => new PyTensor(null, v.node)) : it.iterate(v, t.p);
       const star = t.items.findIndex((x) => x.k === 'starred');
       if (star < 0) {
         if (items.length !== t.items.length) throw new PyError('ValueError', `cannot unpack ${items.length} values into ${t.items.length} targets`, t.p);

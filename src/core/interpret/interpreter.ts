@@ -37,6 +37,8 @@ export class Interpreter {
   readonly builtins = new Scope(null);
   readonly globals = new Scope(this.builtins);
   hooks!: TorchHooks;
+  /** Builtin type classes (isinstance predicates), set by the runtime. */
+  builtinTypes: import('./builtins').BuiltinTypes | null = null;
   /** nn.Module, for classes whose unknown base is evidently a module class (`pl.LightningModule`). */
   moduleClass: PyClass | null = null;
   tracer: Tracer | null = null;
@@ -261,7 +263,7 @@ export class Interpreter {
       const n = v.shape?.[0];
       if (typeof n === 'number' && v.shape) {
         const rest = v.shape.slice(1);
-        return Array.from({ length: Math.min(n, 4096) }, () => new PyTensor(rest, null));
+        return Array.from({ length: Math.min(n, 4096) }, () => new PyTensor(rest, v.node));
       }
     }
     if (v instanceof PyUnknown) {

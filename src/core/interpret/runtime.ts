@@ -27,6 +27,7 @@ export function createRuntime(budget: Budget): Runtime {
   const tc: TorchContext = { it, tracer, builtinTypes, classes: { ...moduleClasses, ...tensorClasses }, layerClasses: new Map() };
   it.tracer = tracer;
   it.moduleClass = moduleClasses.Module;
+  it.builtinTypes = builtinTypes;
   const hooks: TorchHooks = {
     instantiateModule: (cls, args, kwargs, site) => instantiateModule(tc, cls, args, kwargs, site) ?? null,
     callModule: (inst, args, kwargs, site) => callModule(tc, inst, args, kwargs, site),

@@ -41,6 +41,11 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
       return NORMAL;
     }
     case 'annassign':
+      if (frame.scope.isClassBody && s.target.k === 'name') {
+        let ann = frame.scope.vars.get('__annotations__');
+        if (!(ann instanceof PyDict)) frame.scope.vars.set('__annotations__', (ann = new PyDict(true)));
+        ann.set(s.target.id, null);
+      }
       if (s.value) assignTarget(it, s.target, evalExpr(it, s.value, frame), frame);
       return NORMAL;
     case 'augassign': {
@@ -264,7 +269,15 @@ function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
     else if (v instanceof PyProperty && v.fget instanceof PyFunction) v.fget.ownerClass ??= cls;
     else if (v !== null && typeof v === 'object' && 'fn' in v && v.fn instanceof PyFunction) v.fn.ownerClass ??= cls;
   }
-  frame.scope.assign(s.name, cls);
+  let value: Value = cls;
+  for (let i = s.decorators.length - 1; i >= 0; i--) {
+    const deco = evalExpr(it, s.decorators[i], frame);
+    if (deco instanceof PyBuiltin || deco instanceof PyFunction) {
+      const result = it.call(deco, [value], null, s.decorators[i].p);
+      if (result instanceof PyClass) value = result;
+    }
+  }
+  frame.scope.assign(s.name, value);
 }
 
 export type { Expr };

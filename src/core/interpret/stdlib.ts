@@ -9,10 +9,71 @@ import { makeDict } from './builtins';
 import { TORCH_NAMESPACES } from './torchns';
 import { cloneModule, isModule } from './modules';
 import {
-  PyBuiltin, PyDict, PyFloat, PyList, PyNamespace, PyPartial, PyTuple, PyUnknown, isNumber, numValue, type Value,
+  PyBound, PyBuiltin, PyClass, PyDict, PyFloat, PyFunction, PyInstance, PyList, PyNamespace, PyPartial, PyRange, PySet, PyTuple, PyUnknown,
+  isNumber, numValue, type Value,
 } from './values';
 
 const caches = new WeakMap<Interpreter, Map<string, Value>>();
+
+const FIELD_MARK = '__netlens_dataclass_field__';
+const MISSING = '__netlens_missing__';
+
+/** typing / collections.abc classes that isinstance answers by the value's kind. */
+function abstractTypes(it: Interpreter): [string, PyClass][] {
+  const preds: Record<string, (v: Value) => boolean> = {
+    Sequence: (v) => v instanceof PyList || v instanceof PyTuple || typeof v === 'string' || v instanceof PyRange,
+    MutableSequence: (v) => v instanceof PyList,
+    List: (v) => v instanceof PyList,
+    Tuple: (v) => v instanceof PyTuple,
+    Mapping: (v) => v instanceof PyDict,
+    MutableMapping: (v) => v instanceof PyDict,
+    Dict: (v) => v instanceof PyDict,
+    Set: (v) => v instanceof PySet,
+    Iterable: (v) => v instanceof PyList || v instanceof PyTuple || v instanceof PyDict || v instanceof PySet || typeof v === 'string' || v instanceof PyRange,
+    Callable: (v) => v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyClass || v instanceof PyPartial || v instanceof PyBound,
+  };
+  preds.Iterator = preds.Iterable;
+  preds.Collection = preds.Iterable;
+  const object = it.builtins.vars.get('object') as PyClass;
+  const types = it.builtinTypes;
+  return Object.entries(preds).map(([name, pred]) => {
+    const c = new PyClass(name, [object], null, `typing.${name}`);
+    types?.predicates.set(c, pred);
+    return [name, c];
+  });
+}
+
+/** @dataclass: an __init__ over the annotated class attributes, in order, with defaults and field(default_factory=...). */
+function makeDataclass(it: Interpreter, cls: PyClass): PyClass {
+  const fields: string[] = [];
+  for (const c of [...cls.mro].reverse()) {
+    const ann = c.dict.get('__annotations__');
+    if (ann instanceof PyDict) for (const k of ann.keys()) if (typeof k === 'string' && !fields.includes(k)) fields.push(k);
+  }
+  if (cls.dict.has('__init__')) return cls;
+  cls.dict.set('__init__', new PyBuiltin(`${cls.name}.__init__`, (args, kw, p) => {
+    const self = args[0];
+    const rest = args.slice(1);
+    fields.forEach((name, i) => {
+      let v: Value | undefined = i < rest.length ? rest[i] : kw?.get(name);
+      if (v === undefined) {
+        const dflt = cls.lookup(name);
+        if (dflt instanceof PyDict && dflt.get(FIELD_MARK) === true) {
+          const factory = dflt.get('default_factory');
+          const plain = dflt.get('default');
+          if (factory !== undefined && factory !== MISSING) v = it.call(factory, [], null, p);
+          else if (plain !== undefined && plain !== MISSING) v = plain;
+        } else if (dflt !== undefined) v = dflt;
+      }
+      if (v === undefined) throw typeError(`${cls.name}.__init__() missing required argument '${name}'`, p);
+      it.setAttr(self, name, v, p);
+    });
+    const post = cls.lookup('__post_init__');
+    if (post !== undefined) it.call(post, [self], null, p);
+    return null;
+  }));
+  return cls;
+}
 
 let preludeProgram: Program | null = null;
 
@@ -115,9 +176,33 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'namedtuple', () => new PyUnknown('namedtuple'));
     fn(ns, 'Counter', () => new PyDict());
   },
-  typing(_it, ns) {
-    for (const n of ['Any', 'Callable', 'Dict', 'List', 'Optional', 'Tuple', 'Type', 'Union', 'Sequence', 'Iterable', 'Mapping', 'TypeVar', 'Final', 'Literal', 'cast']) ns.members.set(n, new PyUnknown(`typing.${n}`));
+  typing(it, ns) {
+    for (const n of ['Any', 'Optional', 'Type', 'Union', 'TypeVar', 'Final', 'Literal', 'NamedTuple', 'ClassVar']) ns.members.set(n, new PyUnknown(`typing.${n}`));
+    for (const [n, c] of abstractTypes(it)) ns.members.set(n, c);
     fn(ns, 'cast', (args) => args[1] ?? null);
+  },
+  'collections.abc'(it, ns) {
+    for (const [n, c] of abstractTypes(it)) ns.members.set(n, c);
+  },
+  dataclasses(it, ns) {
+    const dataclass = new PyBuiltin('dataclasses.dataclass', (args) => {
+      if (args[0] instanceof PyClass) return makeDataclass(it, args[0]);
+      return new PyBuiltin('dataclasses.dataclass', (a) => (a[0] instanceof PyClass ? makeDataclass(it, a[0]) : a[0] ?? null));
+    });
+    ns.members.set('dataclass', dataclass);
+    fn(ns, 'field', (_args, kw) => {
+      const d = new PyDict();
+      d.set(FIELD_MARK, true);
+      d.set('default', kw?.get('default') ?? MISSING);
+      d.set('default_factory', kw?.get('default_factory') ?? MISSING);
+      return d;
+    });
+    fn(ns, 'asdict', (args) => {
+      const d = new PyDict();
+      const o = args[0];
+      if (o instanceof PyInstance) for (const [k, v] of o.dict) d.set(k, v);
+      return d;
+    });
   },
   itertools(it, ns) {
     fn(ns, 'chain', (args, _k, p) => new PyList(args.flatMap((a) => it.iterate(a, p))));

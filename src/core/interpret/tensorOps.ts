@@ -275,11 +275,63 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
     case 'sub':
     case 'div':
       return method((args, _k, p) => elementwise(tc, name, t, args[0] ?? null, p));
+    case 'chunk':
+    case 'split':
+    case 'unbind':
+    case 'tensor_split':
+      return method((args, kwargs, p) => splitTensor(tc, name, t, args, kwargs, p));
   }
   if (IDENTITY_METHODS.has(name) && !findMethodOp(name)) return method(() => t);
   const spec = findMethodOp(name);
   if (spec) return method((args, kwargs, p) => callFunctional(tc, spec, [t, ...args], kwargs, p, name));
   return method((args, _k, p) => unknownTensorOp(tc, `Tensor.${name}`, [t, ...args], p));
+}
+
+/** chunk / split / unbind: one `narrow` (or `select`) node per piece, returned as a tuple. */
+export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
+  const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;
+  const rank = t.shape?.length ?? null;
+  let dim = arg(how === 'unbind' ? 0 : 1, 'dim', 0);
+  if (typeof dim !== 'number' || rank === null) return unknownTensorOp(tc, `Tensor.${how}`, [t], site);
+  if (dim < 0) dim += rank;
+  const size = t.shape![dim];
+  let lengths: number[] | null = null;
+  if (how === 'unbind') lengths = size === null ? null : Array.from({ length: size }, () => 1);
+  else if (how === 'chunk' || how === 'tensor_split') {
+    const chunks = arg(0, how === 'chunk' ? 'chunks' : 'sections', 1);
+    if (typeof chunks === 'number' && size !== null && chunks > 0) {
+      const each = how === 'chunk' ? Math.ceil(size / chunks) : Math.floor(size / chunks);
+      lengths = [];
+      if (how === 'chunk') for (let s = 0; s < size; s += each) lengths.push(Math.min(each, size - s));
+      else for (let i = 0; i < chunks; i++) lengths.push(each + (i < size % chunks ? 1 : 0));
+    }
+  } else {
+    const spec = arg(0, 'split_size_or_sections', 1);
+    if (typeof spec === 'number' && size !== null && spec > 0) {
+      lengths = [];
+      for (let s = 0; s < size; s += spec) lengths.push(Math.min(spec, size - s));
+    } else if (spec instanceof PyList || spec instanceof PyTuple) {
+      lengths = spec.items.map((x) => (typeof x === 'number' ? x : NaN));
+      if (lengths.some((x) => Number.isNaN(x))) lengths = null;
+    }
+  }
+  if (!lengths) return unknownTensorOp(tc, `Tensor.${how}`, [t], site);
+  const out: PyTensor[] = [];
+  let start = 0;
+  for (const length of lengths) {
+    const shape = t.shape!.slice();
+    if (how === 'unbind') shape.splice(dim, 1);
+    else shape[dim] = length;
+    if (!tc.tracer.recording || t.node === null) out.push(new PyTensor(shape, null));
+    else {
+      const op = how === 'unbind' ? 'select' : 'narrow';
+      const attrs: Record<string, number> = how === 'unbind' ? { dim, index: start } : { dim, start, length };
+      const node = tc.tracer.addNode({ op, attrs, summary: how === 'unbind' ? `dim ${dim}, ${start}` : `dim ${dim}, ${start}:${start + length}`, inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0, module: null, suffix: how, callRange: toRange(site) });
+      out.push(new PyTensor(shape, node.id));
+    }
+    start += length;
+  }
+  return new PyTuple(out);
 }
 
 /** `torch.X` / `F.X` functional names that have no registry entry: unknown ops when applied to tensors. */

@@ -4,7 +4,7 @@ import { findFunctionalOp, findModuleOp } from '../ops/registry';
 import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
-import { callFunctional, functionalOrUnknown, unknownTensorOp } from './tensorOps';
+import { callFunctional, functionalOrUnknown, splitTensor, unknownTensorOp } from './tensorOps';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
@@ -78,6 +78,15 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         rest.delete('use_reentrant');
         rest.delete('preserve_rng_state');
         return tc.it.call(args[0], args.slice(1), rest.size ? rest : null, p);
+      });
+    case 'torch.chunk':
+    case 'torch.split':
+    case 'torch.unbind':
+    case 'torch.tensor_split':
+      return new PyBuiltin(qualified, (args, kw, p) => {
+        const t = args[0];
+        if (!(t instanceof PyTensor)) return new PyUnknown(`${qualified}(...)`);
+        return splitTensor(tc, name, t, args.slice(1), kw, p);
       });
     case 'torch.tensor':
     case 'torch.as_tensor':

@@ -11,6 +11,7 @@ import { RESHAPE_OPS } from './reshape';
 import { MERGE_OPS } from './merge';
 import { REDUCE_OPS } from './reduce';
 import { RESAMPLE_OPS } from './resample';
+import { KERAS_OPS } from './keras';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -25,6 +26,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...MERGE_OPS,
   ...REDUCE_OPS,
   ...RESAMPLE_OPS,
+  ...KERAS_OPS,
 ];
 
 const byOp = new Map<string, OpSpec>();
