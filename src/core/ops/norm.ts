@@ -1,4 +1,4 @@
-// Normalization entries: BatchNorm1d/2d, InstanceNorm2d, GroupNorm, LayerNorm (eval-mode semantics, PyTorch's eps).
+// Normalization entries: BatchNorm1d/2d/3d, InstanceNorm2d, GroupNorm, LayerNorm (eval-mode semantics, PyTorch's eps).
 import type { Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type Tf, type TfTensor, type WeightSpec } from './types';
 import { readBool, readFloat, readIntList, readPositiveInt, requireRank } from './args';
