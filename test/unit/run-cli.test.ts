@@ -3,12 +3,53 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { runCommand, type RunJson } from '../../src/cli/run';
 import type { LayerGraph } from '../../src/core/graph/ir';
 import { analyzeSource } from '../../src/core/analyze';
 import { smallResidualNet } from './run-graphs';
 
-const FIXTURES = path.join(__dirname, '..', 'fixtures');
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples');
+const TEST_FIXTURES = path.join(__dirname, '..', 'fixtures');
+
+/** An independent NumPy implementation of examples/cifar_resnet.py that reads the --dump folder by state-dict key. */
+const NUMPY_CIFAR_RESNET18 = String.raw`import numpy as np, os
+import sys
+d = sys.argv[1]
+W = lambda k: np.load(os.path.join(d, k + '.npy')).astype(np.float64)
+def conv(x, w, stride, pad):
+    n, c, h, wd = x.shape; o, _, kh, kw = w.shape
+    xp = np.pad(x, ((0,0),(0,0),(pad,pad),(pad,pad)))
+    oh = (h + 2*pad - kh)//stride + 1; ow = (wd + 2*pad - kw)//stride + 1
+    cols = np.empty((n, c, kh, kw, oh, ow))
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, i, j] = xp[:, :, i:i+stride*oh:stride, j:j+stride*ow:stride]
+    return np.einsum('nckluv,ockl->nouv', cols, w)
+def bn(x, p):
+    g, b, m, v = W(p+'.weight'), W(p+'.bias'), W(p+'.running_mean'), W(p+'.running_var')
+    assert np.load(os.path.join(d, p + '.num_batches_tracked.npy')).dtype == np.int64
+    return (x - m[None,:,None,None]) / np.sqrt(v[None,:,None,None] + 1e-5) * g[None,:,None,None] + b[None,:,None,None]
+relu = lambda x: np.maximum(x, 0)
+x = W('input')
+out = relu(bn(conv(x, W('conv1.weight'), 1, 1), 'bn1'))
+for li, stride in zip(range(1, 5), [1, 2, 2, 2]):
+    for b in range(2):
+        p = f'layer{li}.{b}'; s = stride if b == 0 else 1
+        y = relu(bn(conv(out, W(p+'.conv1.weight'), s, 1), p+'.bn1'))
+        y = bn(conv(y, W(p+'.conv2.weight'), 1, 1), p+'.bn2')
+        sc = bn(conv(out, W(p+'.shortcut.0.weight'), s, 0), p+'.shortcut.1') if os.path.exists(os.path.join(d, p+'.shortcut.0.weight.npy')) else out
+        out = relu(y + sc)
+n, c, h, w = out.shape
+out = out.reshape(n, c, h//4, 4, w//4, 4).mean(axis=(3, 5)).reshape(n, -1)
+out = out @ W('linear.weight').T + W('linear.bias')
+got = np.load(os.path.join(d, 'output.npy'))
+print(len(os.listdir(d)), np.abs(got - out).max(), np.abs(out).max())
+`;
+
+function hasNumpy(): boolean {
+  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
 
 /** Minimal .npy reader written for the test (v1.0, '<f4' or '<i8', C order). */
 function readNpy(file: string): { descr: string; shape: number[]; values: number[] } {
@@ -123,7 +164,7 @@ describe('netlens run (CLI)', function () {
   });
 
   it('runs a model analysed from Python source: every runtime shape confirms the static one', async () => {
-    const source = fs.readFileSync(path.join(FIXTURES, 'resnet_family.py'), 'utf8');
+    const source = fs.readFileSync(path.join(TEST_FIXTURES, 'resnet_family.py'), 'utf8');
     const graph = await analyzeSource(source, 'resnet_family.py', { model: 'resnet18()', input: [1, 3, 64, 64] });
     const { code, out } = await runCaptured(graph, { backend: 'wasm', json: true });
     assert.equal(code, 0, out);
@@ -135,10 +176,28 @@ describe('netlens run (CLI)', function () {
   });
 
   it('names the failing layer of a broken model with its inputs in PyTorch order', async () => {
-    const source = fs.readFileSync(path.join(FIXTURES, 'broken_missing_downsample.py'), 'utf8');
+    const source = fs.readFileSync(path.join(TEST_FIXTURES, 'broken_missing_downsample.py'), 'utf8');
     const graph = await analyzeSource(source, 'broken_missing_downsample.py', { input: [1, 3, 64, 64] });
     const { code, err } = await runCaptured(graph, { backend: 'wasm' });
     assert.equal(code, 1);
     assert.match(err, /Layer 'layer2\.0\.add' \(add\) failed at run time on inputs 1×128×8×8, 1×64×16×16/);
+  });
+
+  it('dumps a state dict that an independent NumPy implementation turns into the same output', async function () {
+    if (!hasNumpy()) this.skip();
+    const source = fs.readFileSync(path.join(EXAMPLES, 'cifar_resnet.py'), 'utf8');
+    const graph = await analyzeSource(source, 'cifar_resnet.py', { input: [2, 3, 32, 32] });
+    const dir = path.join(dumpDir, 'cifar');
+    const { code } = await runCaptured(graph, { backend: 'wasm', json: true, dump: dir, seed: 5 });
+    assert.equal(code, 0);
+    const script = path.join(dumpDir, 'cifar_resnet18.py');
+    fs.writeFileSync(script, NUMPY_CIFAR_RESNET18);
+    const result = spawnSync('python3', [script, dir], { encoding: 'utf8' });
+    assert.equal(result.status, 0, result.stderr);
+    const [files, maxDiff, maxAbs] = result.stdout.trim().split(/\s+/).map(Number);
+    // conv1 + bn1 (5) + 8 blocks × 12 + 3 projections × 6 + linear 2 = 122 state-dict entries, plus input and output.
+    assert.equal(files, 124);
+    assert.ok(maxAbs! > 0.01, 'a non-trivial output');
+    assert.ok(maxDiff! < 1e-5, `max |NetLens − NumPy| = ${maxDiff}`);
   });
 });
