@@ -1,7 +1,12 @@
 // The Run panel in headless Chromium: the forward pass runs on WebGL (SwiftShader) and agrees with the CPU backend.
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage, screenshot, writePage } from './harness';
+import { RESULTS, launch, openPage, screenshot, writePage } from './harness';
 import { resnetGraph, smallResidualNet } from '../unit/run-graphs';
 
 interface Snapshot {
@@ -97,5 +102,46 @@ describe('run panel (standalone page in Chromium)', function () {
     assert.equal(await refused.page.locator('[data-role="backend"]').textContent(), 'not started', 'refused before loading TensorFlow.js');
     await screenshot(refused.page, 'run-refused');
     await refused.page.close();
+  });
+
+  it('runs on the WASM backend when the host serves the .wasm files (as VS Code does from dist/)', async () => {
+    // Serve the tfjs .wasm files over http, as the VS Code webview serves dist/ through its resource origin.
+    const wasmDir = path.dirname(createRequire(__filename).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+    const server = http.createServer((request, response) => {
+      const name = path.basename(request.url ?? '');
+      const file = path.join(wasmDir, name);
+      if (!name.endsWith('.wasm') || !fs.existsSync(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'Content-Type': 'application/wasm', 'Access-Control-Allow-Origin': '*' }).end(fs.readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const graph = smallResidualNet([1, 3, 16, 16], 6);
+      const plain = fs.readFileSync(await writePage('run-wasm-base', graph), 'utf8');
+      const html = plain
+        .replace('<body data-ready="false">', `<body data-ready="false" data-dist-uri="${origin}/">`)
+        .replace("script-src 'nonce-", `connect-src ${origin}; script-src 'wasm-unsafe-eval' 'nonce-`);
+      const file = path.join(RESULTS, 'html', 'run-wasm.html');
+      fs.writeFileSync(file, html);
+      const { page, errors } = await openPage(browser, file);
+      await page.locator('[data-action="run"]').first().click();
+      await page.waitForSelector('[data-run-state="done"], [data-run-state="error"]', { timeout: 150_000 });
+      await page.locator('[data-role="choice"]').selectOption('wasm');
+      const wasm = await runAndWait(page, () => page.locator('[data-role="start"]').click());
+      assert.equal(wasm.state, 'done', wasm.error);
+      assert.equal(wasm.backend, 'wasm');
+      await page.locator('[data-role="choice"]').selectOption('cpu');
+      const cpu = await runAndWait(page, () => page.locator('[data-role="start"]').click());
+      assert.equal(cpu.backend, 'cpu');
+      (wasm.outputSample ?? []).forEach((v, i) => assert.ok(Math.abs(v - (cpu.outputSample![i] as number)) < 1e-4, `output[${i}] wasm ${v} cpu ${cpu.outputSample![i]}`));
+      assert.equal(wasm.outputSample?.length, 6);
+      assert.deepEqual(errors, []);
+      await page.close();
+    } finally {
+      server.close();
+    }
   });
 });
