@@ -163,8 +163,30 @@ describe('webview view model', () => {
       assert.ok(layout.width >= Math.max(...[...layout.groups.values()].map((g) => g.x + g.width)));
     });
 
-    it('leaves branching graphs (projection shortcuts) to elkjs', () => {
-      assert.equal(chainLayout(visibleFor(resnet18(), 'all').visible), undefined);
+    it('puts projection shortcuts (downsample ops) in a side column of their block, above the addition', () => {
+      const graph = resnet18();
+      const { visible, index } = visibleFor(graph);
+      const layout = chainLayout(visible);
+      if (!layout) throw new Error('a fully expanded ResNet is a chain with side branches');
+      for (const shortcut of graph.shortcuts.filter((s) => s.kind === 'projection')) {
+        const block = layout.groups.get(index.groupByPath.get(shortcut.path)!.id)!;
+        const merge: Rect = layout.boxes.get(shortcut.nodeId)!;
+        for (const id of shortcut.shortcutNodeIds) {
+          const side = layout.boxes.get(id)!;
+          assert.ok(inside(side, block), `${id} inside its block`);
+          assert.ok(side.x > merge.x + merge.width, `${id} right of the main column`);
+          assert.ok(side.y + side.height < merge.y, `${id} above the addition`);
+        }
+        const route: Point[] = layout.edges.get(shortcut.edgeId)!;
+        assert.deepEqual(route.at(-1), { x: merge.x + merge.width, y: merge.y + merge.height / 2 }, 'enters the addition from the side');
+      }
+    });
+
+    it('leaves other branching graphs and empty ones to elkjs', () => {
+      const { visible } = visibleFor(resnet18(), 1);
+      const [a, , c] = visible.boxes;
+      const branched = { ...visible, edges: [...visible.edges, { ...visible.edges[0], id: 'extra', from: a.id, to: c.id }] };
+      assert.equal(chainLayout(branched), undefined);
       assert.equal(chainLayout(visibleFor(emptyGraph()).visible), undefined);
     });
   });
