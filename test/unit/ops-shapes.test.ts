@@ -194,7 +194,9 @@ describe('ops: pooling', () => {
   });
 
   it('pool argument and shape errors', () => {
-    argumentError(() => nn('MaxPool2d', [3], { padding: 2 }), /padding \(2\) should be at most half/);
+    argumentError(() => nn('MaxPool2d', [3], { padding: 2 }), /padding \(2\) should be at most half of the kernel size \(3\)/);
+    argumentError(() => nn('MaxPool2d', [3], { padding: 2, dilation: 2 }), /padding \(2\) should be at most half/);
+    argumentError(() => nn('AvgPool2d', [2], { divisor_override: 0 }), /divisor_override must be a non-zero integer/);
     shapeError(() => nn('MaxPool2d', [3]).shape([1, 1, 2, 2]), 'empty-output');
     shapeError(() => nn('MaxPool2d', [3]).shape([1, 8]), 'rank-mismatch');
   });

@@ -31,11 +31,15 @@ function readPoolConfig(op: string, attrs: Attrs, isMax: boolean): PoolConfig {
     padding: padding[i] as number,
     dilation: dilation[i] as number,
   })) as [PoolAxis, PoolAxis];
+  // PyTorch checks kernel/2 >= padding with the undilated kernel, for max and average pooling alike.
   for (const a of axes) {
-    const effective = a.dilation * (a.kernel - 1) + 1;
-    if (a.padding * 2 > (isMax ? effective : a.kernel)) {
-      throw new OpArgumentError(`${op}: padding (${a.padding}) should be at most half of the kernel size (${isMax ? effective : a.kernel})`);
+    if (a.padding > Math.floor(a.kernel / 2)) {
+      throw new OpArgumentError(`${op}: padding (${a.padding}) should be at most half of the kernel size (${a.kernel})`);
     }
+  }
+  const divisor = attrs.divisor_override;
+  if (!isMax && divisor !== null && divisor !== undefined && !(typeof divisor === 'number' && Number.isInteger(divisor) && divisor !== 0)) {
+    throw new OpArgumentError(`${op}: divisor_override must be a non-zero integer or None, got ${JSON.stringify(divisor)}`);
   }
   if (readBool(attrs, 'return_indices')) throw new OpArgumentError(`${op}: return_indices=True is not supported (it returns a tuple)`);
   return { axes, ceilMode: readBool(attrs, 'ceil_mode') };
