@@ -165,7 +165,10 @@ export class ArchitecturePanel implements vscode.Disposable {
     }
     const model = (this.current?.graph.model ?? 'model').replace(/\(.*$/s, '').replace(/[^\w.-]+/g, '_') || 'model';
     const name = `${basename(this.documentUri).replace(/\.py$/, '')}-${model}.${format}`;
-    const folder = this.documentUri.scheme === 'untitled' ? vscode.workspace.workspaceFolders?.[0]?.uri : vscode.Uri.joinPath(this.documentUri, '..');
+    const folder =
+      this.documentUri.scheme === 'untitled'
+        ? vscode.workspace.workspaceFolders?.[0]?.uri
+        : this.documentUri.with({ path: this.documentUri.path.replace(/\/[^/]*$/, '') || '/' });
     const target = await vscode.window.showSaveDialog({
       defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
       filters: format === 'svg' ? { 'SVG image': ['svg'] } : { 'PNG image': ['png'] },

@@ -126,9 +126,9 @@ async function main(): Promise<number> {
     });
 
     let frame: Frame | undefined;
-    await step('"NetLens: Show Architecture" opens the panel and the handshake completes', async () => {
+    await step('the editor-title button "Show Architecture" opens the panel (model at the cursor) and the handshake completes', async () => {
       await goToLine(page, lineOf(RESNET_FILE, 'return ResNet(BasicBlock, [2, 2, 2, 2]'));
-      await runCommand(page, 'NetLens: Show Architecture');
+      await page.locator('.editor-actions .action-label[aria-label*="Show Architecture"]').first().click();
       frame = await graphFrame(page);
       const nodes = await countIn(frame, '[data-node]');
       assert(nodes > 0, 'the webview drew no [data-node] elements');
@@ -169,6 +169,27 @@ async function main(): Promise<number> {
       await sleep(500);
       await screenshot(page, '04-expanded');
       return `${counts.nodes} nodes (IR ${expectedNodes}), ${counts.shortcuts} shortcut edges`;
+    });
+
+    await step('export SVG: the webview posts the drawing and the host saves it where the save dialog says', async () => {
+      assert(frame, 'no webview frame');
+      const target = path.join(paths.workspace, 'resnet-resnet18.svg');
+      fs.rmSync(target, { force: true });
+      await frame.locator('[data-action="svg"]').first().click();
+      // code-server shows VS Code's simple save dialog: a quick input holding the proposed path.
+      const dialogInput = page.locator('.quick-input-widget input');
+      await dialogInput.waitFor({ state: 'visible', timeout: 10_000 });
+      // The simple dialog fills its value in steps (folder first, then the proposed name).
+      let proposed = '';
+      await waitFor('the proposed export file name', async () => {
+        proposed = await dialogInput.inputValue();
+        return proposed.endsWith('.svg');
+      }, 10_000).catch(() => undefined);
+      assert(proposed === target, `the save dialog proposed ${proposed}, expected ${target}`);
+      await page.keyboard.press('Enter');
+      const svg = await waitFor('the exported SVG on disk', async () => (fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : undefined), 10_000);
+      assert(/^(<\?xml[^>]*>\s*)?<svg[\s>]/.test(svg.trimStart()) && svg.includes('conv1'), `not an SVG of the graph: ${svg.slice(0, 120)}`);
+      return `${path.basename(target)}: ${(svg.length / 1024).toFixed(0)} KiB`;
     });
 
     await step('clicking a node moves the editor cursor to its line', async () => {
