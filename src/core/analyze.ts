@@ -10,10 +10,11 @@ import { BudgetExceeded, PyError } from './interpret/errors';
 import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
 import { countParams, isModule, walkModules } from './interpret/modules';
-import { PyDict, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
+import { PyDict, PyFunction, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeProgram } from './interpret/stdlib';
 import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
+import { isKerasModule, kerasDeclaredInput, kerasNonTrainableParams } from './interpret/keras/namespace';
 
 export interface AnalyzeOptions {
   /** Python call expression evaluated in the file's scope: 'resnet50()', 'ResNet(Bottleneck, [3,4,6,3], num_classes=10)'. */
@@ -107,6 +108,23 @@ function report(rt: Runtime, err: unknown, what: string): void {
   }
 }
 
+/** Calls a factory function on a small separate budget; true when it returns a module. Nothing is reported. */
+function probeFactory(rt: Runtime, fn: PyFunction): boolean {
+  const { it } = rt;
+  const saved = it.budget;
+  const savedDiagnostics = it.diagnostics.list.length;
+  it.budget = new Budget(PROBE_STEPS, saved.maxDepth);
+  try {
+    return isModule(it.call(fn, [], null, fn.p));
+  } catch {
+    return false;
+  } finally {
+    it.budget = saved;
+    it.diagnostics.list.length = savedDiagnostics;
+  }
+}
+const PROBE_STEPS = 200_000;
+
 function defaultInput(root: Value): Shape {
   if (!isModule(root)) return [1, 3, 224, 224];
   for (const m of walkModules(root)) {
@@ -133,6 +151,14 @@ function defaultInput(root: Value): Shape {
     }
   }
   return [1, 3, 224, 224];
+}
+
+/** A Keras model's declared input (batch None unless given); else a warned channels-last guess. */
+function kerasDefaultInput(rt: Runtime, root: Value): Shape {
+  const declared = isModule(root) ? kerasDeclaredInput(rt.tc, root) : null;
+  if (declared) return declared;
+  rt.it.diagnostics.add('warning', 'keras-input-unknown', "the Keras model declares no input shape (no keras.Input or input_shape=): assuming (None, 224, 224, 3); give one with '# netlens: input=1,H,W,C' or --input", ORIGIN);
+  return [null, 224, 224, 3];
 }
 
 function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
@@ -175,7 +201,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   let candidates: ModelCandidate[] = [];
   let defaultIndex = -1;
   try {
-    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module));
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn)));
   } catch (err) {
     report(rt, err, 'listing models');
   }
@@ -205,7 +231,9 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     diags.add('warning', 'no-model', 'no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments (use --model)', ORIGIN);
   }
   const t2 = performance.now();
-  let input: Shape = options.input ?? program.inputComment?.shape ?? defaultInput(root);
+  const keras = isKerasModule(tc, root);
+  if (keras) graph.layout = 'NHWC';
+  let input: Shape = options.input ?? program.inputComment?.shape ?? (keras ? kerasDefaultInput(rt, root) : defaultInput(root));
   graph.inputSource = options.input ? 'argument' : program.inputComment ? 'comment' : 'default';
   graph.input = input;
   if (isModule(root) && !stopped) {
@@ -229,6 +257,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     tracer.recording = false;
     try {
       graph.params = countParams(root);
+      if (keras) graph.nonTrainableParams = kerasNonTrainableParams(root);
     } catch (err) {
       report(rt, err, 'counting parameters');
     }

@@ -65,7 +65,13 @@ function assignedCalls(body: Stmt[], out = new Map<string, string>()): Map<strin
  * function (factories are usually listed smallest first: resnet18 before resnet152), else the last class (files define
  * building blocks before the model that uses them).
  */
-export function findCandidates(program: Program, globals: Scope, moduleClass: PyClass): { candidates: ModelCandidate[]; defaultIndex: number } {
+export function findCandidates(
+  program: Program,
+  globals: Scope,
+  moduleClass: PyClass,
+  /** Calls a zero-argument function whose result cannot be told statically; true when it returns a module. */
+  probe: (fn: PyFunction) => boolean = () => false,
+): { candidates: ModelCandidate[]; defaultIndex: number } {
   const defs = program.body.filter((s): s is ClassDef | FuncDef => s.s === 'class' || s.s === 'def');
   const globalValue = (name: string): Value | undefined => globals.vars.get(name);
   const isModuleClass = (name: string): boolean => {
@@ -90,10 +96,16 @@ export function findCandidates(program: Program, globals: Scope, moduleClass: Py
       if (x.k === 'name') return assigned.get(x.id!) ?? null;
       return null;
     };
-    const result = returnExprs(def.body).some((e) => {
+    const returns = returnExprs(def.body);
+    let result = returns.some((e) => {
       const c = callee(e);
       return c !== null && (moduleLibClass(c) || fnReturnsModule(c, depth + 1));
     });
+    // `return REGISTRY[name](**kwargs)` and similar: ask the interpreter.
+    if (!result && depth === 0 && returns.some((e) => (e as { k: string }).k === 'call')) {
+      const fn = globalValue(name);
+      if (fn instanceof PyFunction && callableWithoutArgs(fn, 0)) result = probe(fn);
+    }
     returnsModule.set(name, result);
     return result;
   };

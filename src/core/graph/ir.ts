@@ -151,4 +151,12 @@ export interface LayerGraph {
   diagnostics: Diagnostic[];
   /** Timings of the analysis stages in milliseconds. */
   timings?: { parseMs: number; interpretMs: number; traceMs: number };
+  /**
+   * Order of tensor dimensions in every shape of this graph. Absent or 'NCHW': PyTorch's order (N, C, H, W).
+   * 'NHWC': channels-last, as Keras reports shapes (batch null when the model declares none); the forward pass then
+   * feeds and compares tensors as they are, without converting between orders.
+   */
+  layout?: 'NCHW' | 'NHWC';
+  /** Parameters that are not trained (Keras BatchNormalization moving statistics); `params` + this is Keras's "Total params". */
+  nonTrainableParams?: number;
 }

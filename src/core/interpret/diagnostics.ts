@@ -19,9 +19,16 @@ export function toRange(p: Pos): SourceRange {
 export class DiagnosticSink {
   readonly list: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  /** Identical diagnostics (same place, same message) are reported once, e.g. a bad layer built in a loop. */
+  private readonly exact = new Map<string, Diagnostic>();
 
   add(severity: Severity, code: string, message: string, pos: Pos, extra: { related?: RelatedLocation[]; shapes?: Shape[]; nodeId?: string; groupId?: string } = {}): Diagnostic {
-    const d: Diagnostic = { severity, code, message, range: toRange(pos), related: extra.related ?? [] };
+    const range = toRange(pos);
+    const key = `${severity}|${code}|${range.line}:${range.column}-${range.endLine}:${range.endColumn}|${message}`;
+    const same = this.exact.get(key);
+    if (same) return same;
+    const d: Diagnostic = { severity, code, message, range, related: extra.related ?? [] };
+    this.exact.set(key, d);
     if (extra.shapes) d.shapes = extra.shapes;
     if (extra.nodeId) d.nodeId = extra.nodeId;
     if (extra.groupId) d.groupId = extra.groupId;

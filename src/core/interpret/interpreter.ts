@@ -47,7 +47,7 @@ export class Interpreter {
   /** The statement being executed, for diagnostics raised deep inside natives. */
   currentPos: Pos | null = null;
 
-  constructor(readonly budget: Budget) {}
+  constructor(public budget: Budget) {}
 
   /** Runs a module body; a failing top-level statement is reported and the next one runs (like loading in a REPL). */
   runModule(program: Program, onError: (err: unknown, stmt: Stmt) => void): void {

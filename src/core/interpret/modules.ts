@@ -2,6 +2,7 @@
 import type { Pos } from '../python/ast';
 import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
+import { trainableParamCount } from '../ops/registry';
 import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
@@ -54,7 +55,7 @@ export function countParams(root: PyInstance): number {
   const seenTensors = new Set<PyTensor>();
   for (const m of walkModules(root)) {
     const mod = m.mod!;
-    if (mod.layer) total += mod.layer.params;
+    if (mod.layer) total += mod.layer.params ?? (mod.layer.params = trainableParamCount(mod.layer.spec, mod.layer.attrs));
     for (const t of mod.params.values()) {
       if (!t || seenTensors.has(t) || !t.shape) continue;
       seenTensors.add(t);
@@ -259,7 +260,8 @@ export function callModule(tc: TorchContext, inst: PyInstance, args: Value[], kw
   const { it, tracer } = tc;
   const mod = inst.mod!;
   const userCall = inst.cls.lookup('__call__');
-  if (userCall instanceof PyFunction) return it.call(userCall, [inst, ...args], kwargs, site);
+  // A native __call__ (Keras layers) also takes over the call.
+  if (userCall instanceof PyFunction || userCall instanceof PyBuiltin) return it.call(userCall, [inst, ...args], kwargs, site);
   const forward = inst.cls.lookup('forward');
   if (mod.kind === 'layer' && forward instanceof PyBuiltin && forward.name.endsWith('.forward') && inst.cls.mro.some((c) => c.layerSpec && c.dict.get('forward') === forward)) {
     return callLayer(tc, inst, args, kwargs, site);

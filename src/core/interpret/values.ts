@@ -146,7 +146,8 @@ export class ModuleState {
   readonly children = new Map<string, Value>();
   readonly params = new Map<string, PyTensor | null>();
   readonly buffers = new Map<string, Value>();
-  layer: { spec: OpSpec; attrs: Attrs; weights: WeightSpec[]; params: number } | null = null;
+  /** `params`: trainable parameter count of the layer, cached when it is built. */
+  layer: { spec: OpSpec; attrs: Attrs; weights: WeightSpec[]; params?: number } | null = null;
   /** Where the module was constructed (the call expression). */
   defPos: Pos | null = null;
   /** How many times the module has been called while tracing. */

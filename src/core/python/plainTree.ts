@@ -16,15 +16,30 @@ export interface PNode {
 export function toPlainTree(tree: Tree): { root: PNode; comments: PNode[] } {
   const cursor = tree.walk();
   const comments: PNode[] = [];
-  const make = (): PNode => ({
-    t: cursor.nodeType,
-    f: cursor.currentFieldName,
-    named: cursor.nodeIsNamed,
-    missing: cursor.nodeIsMissing,
-    s: cursor.startIndex,
-    e: cursor.endIndex,
-    c: [],
-  });
+  const language = tree.language;
+  // Type and field names by id, filled on first sight: one wasm call per node for each instead of two.
+  const typeNames: (string | undefined)[] = [];
+  const typeNamed: boolean[] = [];
+  const fieldNames: (string | null | undefined)[] = [];
+  const make = (): PNode => {
+    const typeId = cursor.nodeTypeId;
+    let t = typeNames[typeId];
+    if (t === undefined) {
+      t = cursor.nodeType;
+      typeNames[typeId] = t;
+      typeNamed[typeId] = cursor.nodeIsNamed;
+    }
+    const fieldId = cursor.currentFieldId;
+    let f = fieldNames[fieldId];
+    if (f === undefined) {
+      f = fieldId === 0 ? null : language.fieldNameForId(fieldId);
+      fieldNames[fieldId] = f;
+    }
+    const s = cursor.startIndex;
+    const e = cursor.endIndex;
+    // Only zero-width nodes can be MISSING tokens inserted by error recovery.
+    return { t, f, named: typeNamed[typeId] || t === 'ERROR', missing: s === e && cursor.nodeIsMissing, s, e, c: [] };
+  };
   const root = make();
   const stack: PNode[] = [root];
   if (!cursor.gotoFirstChild()) {
