@@ -18,6 +18,8 @@ export class GraphIndex {
   /** Depth of each group below the root: top-level modules are 1. */
   readonly depth = new Map<string, number>();
   readonly groupOutputShape = new Map<string, Shape | null>();
+  /** Groups with an erroneous node or group somewhere inside. */
+  readonly groupsWithErrorInside = new Set<string>();
 
   constructor(readonly graph: LayerGraph) {
     for (const group of graph.groups) {
@@ -55,6 +57,10 @@ export class GraphIndex {
     }
     for (const edge of this.edges) if (this.nodeById.get(edge.to)?.error) this.errorEdges.add(edge.id);
     this.computeGroupOutputs();
+    for (const id of [...this.nodeById.keys(), ...this.groupById.keys()]) {
+      if (!this.hasError(id)) continue;
+      for (const group of this.ancestors.get(id) ?? []) this.groupsWithErrorInside.add(group.id);
+    }
   }
 
   /** The root model's group has path '' and is drawn as the canvas, not as a box. */

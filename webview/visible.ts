@@ -92,7 +92,7 @@ export function buildVisibleGraph(index: GraphIndex, expanded: Set<string>, opti
       boxes.push({ id: node.id, kind: 'node', parent, node, label: nodeLabel(node, options), error: index.hasError(node.id) });
     }
   }
-  for (const box of boxes) if (box.kind === 'collapsed' && !box.error) box.error = hasErrorInside(index, box.id);
+  for (const box of boxes) if (box.kind === 'collapsed' && !box.error) box.error = index.groupsWithErrorInside.has(box.id);
 
   const edges: VisibleEdge[] = [];
   const seenPairs = new Set<string>();
@@ -115,16 +115,4 @@ export function buildVisibleGraph(index: GraphIndex, expanded: Set<string>, opti
     edges.push({ id: edge.id, from, to, kind: 'data', shape: edge.shape, projection: index.projectionEdges.has(edge.id), error, lane: false });
   }
   return { boxes, groups: [...groups.values()], edges, representative };
-}
-
-/** A collapsed group shows an error when any node or group inside it has one. */
-function hasErrorInside(index: GraphIndex, groupId: string): boolean {
-  for (const node of index.graph.nodes) {
-    if (!index.hasError(node.id)) continue;
-    if ((index.ancestors.get(node.id) ?? []).some((g) => g.id === groupId)) return true;
-  }
-  for (const group of index.graph.groups) {
-    if (group.id !== groupId && index.hasError(group.id) && (index.ancestors.get(group.id) ?? []).some((g) => g.id === groupId)) return true;
-  }
-  return false;
 }
