@@ -82,9 +82,15 @@ export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[]
   return tf.tidy(() => fromTorchOrder(tf, tf.tensor(data, [...shape], 'float32')));
 }
 
-/** Waits until `tensor` is computed, reading back one element (cheap on every backend, forces GPU completion). */
+/** Backends whose kernels finish before the op call returns (plain JS and WebAssembly on the calling thread). */
+const SYNCHRONOUS_BACKENDS = new Set(['cpu', 'wasm']);
+
+/**
+ * Waits until `tensor` is computed. GPU backends queue work, so one element is read back, which forces completion of
+ * everything it depends on; on synchronous backends the result already exists and no read is needed.
+ */
 export async function synchronise(tf: Tf, tensor: TfTensor): Promise<void> {
-  if (tensor.size === 0) return;
+  if (tensor.size === 0 || SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return;
   const probe = tf.tidy(() => tf.slice(tf.reshape(tensor, [-1]), [0], [1]));
   try {
     await probe.data();
