@@ -174,10 +174,9 @@ export function elementwise(tc: TorchContext, name: string, a: Value, b: Value, 
 }
 
 function matmul(tc: TorchContext, a: Value, b: Value, site: Pos): Value {
-  if (!(a instanceof PyTensor) || !(b instanceof PyTensor) || !a.shape || !b.shape || a.shape.length < 2 || b.shape.length < 2) {
-    return unknownTensorOp(tc, 'matmul', [a, b], site);
-  }
-  return unknownTensorOp(tc, 'matmul', [a, b], site);
+  const spec = getOp('matmul');
+  if (!spec || !(a instanceof PyTensor) || !(b instanceof PyTensor)) return unknownTensorOp(tc, 'matmul', [a, b], site);
+  return applyOp(tc, spec, {}, [a, b], { module: null, site, suffix: 'matmul' });
 }
 
 /** Shape after indexing a tensor with ints, slices, None and Ellipsis. */
@@ -275,6 +274,11 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
     case 'sub':
     case 'div':
       return method((args, _k, p) => elementwise(tc, name, t, args[0] ?? null, p));
+    case 'expand':
+    case 'repeat':
+    case 'expand_as':
+      if (findMethodOp(name)) break;
+      return method((args, _k, p) => expandTensor(tc, name, t, args, p));
     case 'chunk':
     case 'split':
     case 'unbind':
@@ -285,6 +289,33 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
   const spec = findMethodOp(name);
   if (spec) return method((args, kwargs, p) => callFunctional(tc, spec, [t, ...args], kwargs, p, name));
   return method((args, _k, p) => unknownTensorOp(tc, `Tensor.${name}`, [t, ...args], p));
+}
+
+/** expand / expand_as / repeat: shape rules (a node with the sizes as attributes while tracing). */
+function expandTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[], site: Pos): Value {
+  let sizes: Value[] = args.length === 1 && (args[0] instanceof PyTuple || args[0] instanceof PyList) ? (args[0] as PyTuple).items : args;
+  if (how === 'expand_as') {
+    const other = args[0];
+    if (!(other instanceof PyTensor) || !other.shape) return unknownTensorOp(tc, `Tensor.${how}`, [t, ...args], site);
+    sizes = other.shape.map((d) => (d === null ? -1 : d));
+  }
+  const nums = sizes.map((d) => (typeof d === 'number' ? d : null));
+  let shape: (number | null)[] | null = null;
+  if (t.shape) {
+    if (how === 'repeat') {
+      if (nums.length >= t.shape.length) {
+        const padded = [...Array(nums.length - t.shape.length).fill(1), ...t.shape];
+        shape = nums.map((n, i) => (n === null || padded[i] === null ? null : n * (padded[i] as number)));
+      }
+    } else if (nums.length >= t.shape.length) {
+      const offset = nums.length - t.shape.length;
+      shape = nums.map((n, i) => (n === -1 ? (i >= offset ? t.shape![i - offset] : null) : n));
+    }
+  }
+  if (!shape) return unknownTensorOp(tc, `Tensor.${how}`, [t, ...args], site);
+  if (!tc.tracer.recording || t.node === null) return new PyTensor(shape, null);
+  const node = tc.tracer.addNode({ op: how === 'repeat' ? 'repeat' : 'expand', attrs: { sizes: nums }, summary: nums.map((n) => (n === null ? '?' : String(n))).join('×'), inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0, module: null, suffix: how, callRange: toRange(site) });
+  return new PyTensor(shape, node.id);
 }
 
 /** chunk / split / unbind: one `narrow` (or `select`) node per piece, returned as a tuple. */
