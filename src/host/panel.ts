@@ -43,7 +43,10 @@ export class ArchitecturePanel implements vscode.Disposable {
           callbacks.log('warn', `ignored a malformed message from the webview: ${describe(raw)}`);
           return;
         }
-        if (message.type === 'ready' && this.handshakeMs === undefined) this.handshakeMs = performance.now() - created;
+        if (message.type === 'ready' && this.handshakeMs === undefined) {
+          this.handshakeMs = performance.now() - created;
+          callbacks.log('info', `webview ready ${this.handshakeMs.toFixed(0)} ms after the panel was created`);
+        }
         void this.handle(message).catch((error: unknown) => callbacks.log('error', `handling '${message.type}' failed: ${String(error)}`));
       }),
       // Without retainContextWhenHidden the page is discarded while hidden and loads again (and says 'ready') when shown.
