@@ -131,3 +131,33 @@ describe('model fixtures (test/fixtures/manifest.json)', function () {
     });
   }
 });
+
+describe('fixture checker (guards against vacuous expectations)', () => {
+  it('rejects wrong params, MACs, output, layer and shortcut counts, and missing or extra errors', async () => {
+    const fixture = loadFixtures().find((f) => f.file === 'prelu_residual_block.py');
+    assert.ok(fixture, 'prelu_residual_block.py is in the manifest');
+    const graph = await analyzeSource(fixture.source, fixture.absolutePath, { model: fixture.model });
+    const variants: LoadedFixture['expect'][] = [
+      { params: graph.params + 1 },
+      { macs: graph.macs + 1 },
+      { macs: { approxG: Math.round(graph.macs / 1e7) / 100 + 0.01 } },
+      { output: [1, 64, 24, 25] },
+      { layers: layerCount(graph) + 1 },
+      { shortcuts: { identity: graph.shortcuts.length + 1 } },
+      { models: ['NoSuchModel'] },
+    ];
+    for (const expect of variants) {
+      assert.throws(() => checkFacts({ ...fixture, expect }, graph), assert.AssertionError, `accepted ${JSON.stringify(expect)}`);
+    }
+    const missingError = { diagnostics: [{ severity: 'error' as const, code: 'channel-mismatch', line: 1 }] };
+    assert.throws(() => checkDiagnostics({ ...fixture, expect: missingError }, graph), assert.AssertionError, 'accepted a missing error');
+    const withExtraError: LayerGraph = {
+      ...graph,
+      diagnostics: [...graph.diagnostics, { severity: 'error', code: 'channel-mismatch', message: 'x', range: { line: 2, column: 1, endLine: 2, endColumn: 2 }, related: [] }],
+    };
+    assert.throws(() => checkDiagnostics({ ...fixture, expect: {} }, withExtraError), assert.AssertionError, 'accepted an unexpected error');
+    // The true expectations pass.
+    checkFacts(fixture, graph);
+    checkDiagnostics(fixture, graph);
+  });
+});
