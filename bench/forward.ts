@@ -65,11 +65,14 @@ async function benchModel(tf: Tf, depth: 18 | 50): Promise<ModelResult> {
   const oursMs: number[] = [];
   const theirsMs: number[] = [];
   const profiledMs: number[] = [];
-  // Interleaved, so that load from other processes hits every variant alike.
+  // Interleaved, in an order that rotates every round, so that load from other processes and GC hit every variant alike.
+  const variants = [
+    async (): Promise<void> => void oursMs.push((await ours()).ms),
+    async (): Promise<void> => void theirsMs.push((await theirs()).ms),
+    async (): Promise<void> => void profiledMs.push((await ours(true)).ms),
+  ];
   for (let i = 0; i < RUNS; i++) {
-    oursMs.push((await ours()).ms);
-    theirsMs.push((await theirs()).ms);
-    profiledMs.push((await ours(true)).ms);
+    for (let v = 0; v < variants.length; v++) await variants[(i + v) % variants.length]!();
   }
   input.dispose();
   disposeProgram(program);
