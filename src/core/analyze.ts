@@ -12,7 +12,7 @@ import { finalizeGraph } from './graph/finalize';
 import { countParams, isModule, walkModules } from './interpret/modules';
 import { PyDict, PyFunction, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
-import { setPreludeProgram } from './interpret/stdlib';
+import { setPreludeLoader } from './interpret/stdlib';
 import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
 import { isKerasModule, kerasDeclaredInput, kerasNonTrainableParams } from './interpret/keras/namespace';
 
@@ -78,7 +78,7 @@ function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null
 function ensurePrelude(parser: PythonParser): void {
   if (preludeLoaded) return;
   preludeLoaded = true;
-  setPreludeProgram(parseProgram(parser, TORCHVISION_PRELUDE, { line: 0, col: 0, endLine: 0, endCol: 0 }));
+  setPreludeLoader(() => parseProgram(parser, TORCHVISION_PRELUDE, { line: 0, col: 0, endLine: 0, endCol: 0 }));
 }
 let preludeLoaded = false;
 

@@ -248,11 +248,20 @@ export function instantiateModule(tc: TorchContext, cls: PyClass, args: Value[],
       const layerCls = cls.mro.find((c) => c.layerSpec);
       if (!(err instanceof PyError) || !layerCls || cls !== layerCls) throw err;
       // A registered layer given bad arguments: report it and keep going with an unknown layer in its place.
-      tc.it.diagnostics.add('error', 'bad-layer-arguments', `${layerCls.name}: ${err.message}`, err.pos ?? site);
+      // Arguments NetLens could not compute (unknown values) make it a warning: the code may well be right.
+      const unknownArg = [...args, ...(kwargs ? kwargs.values() : [])].some(hasUnknown);
+      if (unknownArg) tc.it.diagnostics.add('warning', 'unknown-layer-arguments', `${layerCls.name}: an argument's value is unknown to NetLens (${err.message}): shapes after it are unknown`, err.pos ?? site);
+      else tc.it.diagnostics.add('error', 'bad-layer-arguments', `${layerCls.name}: ${err.message}`, err.pos ?? site);
       mod.layer = null;
     }
   }
   return inst;
+}
+
+function hasUnknown(v: Value): boolean {
+  if (v instanceof PyUnknown) return true;
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.some(hasUnknown);
+  return false;
 }
 
 /** `module(x)`: a registered layer applies its op; other modules run their forward inside their group. */

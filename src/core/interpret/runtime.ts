@@ -10,6 +10,7 @@ import { typeError } from './errors';
 import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
 import { resolveTorch, createTensorClasses } from './torchns';
+import { isKerasModuleName, resolveKeras } from './keras/namespace';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
 import { PyClass, PyInstance, PyNamespace, PyTensor, PyUnknown, typeName, type Value } from './values';
 
@@ -41,7 +42,11 @@ export function createRuntime(budget: Budget): Runtime {
       if (!hasTensor) return new PyUnknown(`${fn.what}(...)`);
       return unknownTensorOp(tc, fn.what, args, site, fn.owner?.name, fn.owner ? 'unknown-layer' : 'unknown-op');
     },
-    resolveNamespace: (ns: PyNamespace, name: string) => (ns.qualified === 'torch' || ns.qualified.startsWith('torch.') ? resolveTorch(tc, ns, name) : new PyUnknown(`${ns.qualified}.${name}`)),
+    resolveNamespace: (ns: PyNamespace, name: string) => {
+      if (ns.qualified === 'torch' || ns.qualified.startsWith('torch.')) return resolveTorch(tc, ns, name);
+      if (isKerasModuleName(ns.qualified)) return resolveKeras(tc, ns, name);
+      return new PyUnknown(`${ns.qualified}.${name}`);
+    },
     builtinMethod: (obj, name) => containerMethod(it, obj, name),
     getItem: (obj, index, site) => getItem(tc, obj, index, site),
     setItem: (obj, index, value, site) => setItem(tc, obj, index, value, site),

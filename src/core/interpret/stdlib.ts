@@ -7,6 +7,7 @@ import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
 import { TORCH_NAMESPACES } from './torchns';
+import { canonicalKerasName, isKerasModuleName } from './keras/namespace';
 import { cloneModule, isModule } from './modules';
 import {
   PyBound, PyBuiltin, PyClass, PyDict, PyFloat, PyFunction, PyInstance, PyList, PyNamespace, PyPartial, PyRange, PySet, PyTuple, PyUnknown,
@@ -76,10 +77,11 @@ function makeDataclass(it: Interpreter, cls: PyClass): PyClass {
 }
 
 let preludeProgram: Program | null = null;
+let preludeLoader: (() => Program) | null = null;
 
-/** Installs the parsed torchvision-helper prelude (its positions are on line 0: mapped to the user's call sites). */
-export function setPreludeProgram(program: Program): void {
-  preludeProgram = program;
+/** Installs how to parse the torchvision-helper prelude (on first use; its positions are on line 0, see mapPos). */
+export function setPreludeLoader(load: () => Program): void {
+  preludeLoader = load;
 }
 
 function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
@@ -88,6 +90,7 @@ function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
   const scope = new Scope(it.builtins);
   const ns = new PyNamespace('torchvision');
   cache.set('<torchvision-prelude>', ns);
+  preludeProgram ??= preludeLoader!();
   execBlock(it, preludeProgram!.body, { scope, ret: null, ctx: null });
   for (const [k, v] of scope.vars) ns.members.set(k, v);
   return ns;
@@ -104,14 +107,15 @@ export function importModule(it: Interpreter, name: string, subOnly = false): Va
   if (hit !== undefined) return hit;
   let v: Value | null = null;
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
-  else if (preludeProgram && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
+  else if (isKerasModuleName(name)) v = new PyNamespace(canonicalKerasName(name));
+  else if (preludeLoader && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
   else if (STDLIB[name]) {
     const ns = new PyNamespace(name);
     STDLIB[name](it, ns);
     v = ns;
   } else if (subOnly) {
     const parent = name.slice(0, name.lastIndexOf('.'));
-    if (TORCH_NAMESPACES.has(parent) || STDLIB[parent]) return null;
+    if (TORCH_NAMESPACES.has(parent) || STDLIB[parent] || isKerasModuleName(parent)) return null;
     return null;
   } else v = new PyUnknown(name);
   cache.set(name, v);
