@@ -223,10 +223,13 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     showMessage(null);
     setState('running');
     progressFill.style.width = '0%';
-    progressText.textContent = 'Loading TensorFlow.js…';
+    progressText.textContent = 'Preparing weights…';
     try {
+      // Let the progress line paint before the (synchronous) weight generation of a large model.
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
       // Refusals (unknown op, memory budget) come before TensorFlow.js is even loaded.
       const prepared = prepareRun(graph, { seed: 0, memoryBudgetMiB: budget });
+      progressText.textContent = 'Loading TensorFlow.js…';
       const backend = await loadBrowserBackend(choice.value as BackendChoice);
       backendBadge.textContent = backend.label;
       backendBadge.dataset.backend = backend.name;
