@@ -251,6 +251,19 @@ async function main(): Promise<number> {
       return `syntax error shown while typing on line ${line}, cleared after undo`;
     });
 
+    await step('a hidden panel comes back with its graph (the page reloads and the handshake repeats)', async () => {
+      const panelTab = page.locator('.tabs-container .tab', { hasText: 'NetLens ·' }).first();
+      await panelTab.click();
+      // Opening a file in the panel's group hides the panel; without retainContextWhenHidden its page is discarded.
+      await openFile(page, 'mobilenet_v2.py');
+      await sleep(1000);
+      await panelTab.click();
+      const reloaded = await graphFrame(page, 30_000);
+      const nodes = await countIn(reloaded, '[data-node]');
+      assert(nodes > 0, 'the re-shown panel drew no nodes');
+      return `${nodes} nodes after re-showing the panel`;
+    });
+
     await step('the forward pass runs in the webview and shows timings', async () => {
       await runCommand(page, 'View: Hide Panel');
       await openFile(page, RESNET_FILE);
