@@ -50,7 +50,7 @@ export class App {
   private selected: string | undefined;
   private busyTimer: number | undefined;
   /** Timing of the last completed paint, read by the bench. */
-  lastPaint = { layoutMs: 0, totalMs: 0, boxes: 0, edges: 0 };
+  lastPaint = { layoutMs: 0, totalMs: 0, boxes: 0, edges: 0, engine: 'chain' as 'chain' | 'elk' };
 
   constructor(root: HTMLElement, private readonly post: Post, private readonly standalone: boolean) {
     this.toolbar = new Toolbar({
@@ -186,7 +186,7 @@ export class App {
     else if (anchor) this.restoreAnchor(anchor);
     this.reapplyMarks();
     this.setBusy(false);
-    this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length };
+    this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length, engine: layout.engine };
     document.body.dataset.ready = 'true';
     performance.mark('netlens-ready', { detail: this.lastPaint });
     return true;

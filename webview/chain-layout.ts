@@ -189,7 +189,7 @@ export function chainLayout(visible: VisibleGraph): LayoutResult | undefined {
     edges.set(edge.id, [{ x: axis, y: from.y + from.height }, { x: axis, y: to.y }]);
   }
   for (const branch of branches) if (!placeBranch(branch, axis, contentTop, boxById, boxes, groups, edges)) return undefined;
-  return { boxes, groups, edges, width: axis + axisRight + MARGIN, height: y + MARGIN, layoutMs: performance.now() - started };
+  return { boxes, groups, edges, width: axis + axisRight + MARGIN, height: y + MARGIN, layoutMs: performance.now() - started, engine: 'chain' };
 }
 
 /** Stacks a branch's boxes in its block's side column, from the top of the block, and routes fork → side → merge. */

@@ -11,4 +11,6 @@ export interface LayoutResult {
   width: number;
   height: number;
   layoutMs: number;
+  /** Which layout produced it: the instant chain layout or elkjs. */
+  engine: 'chain' | 'elk';
 }

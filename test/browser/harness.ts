@@ -53,12 +53,12 @@ export async function launch(): Promise<Browser> {
 }
 
 /** Opens a page file and waits until the view reports data-ready; collects page errors. */
-export async function openPage(browser: Browser, file: string, viewport = { width: 1280, height: 860 }): Promise<{ page: Page; errors: string[] }> {
+export async function openPage(browser: Browser, file: string, viewport = { width: 1280, height: 860 }, hash = ''): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage({ viewport });
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   page.on('console', (message) => { if (message.type() === 'error') errors.push(message.text()); });
-  await page.goto(pathToFileURL(file).href);
+  await page.goto(pathToFileURL(file).href + hash);
   await waitReady(page);
   return { page, errors };
 }
