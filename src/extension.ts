@@ -53,7 +53,10 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults, (uri) => controller?.msSinceEdit(uri) ?? Infinity)),
     vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration('netlens')) settings = currentSettings(output);
+      if (!event.affectsConfiguration('netlens')) return;
+      settings = currentSettings(output);
+      analysis.clearResults();
+      controller?.refreshAll();
     }),
   );
   // Analyse what is already open after activation returns, so activation itself stays short.

@@ -120,6 +120,11 @@ export class AnalysisService {
     return candidates;
   }
 
+  /** Forgets computed results (settings such as the default input changed); choices and last good graphs stay. */
+  clearResults(): void {
+    this.results.clear();
+  }
+
   /** Drops everything about a closed document. */
   forget(uri: vscode.Uri): void {
     const prefix = `${uri.toString()}#`;

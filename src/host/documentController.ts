@@ -44,9 +44,6 @@ export class DocumentController implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((document) => this.close(document)),
       vscode.window.onDidChangeActiveTextEditor((editor) => void this.activeEditorChanged(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => this.cursorMoved(event)),
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration('netlens')) this.refreshAll();
-      }),
       this.lensesChanged,
       { dispose: () => this.editTimers.forEach((timer) => clearTimeout(timer)) },
     ];
@@ -58,7 +55,7 @@ export class DocumentController implements vscode.Disposable {
   }
 
   /** Analyses with the document's current selection and updates diagnostics, the status bar and its panel. */
-  async refresh(document: vscode.TextDocument, trigger: 'open' | 'edit' | 'save' | 'selection'): Promise<DocumentAnalysis | undefined> {
+  async refresh(document: vscode.TextDocument, trigger: 'open' | 'edit' | 'save' | 'selection' | 'input'): Promise<DocumentAnalysis | undefined> {
     if (!mayDefineModel(document)) {
       this.diagnostics.clear(document.uri);
       return undefined;
@@ -92,8 +89,10 @@ export class DocumentController implements vscode.Disposable {
   /** The webview asked for another model or input. */
   async changeSelection(uri: vscode.Uri, selection: ModelSelection): Promise<void> {
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString()) ?? (await vscode.workspace.openTextDocument(uri));
+    const modelChanged = this.analysis.selection(uri).model !== selection.model;
     this.analysis.setSelection(uri, selection);
-    await this.refresh(document, 'selection');
+    // Another model is a new drawing; another input keeps the viewport and the collapse state.
+    await this.refresh(document, modelChanged ? 'selection' : 'input');
   }
 
   /** Milliseconds since the document was last edited (Infinity when it was not edited in this session). */
