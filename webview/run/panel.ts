@@ -176,8 +176,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     message.className = `nlr-message ${kind}`;
     message.textContent = text ?? '';
   };
-  const stat = (value: string, label: string, className = ''): string =>
-    `<div class="nlr-stat"><b class="${className}">${value}</b><span>${label}</span></div>`;
+  const stat = (value: string, label: string, className = '', title = ''): string =>
+    `<div class="nlr-stat"${title ? ` title="${title}"` : ''}><b class="${className}">${value}</b><span>${label}</span></div>`;
 
   const showReport = (report: ForwardReport): void => {
     const gflops = report.totalMs > 0 ? (2 * graph.macs) / (report.totalMs * 1e6) : 0;
@@ -186,7 +186,7 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       ? stat(`✓ ${checked}/${report.layers.length}`, 'shapes confirmed', 'nlr-ok')
       : stat(`⚠ ${report.mismatches.length}`, 'shape mismatches', 'nlr-mismatch');
     summary.innerHTML =
-      stat(`${formatMs(report.totalMs)} ms`, `sum of layer medians (${report.runs} runs)`) +
+      stat(`${formatMs(report.totalMs)} ms`, `sum of layer medians (${report.runs} runs)`, '', report.syncOverheadMs > 0 ? `Each layer's time excludes a ${formatMs(report.syncOverheadMs)} ms read-back round trip, measured when idle` : '') +
       stat(`${formatMs(report.plainMs)} ms`, 'plain pass') +
       stat(formatGflops(gflops) || '–', 'GFLOP/s') +
       stat(formatCompact(graph.macs), 'MACs') +

@@ -5,7 +5,7 @@ import type { Tf, TfTensor } from '../ops/types';
 import { throwIfAborted } from './errors';
 import { enforceMemoryBudget, estimateMemory, type MemoryEstimate } from './memory';
 import { planProgram, type ProgramPlan } from './plan';
-import { disposeProgram, executePass, loadProgram, uploadInput } from './program';
+import { disposeProgram, executePass, loadProgram, measureSyncOverhead, uploadInput } from './program';
 import { blockResults, layerResults, median, outputStatistics, shapeMismatches, type ForwardReport } from './report';
 import { floatWeightBytes, materialiseInput, materialiseWeights, type ModelWeights } from './weights';
 
@@ -88,6 +88,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       pass.output.dispose();
     }
 
+    const syncOverheadMs = await measureSyncOverhead(tf, input);
     const perStep: number[][] = prepared.plan.steps.map(() => []);
     let shapes: number[][] = [];
     let outputTorch: Float32Array = new Float32Array(0);
@@ -117,7 +118,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       pass.output.dispose();
     }
 
-    const layers = layerResults(prepared.plan.steps, perStep.map(median), shapes);
+    const layers = layerResults(prepared.plan.steps, perStep.map((times) => Math.max(0, median(times) - syncOverheadMs)), shapes);
     const result: ForwardReport = {
       backend: tf.getBackend(),
       seed: prepared.seed,
@@ -130,6 +131,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       totalMs: layers.reduce((sum, layer) => sum + layer.ms, 0),
       plainMs: median(plainMs),
       profiledMs: median(profiledMs),
+      syncOverheadMs,
       mismatches: shapeMismatches(layers),
       unchecked: layers.filter((layer) => layer.staticShape === null).length,
       memory: prepared.memory,

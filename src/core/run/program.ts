@@ -99,6 +99,23 @@ export async function synchronise(tf: Tf, tensor: TfTensor): Promise<void> {
   }
 }
 
+/**
+ * The fixed cost of one synchronisation when nothing is pending (a read-back round trip on GPU backends, 0 on
+ * synchronous ones): median of a few probes of an already computed tensor. Subtracted from per-layer times.
+ */
+export async function measureSyncOverhead(tf: Tf, ready: TfTensor, samples = 7): Promise<number> {
+  if (SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return 0;
+  await synchronise(tf, ready);
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const started = performance.now();
+    await synchronise(tf, ready);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1] as number;
+}
+
 function describeFailure(step: PlanStep, error: unknown, inputs: readonly TfTensor[]): LayerFailedError {
   const node = step.node;
   const detail = error instanceof Error ? error.message : String(error);

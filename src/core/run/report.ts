@@ -69,6 +69,8 @@ export interface ForwardReport {
   plainMs: number;
   /** Median wall time of whole passes with per-layer synchronisation (the profiling cost is profiledMs / plainMs). */
   profiledMs: number;
+  /** Cost of one idle synchronisation (GPU read-back round trip), already subtracted from every layer's time. */
+  syncOverheadMs: number;
   mismatches: ShapeMismatch[];
   /** Nodes whose static output shape was unknown, so the runtime shape could not be checked. */
   unchecked: number;
