@@ -188,6 +188,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   const { it, tc } = rt;
   const diags = it.diagnostics;
   for (const e of program.syntaxErrors) diags.add('error', 'syntax-error', `syntax error: ${e.message}`, e.p);
+  if (program.tooDeep) diags.add('error', 'budget-exceeded', `analysis budget exceeded: ${program.tooDeep.message}`, program.tooDeep.p);
   let stopped = false;
   it.runModule(program, (err) => {
     if (stopped) return;

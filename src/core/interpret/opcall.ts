@@ -112,8 +112,12 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
     } catch (err) {
       if (err instanceof PyError) throw err;
       error = { err: err instanceof ShapeError || err instanceof OpArgumentError ? err : new OpArgumentError(`${spec.op}: ${err instanceof Error ? err.message : String(err)}`) };
-      const guess = err instanceof ShapeError && shapes.length === 1 ? guessInput(attrs, shapes[0]!) : null;
-      if (guess) {
+      // Best guess so one mistake does not cascade: shape-preserving layers pass their input on; layers that set
+      // the channel/feature count are re-run as if fed what they declare.
+      const preserving = spec.category === 'norm' || spec.category === 'activation' || spec.category === 'dropout' || spec.category === 'identity';
+      const guess = err instanceof ShapeError && shapes.length === 1 && !preserving ? guessInput(attrs, shapes[0]!) : null;
+      if (preserving && shapes.length === 1) out = shapes[0];
+      else if (guess) {
         try {
           out = spec.inferShape(attrs, [guess]);
         } catch {

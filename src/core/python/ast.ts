@@ -114,6 +114,8 @@ export interface SyntaxProblem {
 export interface Program {
   body: Stmt[];
   syntaxErrors: SyntaxProblem[];
+  /** The first place where nesting went past the converter's limit (that subtree is cut off). */
+  tooDeep?: SyntaxProblem;
   /** `# netlens: input=1,3,224,224` comment, when present. */
   inputComment?: { shape: number[]; p: Pos };
 }

@@ -36,14 +36,22 @@ class Converter {
     const what = message ?? (n.missing ? `missing '${n.t}'` : `invalid syntax near '${this.text(n).slice(0, 40).split('\n')[0]}'`);
     this.errors.push({ message: what, p: this.pos(n) });
   }
-  /** Reports ERROR and MISSING nodes below `n` that conversion skips over (tokens are not visited otherwise). */
-  scanErrors(n: PNode): void {
-    if (n.t === 'ERROR' || n.missing) {
-      this.syntaxError(n);
-      return;
+  /** Reports ERROR and MISSING nodes below `n` (iteratively: the tree may be arbitrarily deep). */
+  scanErrors(root: PNode): void {
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.t === 'ERROR' || n.missing) {
+        this.syntaxError(n);
+        continue;
+      }
+      for (let i = n.c.length - 1; i >= 0; i--) stack.push(n.c[i]);
     }
-    for (const c of n.c) this.scanErrors(c);
   }
+
+  /** Nesting deeper than this is cut off (reported once) so that nothing downstream recurses without bound. */
+  private depth = 0;
+  readonly tooDeep: SyntaxProblem[] = [];
 
   block(n: PNode | undefined): Stmt[] {
     if (!n) return [];
@@ -57,6 +65,19 @@ class Converter {
   }
 
   stmt(n: PNode): Stmt | undefined {
+    if (this.depth >= MAX_NESTING) {
+      if (this.tooDeep.length === 0) this.tooDeep.push({ message: `statements nested more than ${MAX_NESTING} levels deep`, p: this.pos(n) });
+      return undefined;
+    }
+    this.depth++;
+    try {
+      return this.stmtInner(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  stmtInner(n: PNode): Stmt | undefined {
     const p = this.pos(n);
     if (n.missing) {
       this.syntaxError(n);
@@ -302,6 +323,20 @@ class Converter {
 
   expr(n: PNode | undefined): Expr {
     if (!n) return { k: 'bad', what: 'missing expression', p: { line: 1, col: 1, endLine: 1, endCol: 1 } };
+    if (this.depth >= MAX_NESTING) {
+      const p = this.pos(n);
+      if (this.tooDeep.length === 0) this.tooDeep.push({ message: `expression nested more than ${MAX_NESTING} levels deep`, p });
+      return { k: 'bad', what: 'too deeply nested expression', p };
+    }
+    this.depth++;
+    try {
+      return this.exprInner(n);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  exprInner(n: PNode): Expr {
     const p = this.pos(n);
     if (n.missing) {
       this.syntaxError(n);
@@ -523,6 +558,8 @@ function decodeEscapes(s: string): string {
   });
 }
 
+const MAX_NESTING = 200;
+
 const INPUT_COMMENT = /#\s*netlens\s*:\s*input\s*=\s*\(?\s*([0-9][0-9,\s]*)/i;
 
 /** Converts a whole module; syntax errors are collected, never thrown. */
@@ -541,5 +578,5 @@ export function convertProgram(root: PNode, comments: PNode[], source: string, f
       break;
     }
   }
-  return { body, syntaxErrors: conv.errors, inputComment };
+  return { body, syntaxErrors: conv.errors, inputComment, tooDeep: conv.tooDeep[0] };
 }
