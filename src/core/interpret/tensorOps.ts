@@ -1,5 +1,5 @@
 // Tensor semantics while tracing: operators, methods and attributes of symbolic tensors, indexing, functional ops.
-import type { Shape } from '../graph/ir';
+import type { AttrValue, Shape } from '../graph/ir';
 import type { Pos } from '../python/ast';
 import { findFunctionalOp, findMethodOp, getOp } from '../ops/registry';
 import { ShapeError, type OpSpec } from '../ops/types';
@@ -273,7 +273,10 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
       return method(() => new PyUnknown('tensor.tolist()'));
     case 'sub':
     case 'div':
-      return method((args, _k, p) => elementwise(tc, name, t, args[0] ?? null, p));
+    case 'pow':
+      return method((args, _k, p) => elementwise(tc, name, t, args[0] ?? args[1] ?? null, p));
+    case 'rsub':
+      return method((args, _k, p) => elementwise(tc, 'sub', args[0] ?? null, t, p));
     case 'expand':
     case 'repeat':
     case 'expand_as':
@@ -286,6 +289,8 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
       return method((args, kwargs, p) => splitTensor(tc, name, t, args, kwargs, p));
   }
   if (IDENTITY_METHODS.has(name) && !findMethodOp(name)) return method(() => t);
+  const unary = UNARY_ELEMENTWISE.has(name) ? name : UNARY_ELEMENTWISE.has(name.replace(/_$/, '')) ? name.replace(/_$/, '') : null;
+  if (unary && !findMethodOp(name)) return method((args, kwargs, p) => unaryElementwise(tc, unary, t, args, kwargs, p));
   const spec = findMethodOp(name);
   if (spec) return method((args, kwargs, p) => callFunctional(tc, spec, [t, ...args], kwargs, p, name));
   return method((args, _k, p) => unknownTensorOp(tc, `Tensor.${name}`, [t, ...args], p));
@@ -363,6 +368,18 @@ export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Va
     start += length;
   }
   return new PyTuple(out);
+}
+
+/** Elementwise math without a registry entry: the shape is the input's; the node carries the op name and arguments. */
+export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1']);
+
+export function unaryElementwise(tc: TorchContext, name: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
+  if (!tc.tracer.recording || t.node === null) return new PyTensor(t.shape, null);
+  const attrs: Record<string, AttrValue> = {};
+  args.forEach((a, i) => (attrs[`arg${i}`] = scalarAttr(a)));
+  if (kwargs) for (const [k, v] of kwargs) attrs[k] = scalarAttr(v);
+  const node = tc.tracer.addNode({ op: name, attrs, summary: '', inputs: [t.node], inputShapes: [t.shape], outputShape: t.shape, params: 0, macs: 0, module: null, suffix: name, callRange: toRange(site) });
+  return new PyTensor(t.shape, node.id);
 }
 
 /** `torch.X` / `F.X` functional names that have no registry entry: unknown ops when applied to tensors. */

@@ -4,7 +4,7 @@ import { findFunctionalOp, findModuleOp } from '../ops/registry';
 import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
-import { callFunctional, functionalOrUnknown, splitTensor, unknownTensorOp } from './tensorOps';
+import { callFunctional, elementwise, functionalOrUnknown, splitTensor, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
@@ -79,6 +79,11 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         rest.delete('preserve_rng_state');
         return tc.it.call(args[0], args.slice(1), rest.size ? rest : null, p);
       });
+    case 'torch.pow':
+    case 'torch.sub':
+    case 'torch.div':
+    case 'torch.true_divide':
+      return new PyBuiltin(qualified, (args, _kw, p) => elementwise(tc, name === 'true_divide' ? 'div' : name, args[0] ?? null, args[1] ?? null, p));
     case 'torch.chunk':
     case 'torch.split':
     case 'torch.unbind':
@@ -125,6 +130,9 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     return cls;
   }
   if (findFunctionalOp(qualified)) return functionalOrUnknown(tc, qualified);
+  if (ns.qualified === 'torch' && UNARY_ELEMENTWISE.has(name)) {
+    return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? unaryElementwise(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+  }
   if (ns.qualified === 'torch.nn.functional' || (ns.qualified === 'torch' && /^[a-z_]+$/.test(name))) {
     const method = findFunctionalOp(`torch.nn.functional.${name}`);
     if (method) return new PyBuiltin(qualified, (args, kw, p) => callFunctional(tc, method, args, kw, p, qualified));
