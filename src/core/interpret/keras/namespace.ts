@@ -1,0 +1,255 @@
+// The keras / tf.keras namespaces: Layer, Model, Sequential, Input, registered layers and merge functions.
+import type { Shape } from '../../graph/ir';
+import type { Pos } from '../../python/ast';
+import { findModuleOp } from '../../ops/registry';
+import { KERAS_MERGE_FUNCTIONS } from '../../ops/kerasMerge';
+import type { TorchContext } from '../context';
+import { PyError, typeError } from '../errors';
+import { isModule, registerChild, walkModules } from '../modules';
+import { PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
+import { autoLayerName, type KerasContext } from './context';
+import { buildModelTree, collectGraph, kerasInput, replayFunctional } from './functional';
+import { makeKerasLayerClass, shapeFromValue } from './layers';
+
+type Kw = Map<string, Value> | null;
+
+/** Module names that are Keras namespaces (after `tensorflow.keras` → `keras`). */
+const KERAS_NAMESPACES = new Set([
+  'keras', 'keras.layers', 'keras.models', 'keras.activations', 'keras.backend', 'keras.regularizers', 'keras.initializers',
+  'keras.utils', 'keras.optimizers', 'keras.losses', 'keras.metrics', 'keras.callbacks', 'keras.applications', 'keras.ops',
+  'keras.layers.experimental', 'keras.layers.experimental.preprocessing', 'keras.constraints', 'tensorflow', 'tensorflow.nn',
+]);
+
+/** `tensorflow.keras.layers` → `keras.layers`; `tf_keras` → `keras`; other names unchanged. */
+export function canonicalKerasName(name: string): string {
+  return name.replace(/^tensorflow\.(python\.)?keras(?=\.|$)/, 'keras').replace(/^tf_keras(?=\.|$)/, 'keras');
+}
+
+/** True for imports NetLens models as Keras namespaces. */
+export function isKerasModuleName(name: string): boolean {
+  return KERAS_NAMESPACES.has(canonicalKerasName(name));
+}
+
+const contexts = new WeakMap<TorchContext, KerasContext>();
+
+/** The Keras state of a runtime (created on first use). */
+export function kerasContext(tc: TorchContext): KerasContext {
+  let kc = contexts.get(tc);
+  if (!kc) {
+    kc = {
+      tc,
+      history: new WeakMap(),
+      layerInfo: new WeakMap(),
+      graphs: new WeakMap(),
+      sequentialInput: new WeakMap(),
+      nameCounts: new Map(),
+      frameStack: [],
+      order: 0,
+      classes: null as unknown as KerasContext['classes'],
+    };
+    kc.classes = createKerasClasses(kc);
+    contexts.set(tc, kc);
+  }
+  return kc;
+}
+
+function native(cls: PyClass, name: string, fn: (self: PyInstance, args: Value[], kw: Kw, p: Pos) => Value): void {
+  cls.dict.set(name, new PyBuiltin(`${cls.name}.${name}`, (args, kw, p) => {
+    const self = args[0];
+    if (!(self instanceof PyInstance) || !self.mod) throw typeError(`${cls.name}.${name} needs a Keras layer or model`, p);
+    return fn(self, args.slice(1), kw, p);
+  }));
+}
+
+/** Gives a user layer / model its Keras name (from `name=` or automatic). */
+function nameLayer(kc: KerasContext, self: PyInstance, kw: Kw): void {
+  if (kc.layerInfo.has(self.mod!)) return;
+  const given = kw?.get('name');
+  const explicit = typeof given === 'string';
+  const name = explicit ? (given as string) : autoLayerName(kc, self.cls.name);
+  kc.layerInfo.set(self.mod!, { name, explicitName: explicit, inputShape: null });
+  if (!self.dict.has('name')) self.dict.set('name', name);
+}
+
+function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
+  const { tc } = kc;
+  const Layer = new PyClass('Layer', [tc.classes.Module], null, 'keras.layers.Layer');
+  native(Layer, '__init__', (self, _args, kw) => {
+    nameLayer(kc, self, kw);
+    return null;
+  });
+  native(Layer, 'forward', (self, args, kw, p) => {
+    const call = self.cls.lookup('call');
+    if (!(call instanceof PyFunction)) throw new PyError('NotImplementedError', `${self.cls.name} has no call()`, p);
+    const rest = kw ? new Map([...kw].filter(([k]) => k !== 'training' && k !== 'mask')) : null;
+    return tc.it.call(call, [self, ...args], rest && rest.size ? rest : null, p);
+  });
+  native(Layer, 'add_weight', (self, args, kw) => {
+    const shape = shapeFromValue(kw?.get('shape') ?? args[1] ?? null) ?? [];
+    const name = kw?.get('name') ?? args[0];
+    const t = new PyTensor(shape, null, true);
+    if (kw?.get('trainable') === false) t.requiresGrad = false;
+    self.mod!.params.set(typeof name === 'string' ? name : `weight_${self.mod!.params.size}`, t);
+    return t;
+  });
+  for (const name of ['build', 'compile', 'fit', 'evaluate', 'save', 'save_weights', 'load_weights', 'summary', 'reset_states']) native(Layer, name, () => null);
+  native(Layer, 'predict', () => new PyUnknown('model.predict(...)'));
+  native(Layer, 'get_config', () => new PyUnknown('config'));
+  native(Layer, 'count_params', (self) => {
+    let total = 0;
+    for (const m of walkModules(self)) for (const w of m.mod!.layer?.weights ?? []) total += w.shape.reduce((a, b) => a * b, 1);
+    return total;
+  });
+  native(Layer, 'get_layer', (self, args, kw, p) => {
+    const wanted = args[0] ?? kw?.get('name') ?? null;
+    for (const m of walkModules(self)) if (m !== self && kc.layerInfo.get(m.mod!)?.name === wanted && m.mod!.layer) return m;
+    throw new PyError('ValueError', `No such layer: ${tc.it.str(wanted)}`, p);
+  });
+
+  const Model = new PyClass('Model', [Layer], null, 'keras.Model');
+  native(Model, '__init__', (self, args, kw, p) => {
+    nameLayer(kc, self, kw);
+    const inputs = args[0] ?? kw?.get('inputs');
+    const outputs = args[1] ?? kw?.get('outputs');
+    if (inputs === undefined || outputs === undefined) return null;
+    const graph = collectGraph(kc, inputs, outputs, p);
+    kc.graphs.set(self.mod!, graph);
+    const layers = buildModelTree(kc, self, graph, [...tc.it.callStack, ...kc.frameStack]);
+    self.dict.set('inputs', new PyList(graph.inputs));
+    self.dict.set('outputs', outputs instanceof PyList || outputs instanceof PyTuple ? outputs : new PyList([outputs]));
+    self.dict.set('input', inputs);
+    self.dict.set('output', outputs);
+    self.dict.set('layers', new PyList(layers));
+    return null;
+  });
+  native(Model, 'forward', (self, args, kw, p) => {
+    const graph = kc.graphs.get(self.mod!);
+    if (graph) return replayFunctional(kc, self, graph, args, p);
+    const call = self.cls.lookup('call');
+    if (!(call instanceof PyFunction)) throw new PyError('NotImplementedError', `${self.cls.name} has no call() and was not built from inputs and outputs`, p);
+    const rest = kw ? new Map([...kw].filter(([k]) => k !== 'training' && k !== 'mask')) : null;
+    return tc.it.call(call, [self, ...args], rest && rest.size ? rest : null, p);
+  });
+
+  const Sequential = new PyClass('Sequential', [Model], null, 'keras.Sequential');
+  const addToSequential = (self: PyInstance, item: Value, p: Pos): void => {
+    const mod = self.mod!;
+    if (item instanceof PyTensor) {
+      if (item.shape) kc.sequentialInput.set(mod, item.shape);
+      return;
+    }
+    if (!isModule(item)) throw typeError(`Sequential.add expects a Keras layer, got ${tc.it.str(item)}`, p);
+    const info = kc.layerInfo.get(item.mod!);
+    if (mod.children.size === 0 && info?.inputShape && !kc.sequentialInput.has(mod)) kc.sequentialInput.set(mod, info.inputShape);
+    let key = info?.name ?? String(mod.children.size);
+    for (let i = 1; mod.children.has(key); i++) key = `${info?.name ?? 'layer'}_${i}`;
+    registerChild(mod, key, item);
+    self.dict.set('layers', new PyList([...mod.children.values()]));
+  };
+  native(Sequential, '__init__', (self, args, kw, p) => {
+    nameLayer(kc, self, kw);
+    self.dict.set('layers', new PyList([]));
+    const items = args[0] ?? kw?.get('layers') ?? null;
+    if (items !== null) for (const item of tc.it.iterate(items, p)) addToSequential(self, item, p);
+    return null;
+  });
+  native(Sequential, 'add', (self, args, _kw, p) => {
+    addToSequential(self, args[0] ?? null, p);
+    return null;
+  });
+  native(Sequential, 'pop', (self) => {
+    const keys = [...self.mod!.children.keys()];
+    const last = keys[keys.length - 1];
+    if (last === undefined) return null;
+    const v = self.mod!.children.get(last) ?? null;
+    self.mod!.children.delete(last);
+    return v;
+  });
+  native(Sequential, 'forward', (self, args, _kw, p) => {
+    let x: Value = args[0] ?? null;
+    const building = !(tc.tracer.recording && x instanceof PyTensor && x.node !== null);
+    if (building) kc.frameStack.push({ label: kc.layerInfo.get(self.mod!)?.name ?? 'sequential' });
+    try {
+      for (const child of self.mod!.children.values()) if (child !== null) x = tc.it.call(child, [x], null, (isModule(child) && child.mod!.defPos) || p);
+    } finally {
+      if (building) kc.frameStack.pop();
+    }
+    return x;
+  });
+  return { Layer, Model, Sequential };
+}
+
+/** `layers.add([a, b], name=...)`: builds the merge layer and applies it at once. */
+function mergeFunction(kc: KerasContext, className: string): PyBuiltin {
+  return new PyBuiltin(`keras.layers.${className.toLowerCase()}`, (args, kw, p) => {
+    const rest = new Map(kw ?? []);
+    const inputs = args[0] ?? rest.get('inputs') ?? null;
+    rest.delete('inputs');
+    const cls = layerClass(kc, `keras.layers.${className}`)!;
+    const layer = kc.tc.it.call(cls, args.slice(1), rest.size ? rest : null, p);
+    return kc.tc.it.call(layer, [inputs], null, p);
+  });
+}
+
+function layerClass(kc: KerasContext, qualified: string): PyClass | null {
+  const spec = findModuleOp(qualified);
+  if (!spec) return null;
+  let cls = kc.tc.layerClasses.get(qualified);
+  if (!cls) {
+    cls = makeKerasLayerClass(kc, qualified, spec);
+    kc.tc.layerClasses.set(qualified, cls);
+  }
+  return cls;
+}
+
+/** Resolves `ns.name` inside the keras / tensorflow namespaces. */
+export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): Value {
+  const kc = kerasContext(tc);
+  const qualified = canonicalKerasName(`${ns.qualified}.${name}`);
+  if (KERAS_NAMESPACES.has(qualified)) return new PyNamespace(qualified);
+  const member = qualified.replace(/^keras\.(layers|models)\./, 'keras.');
+  switch (member) {
+    case 'keras.Layer':
+      return kc.classes.Layer;
+    case 'keras.Model':
+    case 'keras.Functional':
+      return kc.classes.Model;
+    case 'keras.Sequential':
+      return kc.classes.Sequential;
+    case 'keras.Input':
+    case 'keras.InputLayer':
+      return new PyBuiltin(qualified, (args, kw, p) => kerasInput(kc, args, kw, p));
+    case 'keras.backend.image_data_format':
+      return new PyBuiltin(qualified, () => 'channels_last');
+    case 'keras.backend.int_shape':
+      return new PyBuiltin(qualified, (args) => (args[0] instanceof PyTensor && args[0].shape ? new PyTuple(args[0].shape.map((d) => d)) : new PyUnknown('int_shape')));
+  }
+  const cls = layerClass(kc, `keras.layers.${name}`);
+  if (cls && (ns.qualified.endsWith('layers') || ns.qualified.endsWith('preprocessing'))) return cls;
+  const merge = KERAS_MERGE_FUNCTIONS[name];
+  if (merge && ns.qualified.endsWith('layers')) return mergeFunction(kc, merge);
+  return new PyUnknown(qualified);
+}
+
+/** True when `root` is a Keras layer or model. */
+export function isKerasModule(tc: TorchContext, root: Value): root is PyInstance {
+  return isModule(root) && root.cls.isSubclassOf(kerasContext(tc).classes.Layer);
+}
+
+/** The input shape a Keras model declares (its keras.Input, or its first layer's input_shape), or null. */
+export function kerasDeclaredInput(tc: TorchContext, root: PyInstance): Shape | null {
+  const kc = kerasContext(tc);
+  const graph = kc.graphs.get(root.mod!);
+  if (graph) return graph.inputs[0]?.shape ?? null;
+  return kc.sequentialInput.get(root.mod!) ?? null;
+}
+
+/** Keras's non-trainable parameters (BatchNormalization moving statistics, frozen weights) of a model. */
+export function kerasNonTrainableParams(root: PyInstance): number {
+  let total = 0;
+  for (const m of walkModules(root)) {
+    for (const w of m.mod!.layer?.weights ?? []) if (!w.trainable) total += w.shape.reduce((a, b) => a * b, 1);
+    for (const t of m.mod!.params.values()) if (t && !t.requiresGrad && t.shape) total += t.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
+  }
+  return total;
+}
