@@ -4,7 +4,7 @@ import { formatCompact, formatShape } from '../../src/core/format';
 import { estimateMemory, formatBytes, type MemoryEstimate } from '../../src/core/run/memory';
 import { planProgram } from '../../src/core/run/plan';
 import { floatWeightBytes } from '../../src/core/run/weights';
-import { RunCancelledError, RunRefusedError } from '../../src/core/run/errors';
+import { LayerFailedError, RunCancelledError, RunRefusedError } from '../../src/core/run/errors';
 import type { ForwardReport } from '../../src/core/run/report';
 import { prepareRun, runForward } from '../../src/core/run/forward';
 import { loadBrowserBackend, type BackendChoice } from './backend';
@@ -267,7 +267,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       } else {
         const text = error instanceof Error ? error.message : String(error);
         showMessage(error instanceof RunRefusedError ? text : `The forward pass failed: ${text}`, 'error');
-        if (error instanceof RunRefusedError && error.nodeId) hooks.focusNode(error.nodeId);
+        const nodeId = error instanceof RunRefusedError || error instanceof LayerFailedError ? error.nodeId : undefined;
+        if (nodeId) hooks.focusNode(nodeId);
         setState('error', { error: text });
       }
     } finally {
