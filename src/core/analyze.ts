@@ -10,7 +10,7 @@ import { BudgetExceeded, PyError } from './interpret/errors';
 import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
 import { countParams, isModule, walkModules } from './interpret/modules';
-import { PyDict, PyFunction, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
+import { PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeLoader } from './interpret/stdlib';
 import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
@@ -165,6 +165,7 @@ function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
   if (v instanceof PyTensor) out.push(v);
   else if (v instanceof PyTuple || v instanceof PyList) for (const x of v.items) collectTensors(x, out);
   else if (v instanceof PyDict) for (const x of v.values()) collectTensors(x, out);
+  else if (v instanceof PyInstance && !v.mod) for (const x of v.dict.values()) collectTensors(x, out);
   return out;
 }
 

@@ -108,3 +108,22 @@ describe('graph: shortcuts', () => {
     assert.equal(channel.related[0].range.line, line('self.conv = nn.Conv2d'), 'related: the conv definition in __init__');
   });
 });
+
+describe('graph: errors do not cascade', () => {
+  it('a norm fed the wrong width reports once; later layers see the real width', async () => {
+    const src = HEADER + py(`
+      class M(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.conv1 = nn.Conv2d(3, 32, 3, padding=1)
+              self.bn1 = nn.BatchNorm2d(64)
+              self.conv2 = nn.Conv2d(32, 8, 3, padding=1)
+          def forward(self, x):
+              return self.conv2(self.bn1(self.conv1(x)))
+      `);
+    const g = await analyze(src, { input: [1, 3, 8, 8] });
+    assert.deepEqual(errors(g), ['channel-mismatch@11']);
+    assert.deepEqual(g.output, [1, 8, 8, 8]);
+    assert.ok(g.nodes.find((n) => n.path === 'bn1')!.error);
+  });
+});

@@ -173,3 +173,33 @@ describe('interpreter: library idioms', () => {
     assert.deepEqual(g.nodes.filter((n) => n.op === 'narrow').map((n) => [n.attrs.start, n.attrs.length]), [[0, 8], [8, 8], [0, 4], [4, 8], [12, 4]]);
   });
 });
+
+describe('interpreter: more library idioms', () => {
+  it('namedtuple outputs, copy.copy of config objects, elementwise math keeping shapes', async () => {
+    const g = await analyze(HEADER + py(`
+      import copy
+      from collections import namedtuple
+      Outputs = namedtuple("Outputs", ["logits", "aux"])
+      class Cfg:
+          def __init__(self, width):
+              self.width = width
+      class M(nn.Module):
+          def __init__(self, cfg=Cfg(4)):
+              super().__init__()
+              other = copy.copy(cfg)
+              other.width = 6
+              self.a = nn.Conv2d(3, cfg.width, 1)
+              self.b = nn.Conv2d(cfg.width, other.width, 1)
+          def forward(self, x):
+              y = self.a(x)
+              y = (y - y.mean(1, keepdim=True)) / torch.sqrt(y.pow(2).mean(1, keepdim=True) + 1e-6)
+              out = Outputs(self.b(y), y)
+              logits, _ = out
+              return Outputs(logits.clamp(min=0), out.aux)
+      `), { input: [1, 3, 8, 8] });
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.output, [1, 6, 8, 8]);
+    assert.equal(g.params, 3 * 4 + 4 + 4 * 6 + 6);
+    assert.ok(!g.diagnostics.some((d) => d.code === 'unknown-op'), JSON.stringify(g.diagnostics));
+  });
+});

@@ -47,10 +47,16 @@ function returnExprs(body: Stmt[], out: unknown[] = []): unknown[] {
   return out;
 }
 
+/** Stands for a call of a Keras model class through a namespace (`keras.Model(...)`, `tf.keras.Sequential()`). */
+const KERAS_MODEL_CALL = '<keras model>';
+const KERAS_MODEL_CLASSES = new Set(['Model', 'Sequential', 'Functional']);
+
 /** Names assigned from calls in a body: `model = ResNet(...)` maps model → ResNet. */
 function assignedCalls(body: Stmt[], out = new Map<string, string>()): Map<string, string> {
   for (const s of body) {
-    if (s.s === 'assign' && s.value.k === 'call' && s.value.fn.k === 'name') {
+    if (s.s === 'assign' && s.value.k === 'call' && s.value.fn.k === 'attr' && KERAS_MODEL_CLASSES.has(s.value.fn.name)) {
+      for (const t of s.targets) if (t.k === 'name') out.set(t.id, KERAS_MODEL_CALL);
+    } else if (s.s === 'assign' && s.value.k === 'call' && s.value.fn.k === 'name') {
       for (const t of s.targets) if (t.k === 'name') out.set(t.id, s.value.fn.id);
     } else if (s.s === 'if') {
       for (const b of s.branches) assignedCalls(b.body, out);

@@ -44,6 +44,28 @@ function abstractTypes(it: Interpreter): [string, PyClass][] {
   });
 }
 
+/** collections.namedtuple: a class whose instances keep their fields as attributes and iterate/index like tuples. */
+function namedTuple(it: Interpreter, name: Value, fieldSpec: Value, p: Pos): Value {
+  const fields = typeof fieldSpec === 'string' ? fieldSpec.split(/[\s,]+/).filter(Boolean) : it.iterate(fieldSpec, p).map((f) => String(f));
+  const object = it.builtins.vars.get('object') as PyClass;
+  const cls = new PyClass(String(name), [object], null, String(name));
+  const values = (self: Value): Value[] => fields.map((f) => (self instanceof PyInstance ? self.dict.get(f) ?? null : null));
+  cls.dict.set('__init__', new PyBuiltin(`${cls.name}.__init__`, (args, kw) => {
+    const self = args[0] as PyInstance;
+    fields.forEach((f, i) => self.dict.set(f, args[i + 1] ?? kw?.get(f) ?? null));
+    return null;
+  }));
+  cls.dict.set('__iter__', new PyBuiltin(`${cls.name}.__iter__`, (args) => new PyList(values(args[0]))));
+  cls.dict.set('__len__', new PyBuiltin(`${cls.name}.__len__`, () => fields.length));
+  cls.dict.set('__getitem__', new PyBuiltin(`${cls.name}.__getitem__`, (args) => {
+    const i = args[1];
+    const vs = values(args[0]);
+    return typeof i === 'number' ? vs[i < 0 ? vs.length + i : i] ?? null : null;
+  }));
+  cls.dict.set('_fields', new PyTuple(fields));
+  return cls;
+}
+
 /** @dataclass: an __init__ over the annotated class attributes, in order, with defaults and field(default_factory=...). */
 function makeDataclass(it: Interpreter, cls: PyClass): PyClass {
   const fields: string[] = [];
@@ -177,7 +199,7 @@ const STDLIB: Record<string, Filler> = {
   collections(it, ns) {
     fn(ns, 'OrderedDict', (args, kw, p) => makeDict(it, true, args, kw, p));
     fn(ns, 'defaultdict', () => new PyDict());
-    fn(ns, 'namedtuple', () => new PyUnknown('namedtuple'));
+    fn(ns, 'namedtuple', (args, _k, p) => namedTuple(it, args[0], args[1] ?? null, p));
     fn(ns, 'Counter', () => new PyDict());
   },
   typing(it, ns) {
@@ -234,6 +256,12 @@ const STDLIB: Record<string, Filler> = {
     const copyValue = (args: Value[]): Value => {
       const v = args[0];
       if (isModule(v)) return cloneModule(v);
+      if (v instanceof PyInstance) {
+        const c = new PyInstance(v.cls, null);
+        for (const [k, x] of v.dict) c.dict.set(k, x instanceof PyList ? new PyList([...x.items]) : x);
+        return c;
+      }
+      if (v instanceof PyTuple) return v;
       if (v instanceof PyList) return new PyList([...v.items]);
       if (v instanceof PyDict) {
         const d = new PyDict(v.ordered);
