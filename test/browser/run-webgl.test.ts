@@ -144,4 +144,17 @@ describe('run panel (standalone page in Chromium)', function () {
       server.close();
     }
   });
+
+  it('reports a layer that fails at run time, naming it', async () => {
+    const graph = smallResidualNet([1, 3, 16, 16], 4);
+    const fc = graph.nodes.find((n) => n.path === 'fc')!;
+    fc.attrs = { ...fc.attrs, in_features: 9 };
+    const { page } = await openPage(browser, await writePage('run-failure', graph));
+    const result = await runAndWait(page, () => page.locator('[data-action="run"]').first().click());
+    assert.equal(result.state, 'error');
+    assert.match(result.error ?? '', /Layer 'fc' \(Linear\) failed at run time on input 1×8/);
+    assert.match((await page.locator('.nlr-message.error').textContent()) ?? '', /The forward pass failed: Layer 'fc'/);
+    await screenshot(page, 'run-failure');
+    await page.close();
+  });
 });
