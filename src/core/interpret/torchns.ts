@@ -96,7 +96,14 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.tensor':
     case 'torch.as_tensor':
       return new PyBuiltin(qualified, (args) => {
-        const shapeOf = (v: Value): (number | null)[] => (v instanceof PyList || v instanceof PyTuple ? [v.items.length, ...(v.items.length ? shapeOf(v.items[0]) : [])] : []);
+        const shapeOf = (v: Value): (number | null)[] | null => {
+          if (v instanceof PyList || v instanceof PyTuple) {
+            const inner = v.items.length ? shapeOf(v.items[0]) : [];
+            return inner ? [v.items.length, ...inner] : null;
+          }
+          if (v instanceof PyTensor) return v.shape;
+          return isNumber(v) ? [] : null;
+        };
         return new PyTensor(shapeOf(args[0] ?? null), null);
       });
     case 'torch.arange':
