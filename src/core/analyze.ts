@@ -58,7 +58,7 @@ export async function listModels(source: string): Promise<ModelCandidate[]> {
     const program = parseProgram(parser, source);
     const rt = createRuntime(new Budget(DEFAULT_STEP_BUDGET, DEFAULT_MAX_DEPTH));
     rt.it.runModule(program, () => undefined);
-    return findCandidates(program, rt.it.globals, rt.tc.classes.Module).candidates;
+    return findCandidates(program, rt.it.globals, rt.tc.classes.Module, undefined, (v) => isKerasModule(rt.tc, v)).candidates;
   } catch {
     return [];
   }
@@ -203,7 +203,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   let candidates: ModelCandidate[] = [];
   let defaultIndex = -1;
   try {
-    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn)));
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn), (v) => isKerasModule(tc, v)));
   } catch (err) {
     report(rt, err, 'listing models');
   }
@@ -246,7 +246,19 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
       tracer.ensureGroup(root.mod!);
       tracer.recording = true;
       const inputNode = tracer.addInput(input);
-      const out = it.call(root, [new PyTensor(input, inputNode.id)], null, root.mod!.defPos ?? ORIGIN);
+      const inputs: Value[] = [new PyTensor(input, inputNode.id)];
+      // forward(self, x, y, ...) with more required inputs: each extra one is an input of unknown shape.
+      const forward = root.cls.lookup('forward');
+      if (forward instanceof PyFunction) {
+        const required = forward.params.filter((p) => p.kind === 'normal' && !forward.defaults.has(p.name)).length - 1;
+        for (let i = 1; i < required; i++) {
+          const extra = tracer.addNode({ op: 'Input', attrs: { shape: null }, summary: '?', inputs: [], inputShapes: [], outputShape: null, params: 0, macs: 0, module: null, suffix: 'input' });
+          extra.group = null;
+          inputs.push(new PyTensor(null, extra.id));
+        }
+        if (required > 1) diags.add('warning', 'extra-inputs', `forward() takes ${required} inputs; only the first has a known shape (${input.join('×')})`, forward.p);
+      }
+      const out = it.call(root, inputs, null, root.mod!.defPos ?? ORIGIN);
       const outs = collectTensors(out, []);
       const traced = outs.filter((t) => t.node !== null);
       graph.output = outs.length ? outs[0].shape : null;
