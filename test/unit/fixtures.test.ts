@@ -95,6 +95,10 @@ function checkFacts(fixture: LoadedFixture, graph: LayerGraph): void {
   const names = new Set(graph.models.map((m) => m.name));
   for (const name of expect.models ?? []) assert.ok(names.has(name), `model candidate ${name} missing from [${[...names].join(', ')}]`);
   for (const name of expect.notModels ?? []) assert.ok(!names.has(name), `${name} must not be a model candidate`);
+  const nodePaths = new Set(graph.nodes.map((n) => n.path));
+  for (const modulePath of expect.paths ?? []) {
+    assert.ok(nodePaths.has(modulePath), `no node with module path ${modulePath}`);
+  }
 }
 
 type Options = { model?: string; input?: number[] };
@@ -145,6 +149,7 @@ describe('fixture checker (guards against vacuous expectations)', () => {
       { layers: layerCount(graph) + 1 },
       { shortcuts: { identity: graph.shortcuts.length + 1 } },
       { models: ['NoSuchModel'] },
+      { paths: ['no.such.module'] },
     ];
     for (const expect of variants) {
       assert.throws(() => checkFacts({ ...fixture, expect }, graph), assert.AssertionError, `accepted ${JSON.stringify(expect)}`);
