@@ -29,8 +29,8 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
-    // Lit-based @vscode-elements components and the SVG renderer set inline style attributes.
-    `style-src ${cspSource}`,
+    // Styles only (never scripts) may be inline: the Run panel injects its stylesheet and sizes its bars with style attributes.
+    `style-src ${cspSource} 'unsafe-inline'`,
     `img-src ${cspSource} data: blob:`,
     `font-src ${cspSource}`,
     // The forward pass fetches tfjs .wasm files from dist/; the layout worker starts from a blob: URL.

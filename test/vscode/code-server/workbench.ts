@@ -67,15 +67,16 @@ async function openQuickInput(page: Page, shortcut: string): Promise<void> {
 export async function openFile(page: Page, fileName: string): Promise<void> {
   const exactName = new RegExp(`^\\s*${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
   const activeTab = page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first();
+  // A webview taking focus back can close the quick input mid-way: retry the whole gesture.
   for (let attempt = 1; ; attempt++) {
-    await openQuickInput(page, 'Control+P');
-    await page.locator('.quick-input-widget input').fill(fileName);
-    // The list first shows recently opened files and re-renders as results arrive: let it settle, then pick.
-    await sleep(400);
-    const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactName }) }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
     try {
+      await openQuickInput(page, 'Control+P');
+      await page.locator('.quick-input-widget input').fill(fileName);
+      // The list first shows recently opened files and re-renders as results arrive: let it settle, then pick.
+      await sleep(400);
+      const row = page.locator('.quick-input-widget .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: exactName }) }).first();
+      await row.waitFor({ timeout: 5000 });
+      await row.click();
       await activeTab.waitFor({ timeout: 5000 });
       break;
     } catch (error) {
