@@ -130,16 +130,24 @@ function defaultInput(root: Value): Shape {
   for (const m of walkModules(root)) {
     const layer = m.mod!.layer;
     if (!layer) continue;
-    const a = layer.attrs;
+    const shape = inputFor(layer.spec.op, layer.attrs);
+    if (shape) return shape;
+  }
+  return [1, 3, 224, 224];
+}
+
+/** The default input a layer type implies (Conv2d with C input channels → 1×C×224×224), or null. */
+function inputFor(op: string, a: Record<string, unknown>): Shape | null {
+  {
     const ch = (a.in_channels ?? a.num_features) as number | undefined;
-    switch (layer.spec.op) {
+    switch (op) {
       case 'Conv2d':
       case 'BatchNorm2d':
       case 'ConvTranspose2d':
         return [1, ch ?? 3, 224, 224];
       case 'Conv1d':
       case 'BatchNorm1d':
-        return layer.spec.op === 'BatchNorm1d' ? [1, ch ?? 1] : [1, ch ?? 1, 1024];
+        return op === 'BatchNorm1d' ? [1, ch ?? 1] : [1, ch ?? 1, 1024];
       case 'Conv3d':
         return [1, ch ?? 3, 16, 112, 112];
       case 'Linear':
@@ -150,7 +158,7 @@ function defaultInput(root: Value): Shape {
       }
     }
   }
-  return [1, 3, 224, 224];
+  return null;
 }
 
 /** A Keras model's declared input (batch None unless given); else a warned channels-last guess. */
@@ -169,7 +177,7 @@ function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
   return out;
 }
 
-function analyzeWith(parser: PythonParser, source: string, file: string, options: AnalyzeOptions): LayerGraph {
+function analyzeWith(parser: PythonParser, source: string, file: string, options: AnalyzeOptions & { retriedInput?: boolean }): LayerGraph {
   const graph = emptyGraph(file);
   if (source.length > MAX_SOURCE_BYTES) {
     graph.diagnostics.push({ severity: 'error', code: 'file-too-large', message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN), related: [] });
@@ -278,6 +286,18 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     finalizeGraph(graph, tracer);
   }
   const t3 = performance.now();
+  // A default input guessed from the first registered layer, rejected by the first layer actually applied:
+  // analyse again with the input that layer declares (its module was registered later than it runs).
+  if (graph.inputSource === 'default' && !options.input && !options.retriedInput) {
+    const first = graph.edges.find((e) => e.from === graph.nodes[0]?.id);
+    const consumer = first ? graph.nodes.find((n) => n.id === first.to) : undefined;
+    const better = consumer?.error ? inputFor(consumer.op, consumer.attrs) : null;
+    if (better && better.join() !== graph.input.join()) {
+      const again = analyzeWith(parser, source, file, { ...options, input: better as number[], retriedInput: true });
+      again.inputSource = 'default';
+      return again;
+    }
+  }
   graph.diagnostics = sortDiagnostics(diags.list);
   if (process.env.NETLENS_DEBUG_STEPS) console.error(`steps: ${it.budget.steps}`);
   graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };

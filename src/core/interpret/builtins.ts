@@ -29,6 +29,13 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   const object = new PyClass('object', [], null, 'object');
   object.native = 'object';
   object.dict.set('__init__', new PyBuiltin('object.__init__', () => null));
+  // Explicit dunder calls (`self.__setattr__('level_%d' % i, m)`, `object.__setattr__(self, ...)`) use the normal rules.
+  object.dict.set('__setattr__', new PyBuiltin('object.__setattr__', (args, _k, p) => {
+    it.setAttr(args[0], String(args[1]), args[2], p);
+    return null;
+  }));
+  object.dict.set('__getattr__', new PyBuiltin('object.__getattr__', (args, _k, p) => it.getAttr(args[0], String(args[1]), p)));
+  object.dict.set('__getattribute__', object.dict.get('__getattr__')!);
   b.set('object', object);
   const predicates = new Map<PyClass, (v: Value) => boolean>();
   const byName = new Map<string, PyClass>();
