@@ -99,6 +99,11 @@ function checkFacts(fixture: LoadedFixture, graph: LayerGraph): void {
   for (const modulePath of expect.paths ?? []) {
     assert.ok(nodePaths.has(modulePath), `no node with module path ${modulePath}`);
   }
+  for (const [modulePath, shape] of Object.entries(expect.shapes ?? {})) {
+    const node = graph.nodes.find((n) => n.path === modulePath);
+    assert.ok(node, `no node with module path ${modulePath}`);
+    assert.deepEqual(node.outputShape, shape, `output shape of ${modulePath}`);
+  }
 }
 
 type Options = { model?: string; input?: number[] };
