@@ -147,3 +147,28 @@ describe('interpreter: modules', () => {
     assert.deepEqual(layerPaths(g), ['conv:Conv2d', 'relu:ReLU', 'pool:AdaptiveAvgPool2d', 'view:view', 'fc:Linear']);
   });
 });
+
+describe('interpreter: modules registered in unusual ways', () => {
+  it('self.__setattr__ / self.__getattr__ with formatted names; default input from the first layer applied', async () => {
+    const g = await analyze(HEADER + py(`
+      class Tree(nn.Module):
+          def __init__(self, level=2):
+              super().__init__()
+              self.level = level
+              self.root = nn.Conv2d(level * 8, 8, 1)
+              for i in reversed(range(1, level)):
+                  self.__setattr__('level_%d' % i, nn.Conv2d(4, 8, 3, padding=1))
+          def forward(self, x):
+              outs = []
+              for i in reversed(range(1, self.level)):
+                  x = self.__getattr__('level_%d' % i)(x)
+                  outs.append(x)
+              outs.append(x * 2)
+              return self.root(torch.cat(outs, 1))
+      `));
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.input, [1, 4, 224, 224], 'root (registered first) takes 16 channels; level_1 (applied first) takes 4');
+    assert.equal(g.inputSource, 'default');
+    assert.deepEqual(layerPaths(g).filter((p) => p.endsWith('Conv2d')), ['level_1:Conv2d', 'root:Conv2d']);
+  });
+});
