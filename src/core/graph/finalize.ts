@@ -1,7 +1,36 @@
 // Completes a traced graph: copies nodes/edges/groups/shortcuts in, totals MACs, group params and error flags.
 import type { LayerGraph } from './ir';
 import type { Tracer } from './tracer';
-import { countParams } from '../interpret/modules';
+import { countParams, isModule } from '../interpret/modules';
+import type { ModuleState, PyTensor } from '../interpret/values';
+import { trainableParamCount } from '../ops/registry';
+
+/** Parameters of every module's subtree, bottom-up once; null when some module is shared (then count per group). */
+function subtreeParams(tracer: Tracer): Map<ModuleState, number> | null {
+  const memo = new Map<ModuleState, number>();
+  let shared = false;
+  const tensors = new Set<PyTensor>();
+  const visit = (mod: ModuleState): number => {
+    const done = memo.get(mod);
+    if (done !== undefined) {
+      shared = true;
+      return done;
+    }
+    let total = mod.layer ? (mod.layer.params ?? (mod.layer.params = trainableParamCount(mod.layer.spec, mod.layer.attrs))) : 0;
+    for (const t of mod.params.values()) {
+      if (!t?.shape) continue;
+      if (tensors.has(t)) shared = true;
+      tensors.add(t);
+      total += t.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
+    }
+    memo.set(mod, 0);
+    for (const c of mod.children.values()) if (isModule(c)) total += visit(c.mod!);
+    memo.set(mod, total);
+    return total;
+  };
+  for (const [mod, info] of tracer.moduleInfo) if (info.parent === null) visit(mod);
+  return shared ? null : memo;
+}
 
 export function finalizeGraph(graph: LayerGraph, tracer: Tracer): void {
   graph.nodes = tracer.nodes;
@@ -20,8 +49,10 @@ export function finalizeGraph(graph: LayerGraph, tracer: Tracer): void {
     }
   }
   graph.macs = macs;
+  const sums = subtreeParams(tracer);
   for (const [mod, group] of tracer.groupOf) {
     const info = tracer.moduleInfo.get(mod);
-    if (info) group.params = countParams(info.inst);
+    if (!info) continue;
+    group.params = sums?.get(mod) ?? countParams(info.inst);
   }
 }
