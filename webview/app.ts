@@ -5,7 +5,7 @@ import { GraphIndex } from './graph-index';
 import { LayoutEngine, type LayoutResult, type Rect } from './layout';
 import { markerDefs, paintGraph } from './render';
 import { Viewport } from './viewport';
-import { buildVisibleGraph, countNodesPerGroup, initialExpanded, type VisibleGraph } from './visible';
+import { buildVisibleGraph, countNodesPerGroup, countVisibleBoxes, initialExpanded, type VisibleGraph } from './visible';
 import { Search } from './search';
 import { applyHeat } from './heat';
 import { Toolbar } from './ui/toolbar';
@@ -144,7 +144,7 @@ export class App {
     if (options.collapseDepth === 'all') return initialExpanded(index, 'all');
     for (let depth = options.collapseDepth; depth >= 0; depth--) {
       const expanded = initialExpanded(index, depth);
-      if (depth === 0 || buildVisibleGraph(index, expanded, options, this.nodeCounts).boxes.length <= FIRST_PAINT_BOX_BUDGET) return expanded;
+      if (depth === 0 || countVisibleBoxes(index, expanded) <= FIRST_PAINT_BOX_BUDGET) return expanded;
     }
     return new Set();
   }

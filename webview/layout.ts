@@ -34,16 +34,13 @@ type ElkInstance = InstanceType<typeof ELK>;
 
 /** Owns the layout worker; a newer request supersedes (and aborts) an older one still running. */
 export class LayoutEngine {
+  /** Created on first need (or warm-up), so the worker never competes with the first paint for the CPU. */
   private elk: ElkInstance | undefined;
   private workerUrl: string | undefined;
   private inFlight = 0;
   private generation = 0;
   private workerFailure: ((reason: Error) => void) | undefined;
   private warmed = false;
-
-  constructor() {
-    this.elk = this.createElk();
-  }
 
   private createElk(): ElkInstance {
     this.workerUrl ??= URL.createObjectURL(new Blob([elkWorkerSource], { type: 'text/javascript' }));
@@ -67,7 +64,10 @@ export class LayoutEngine {
     const chain = location.hash.includes('layout=elk') ? undefined : chainLayout(visible);
     if (chain) {
       // Warm the worker up meanwhile, so that the first branching layout (an expanded block) is quicker.
-      if (!this.warmed) this.warmUp();
+      if (!this.warmed) {
+        this.warmed = true;
+        setTimeout(() => this.warmUp(), 250);
+      }
       return chain;
     }
     if (this.inFlight !== 0 && this.elk) {
@@ -109,7 +109,9 @@ export class LayoutEngine {
       edges.push({ id: `${ids[1]}3`, sources: [ids[1]], targets: [ids[3]] }, { id: `${ids[2]}3`, sources: [ids[2]], targets: [ids[3]] });
       if (block > 0) edges.push({ id: `link${block}`, sources: [`w${block - 1}d`], targets: [ids[0]] });
     }
-    this.elk?.layout({ id: 'warm', layoutOptions: ROOT_OPTIONS, children, edges }).catch(() => undefined);
+    if (this.inFlight !== 0) return;
+    this.elk ??= this.createElk();
+    this.elk.layout({ id: 'warm', layoutOptions: ROOT_OPTIONS, children, edges }).catch(() => undefined);
   }
 
 }

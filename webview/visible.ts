@@ -65,6 +65,18 @@ export function countNodesPerGroup(index: GraphIndex): Map<string, number> {
   return counts;
 }
 
+/** How many boxes a collapse state draws (cheap: no labels, no edges). */
+export function countVisibleBoxes(index: GraphIndex, expanded: Set<string>): number {
+  const collapsed = new Set<string>();
+  let nodes = 0;
+  for (const node of index.graph.nodes) {
+    const hidden = (index.ancestors.get(node.id) ?? []).find((group) => !expanded.has(group.id));
+    if (hidden) collapsed.add(hidden.id);
+    else nodes++;
+  }
+  return nodes + collapsed.size;
+}
+
 export function buildVisibleGraph(index: GraphIndex, expanded: Set<string>, options: ViewOptions, nodeCounts: Map<string, number>): VisibleGraph {
   const representative = new Map<string, string>();
   const boxes: VisibleBox[] = [];

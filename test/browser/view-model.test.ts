@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { parseHostMessage, readOptions } from '../../webview/validate';
 import { GraphIndex } from '../../webview/graph-index';
-import { buildVisibleGraph, countNodesPerGroup, initialExpanded } from '../../webview/visible';
+import { buildVisibleGraph, countNodesPerGroup, countVisibleBoxes, initialExpanded } from '../../webview/visible';
 import { formatCompactShape, formatCount, formatShape } from '../../webview/format';
 import { laneRoute, roundedPath } from '../../webview/render';
 import { nodeLabel } from '../../webview/labels';
@@ -70,6 +70,13 @@ describe('webview view model', () => {
       const pairs = visible.edges.map((e) => `${e.from}>${e.to}`);
       assert.equal(new Set(pairs).size, pairs.length, 'no duplicate edges between the same boxes');
       assert.equal(visible.edges.length, visible.boxes.length - 1, 'a chain of boxes');
+    });
+
+    it('counts the boxes of a collapse state without building it', () => {
+      for (const depth of [0, 1, 2, 'all'] as const) {
+        const { visible, index } = visibleFor(resnet18(), depth);
+        assert.equal(countVisibleBoxes(index, initialExpanded(index, depth)), visible.boxes.length);
+      }
     });
 
     it('expanding one block shows exactly its shortcut', () => {
