@@ -311,6 +311,21 @@ async function main(): Promise<number> {
       return text.replace(/\s+/g, ' ').trim().slice(0, 160);
     });
 
+    await step('clicking the CodeLens of another model shows that model in the panel', async () => {
+      await openFile(page, RESNET_FILE);
+      await goToLine(page, lineOf(RESNET_FILE, 'return ResNet(BasicBlock, [3, 4, 6, 3]'));
+      // ResNet-34 has 21,797,672 parameters (torchvision's published figure).
+      const lens = page.locator('.codelens-decoration a', { hasText: '21.8 M params' }).first();
+      await lens.waitFor({ timeout: 15_000 });
+      await lens.click();
+      const title = page.locator('.tabs-container .tab', { hasText: 'NetLens · resnet34()' });
+      await waitFor('the panel to show resnet34()', async () => (await title.count()) > 0, 20_000);
+      const f = await graphFrame(page, 30_000);
+      await sleep(300);
+      await screenshot(page, '09-codelens-resnet34');
+      return `panel shows resnet34() with ${await countIn(f, '[data-node]')} nodes drawn`;
+    });
+
     facts.netlensLog = readExtensionLog(paths.userDataDir);
     facts.consoleErrors = consoleErrors;
     facts.cspViolations = cspViolations;
