@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { LayerGraph } from '../core/graph/ir';
 import { errorCount, statusBarText } from './labels';
-import { formatInteger } from '../core/format';
+import { formatInteger, formatShape } from '../core/format';
 
 export class ModelStatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('netlens.model', vscode.StatusBarAlignment.Left, 50);
@@ -20,7 +20,7 @@ export class ModelStatusBar implements vscode.Disposable {
       [
         `**NetLens** — ${graph.model ?? 'default model'}`,
         '',
-        `input ${graph.input.join('×') || '?'} · ${formatInteger(graph.params)} parameters · ${formatInteger(graph.macs)} MACs`,
+        `input ${formatShape(graph.input)} · ${formatInteger(graph.params)} parameters · ${formatInteger(graph.macs)} MACs`,
         this.lastRun ? `\n\nlast forward pass: ${this.lastRun}` : '',
         '\n\nClick to show the architecture.',
       ].join(''),
