@@ -127,3 +127,18 @@ describe('graph: errors do not cascade', () => {
     assert.ok(g.nodes.find((n) => n.path === 'bn1')!.error);
   });
 });
+
+describe('graph: identity modules on the shortcut', () => {
+  it('an nn.Identity() shortcut is an identity shortcut', async () => {
+    const g = await analyze(HEADER + py(`
+      class Block(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.conv = nn.Conv2d(4, 4, 3, padding=1)
+              self.shortcut = nn.Identity()
+          def forward(self, x):
+              return self.conv(x) + self.shortcut(x)
+      `), { input: [1, 4, 8, 8] });
+    assert.deepEqual(g.shortcuts.map((s) => [s.kind, s.shortcutOperand, s.shortcutNodeIds.length]), [['identity', 1, 0]]);
+  });
+});

@@ -105,8 +105,11 @@ export function findShortcut(tracer: Tracer, m: MergeOperands): Shortcut | null 
     const d0 = ancestorDistances(tracer, operands[0], minIndex).get(fork)!;
     const d1 = ancestorDistances(tracer, operands[1], minIndex).get(fork)!;
     shortcutOperand = d0 < d1 ? 0 : 1;
-    kind = 'projection';
     shortcutNodeIds = pathBetween(tracer, fork, operands[shortcutOperand]);
+    // nn.Identity() as the shortcut module is still an identity shortcut.
+    const passThrough = shortcutNodeIds.every((id) => tracer.node(id).op === 'Identity');
+    kind = passThrough ? 'identity' : 'projection';
+    if (passThrough) shortcutNodeIds = [];
   }
   const edge = tracer.edgeInto(m.mergeId, shortcutOperand);
   if (!edge) return null;
