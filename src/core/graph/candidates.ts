@@ -77,6 +77,8 @@ export function findCandidates(
   moduleClass: PyClass,
   /** Calls a zero-argument function whose result cannot be told statically; true when it returns a module. */
   probe: (fn: PyFunction) => boolean = () => false,
+  /** Module-level variables holding such a value are candidates too (Keras models built by a script). */
+  isModelValue?: (v: Value) => boolean,
 ): { candidates: ModelCandidate[]; defaultIndex: number } {
   const defs = program.body.filter((s): s is ClassDef | FuncDef => s.s === 'class' || s.s === 'def');
   const globalValue = (name: string): Value | undefined => globals.vars.get(name);
@@ -97,15 +99,16 @@ export function findCandidates(
     returnsModule.set(name, false);
     const assigned = assignedCalls(def.body);
     const callee = (e: unknown): string | null => {
-      const x = e as { k: string; fn?: { k: string; id?: string }; id?: string };
+      const x = e as { k: string; fn?: { k: string; id?: string; name?: string }; id?: string };
       if (x.k === 'call' && x.fn?.k === 'name') return x.fn.id!;
+      if (x.k === 'call' && x.fn?.k === 'attr' && KERAS_MODEL_CLASSES.has(x.fn.name!)) return KERAS_MODEL_CALL;
       if (x.k === 'name') return assigned.get(x.id!) ?? null;
       return null;
     };
     const returns = returnExprs(def.body);
     let result = returns.some((e) => {
       const c = callee(e);
-      return c !== null && (moduleLibClass(c) || fnReturnsModule(c, depth + 1));
+      return c !== null && (c === KERAS_MODEL_CALL || moduleLibClass(c) || fnReturnsModule(c, depth + 1));
     });
     // `return REGISTRY[name](**kwargs)` and similar: ask the interpreter.
     if (!result && depth === 0 && returns.some((e) => (e as { k: string }).k === 'call')) {
@@ -124,6 +127,15 @@ export function findCandidates(
     } else {
       if (!(v instanceof PyFunction) || !callableWithoutArgs(v, 0) || d.name.startsWith('_') || !fnReturnsModule(d.name, 0)) continue;
       candidates.push({ expr: `${d.name}()`, kind: 'function', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
+    }
+  }
+  if (isModelValue) {
+    for (const s of program.body) {
+      if (s.s !== 'assign' || s.targets.length !== 1 || s.targets[0]!.k !== 'name') continue;
+      const name = (s.targets[0] as { id: string }).id;
+      const v = globalValue(name);
+      if (name.startsWith('_') || v === undefined || !isModelValue(v) || candidates.some((c) => c.name === name)) continue;
+      candidates.push({ expr: name, kind: 'function', name, line: s.p.line, refs: referencedNames(s.value, new Set()) });
     }
   }
   const roots = candidates.filter((c) => !candidates.some((o) => o !== c && o.refs.has(c.name)));

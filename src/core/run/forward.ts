@@ -75,7 +75,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
   const program = loadProgram(tf, prepared.plan, prepared.weights);
   let input: TfTensor | undefined;
   try {
-    input = uploadInput(tf, prepared.input, prepared.plan.inputShape);
+    input = uploadInput(tf, prepared.input, prepared.plan.inputShape, prepared.plan.layout);
     const passes = warmup + runs + plainRuns;
     const stepCount = prepared.plan.steps.length;
     let passIndex = 0;
@@ -101,7 +101,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       pass.stepMs.forEach((ms, step) => (perStep[step] as number[]).push(ms));
       if (i === 0) {
         shapes = pass.shapes;
-        const torchOrdered = tf.tidy(() => toTorchOrder(tf, pass.output));
+        const torchOrdered = prepared.plan.layout === 'NHWC' ? pass.output : tf.tidy(() => toTorchOrder(tf, pass.output));
         outputShape = [...torchOrdered.shape];
         outputTorch = (await torchOrdered.data()) as Float32Array;
         if (torchOrdered !== pass.output) torchOrdered.dispose();

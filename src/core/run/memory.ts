@@ -34,7 +34,9 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
   const inputId = plan.steps.find((step) => step.node.op === 'Input')?.node.id;
   for (const step of plan.steps) {
     // An output marker shares its input's tensor.
-    const bytes = step.node.op === 'Output' ? 0 : step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(step.node.outputShape);
+    // A Keras graph's shapes keep the batch as None (null): it runs with the plan's batch.
+    const staticShape = plan.layout === 'NHWC' && step.node.outputShape?.[0] === null ? [plan.inputShape[0] ?? 1, ...step.node.outputShape.slice(1)] : step.node.outputShape;
+    const bytes = step.node.op === 'Output' ? 0 : step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(staticShape);
     if (bytes === null) incomplete = true;
     const size = bytes ?? 0;
     sizes.set(step.node.id, size);

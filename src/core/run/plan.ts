@@ -23,8 +23,10 @@ export interface ProgramPlan {
   steps: PlanStep[];
   /** The node whose value is the model output. */
   outputId: string;
-  /** The concrete input shape (PyTorch order). */
+  /** The concrete input shape (PyTorch order; channels-last for an 'NHWC' graph). */
   inputShape: number[];
+  /** The graph's dimension order: 'NHWC' (Keras) tensors are fed, compared and returned without conversion. */
+  layout?: 'NCHW' | 'NHWC';
   /** Key of the node's weights: the module path (a module called twice shares its weights). */
   weightOwner: Map<string, string>;
   /** Things the user should know about this run (e.g. operands filled with ones). */
@@ -42,7 +44,9 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
   if (inputNodes.length !== 1) {
     throw new RunRefusedError(`The forward pass needs exactly one model input; the graph has ${inputNodes.length}.`, 'no-input');
   }
-  const inputShape = graph.input;
+  const layout = graph.layout ?? 'NCHW';
+  // A Keras model declares its batch as None: the pass runs one sample.
+  const inputShape = layout === 'NHWC' && graph.input[0] === null ? [1, ...graph.input.slice(1)] : graph.input;
   if (inputShape.length === 0 || inputShape.some((d) => d === null || !Number.isInteger(d) || d < 1)) {
     throw new RunRefusedError(
       `The input shape ${JSON.stringify(inputShape)} is not fully known; give one with --input N,C,H,W.`,
@@ -137,5 +141,5 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     // A value nobody reads dies right after it is produced (a dead branch still runs, as in PyTorch).
     (steps[reader ?? index] as PlanStep).release.push(step.node.id);
   });
-  return { steps, outputId, inputShape: inputShape as number[], weightOwner, notes };
+  return { steps, outputId, inputShape: inputShape as number[], weightOwner, notes, layout };
 }

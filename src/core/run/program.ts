@@ -40,6 +40,11 @@ export function torchOrderShape(shape: readonly number[]): number[] {
   return toChannelsFirstPerm(shape.length).map((axis) => shape[axis] as number);
 }
 
+/** Internal-layout shape → the graph's order (PyTorch order, or unchanged for an 'NHWC' graph). */
+export function graphOrderShape(shape: readonly number[], layout: ProgramPlan['layout']): number[] {
+  return layout === 'NHWC' ? [...shape] : torchOrderShape(shape);
+}
+
 /** Uploads every module's weights (PyTorch layout) and lets its op convert them once. */
 export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): LoadedProgram {
   const loaded = new Map<string, Record<string, TfTensor>>();
@@ -47,7 +52,7 @@ export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): L
   try {
     for (const step of plan.steps) {
       for (const [slot, shape] of step.constants) {
-        constants.set(`${step.node.id}:${slot}`, tf.tidy(() => fromTorchOrder(tf, tf.ones(shape, 'float32'))));
+        constants.set(`${step.node.id}:${slot}`, tf.tidy(() => (plan.layout === 'NHWC' ? tf.ones(shape, 'float32') : fromTorchOrder(tf, tf.ones(shape, 'float32')))));
       }
     }
     for (const [path, nodeId] of plan.weightOwner) {
@@ -78,7 +83,8 @@ export function disposeProgram(program: LoadedProgram): void {
 }
 
 /** Converts a PyTorch-ordered input to the internal layout (the caller owns and disposes the result). */
-export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[]): TfTensor {
+export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[], layout?: ProgramPlan['layout']): TfTensor {
+  if (layout === 'NHWC') return tf.tensor(data, [...shape], 'float32');
   return tf.tidy(() => fromTorchOrder(tf, tf.tensor(data, [...shape], 'float32')));
 }
 
@@ -116,11 +122,11 @@ export async function measureSyncOverhead(tf: Tf, ready: TfTensor, samples = 7):
   return times[times.length >> 1] as number;
 }
 
-function describeFailure(step: PlanStep, error: unknown, inputs: readonly TfTensor[]): LayerFailedError {
+function describeFailure(step: PlanStep, error: unknown, inputs: readonly TfTensor[], layout?: ProgramPlan['layout']): LayerFailedError {
   const node = step.node;
   const detail = error instanceof Error ? error.message : String(error);
   const where = node.path ? `'${node.path}' (${node.op})` : node.op;
-  const shapes = inputs.map((tensor) => torchOrderShape(tensor.shape).join('×')).join(', ');
+  const shapes = inputs.map((tensor) => graphOrderShape(tensor.shape, layout).join('×')).join(', ');
   return new LayerFailedError(
     `Layer ${where} failed at run time on input${inputs.length === 1 ? '' : 's'} ${shapes}: ${detail}` +
       (/shape|depth|broadcast/i.test(detail) ? ' (TensorFlow.js shapes are channels-last)' : ''),
@@ -178,21 +184,21 @@ export async function executePass(program: LoadedProgram, input: TfTensor, optio
         result = step.node.op === 'Input' ? input : (inputs[0] as TfTensor);
       } else {
         const spec = step.spec;
-        const inputShapes: Shape[] = inputs.map((tensor) => torchOrderShape(tensor.shape));
+        const inputShapes: Shape[] = inputs.map((tensor) => graphOrderShape(tensor.shape, plan.layout));
         const weights = program.weights.get(step.node.path) ?? {};
         try {
           result = tf.tidy(() => spec.forward!(tf, step.node.attrs, inputs, weights, inputShapes));
         } catch (error) {
-          throw describeFailure(step, error, inputs);
+          throw describeFailure(step, error, inputs, plan.layout);
         }
-        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'), inputs);
+        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'), inputs, plan.layout);
       }
       if (options.timeEachLayer) {
         await synchronise(tf, result);
         stepMs[index] = now() - started;
       }
       hold(step.node.id, result);
-      shapes.push(torchOrderShape(result.shape));
+      shapes.push(graphOrderShape(result.shape, plan.layout));
       for (const id of step.release) release(id);
       options.onStep?.(index);
     }

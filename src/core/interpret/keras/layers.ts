@@ -4,7 +4,6 @@ import type { Pos } from '../../python/ast';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec } from '../../ops/types';
 import { BUILT_INPUT_DIM, KERAS_IGNORED_KWARGS, builtInputDim } from '../../ops/kerasArgs';
 import { mergeShapes } from '../../ops/kerasMerge';
-import { formatShape } from '../../ops/shapeText';
 import { applyOp, buildLayer, recordMerge } from '../opcall';
 import { unknownTensorOp } from '../tensorOps';
 import { PyError, typeError } from '../errors';
@@ -144,6 +143,25 @@ export function applyLayer(kc: KerasContext, inst: PyInstance, input: Value, sit
   return result;
 }
 
+/** A shape as Keras prints it: `(None, 56, 56, 256)`. */
+export function kerasShape(shape: Shape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+/** The concrete fix for a residual addition whose channels-last operands differ. */
+function kerasShortcutFix(sc: Shape, branch: Shape): string {
+  if (sc.length === 4 && branch.length === 4 && typeof sc[1] === 'number' && typeof branch[1] === 'number' && typeof branch[3] === 'number' && branch[1] > 0) {
+    const broadcastable = sc.every((d, i) => d === branch[i] || d === 1 || branch[i] === 1);
+    if (broadcastable) return `Keras would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${kerasShape(sc.map((d, i) => (d === 1 ? branch[i]! : d)))}`;
+    if (sc[1] % branch[1] === 0) {
+      const stride = sc[1] / branch[1];
+      const strides = stride === 1 ? '' : `, strides=${stride}`;
+      return `project the shortcut with a 1×1 convolution${stride === 1 ? '' : `, stride ${stride}`}, to ${branch[3]} channels (e.g. shortcut = layers.Conv2D(${branch[3]}, 1${strides})(x) followed by layers.BatchNormalization()(shortcut))`;
+    }
+  }
+  return `both operands must have the same shape; add a projection on the shortcut that maps ${kerasShape(sc)} to ${kerasShape(branch)}`;
+}
+
 /** Applies a layer to traced tensors: one node; merges feed the shortcut analysis. */
 function traceLayer(kc: KerasContext, inst: PyInstance, spec: OpSpec, attrs: Attrs, tensors: PyTensor[], site: Pos): PyTensor {
   const { tc } = kc;
@@ -158,11 +176,18 @@ function traceLayer(kc: KerasContext, inst: PyInstance, spec: OpSpec, attrs: Att
   const diagnostics = tc.it.diagnostics.list;
   const before = diagnostics.length;
   recordMerge(tc, 'add', out.node, tensors, site);
-  const reported = diagnostics.slice(before).some((d) => d.code === 'shortcut-shape-mismatch');
   const shapes = tensors.map((t) => t.shape);
+  const mismatch = diagnostics.slice(before).find((d) => d.code === 'shortcut-shape-mismatch');
+  const shortcut = tc.tracer.shortcuts[tc.tracer.shortcuts.length - 1];
+  if (mismatch && shortcut && shortcut.nodeId === out.node) {
+    const sc = shapes[shortcut.shortcutOperand] as Shape;
+    const branch = shapes[shortcut.shortcutOperand === 0 ? 1 : 0] as Shape;
+    mismatch.message = `residual addition of ${kerasShape(sc)} (shortcut) and ${kerasShape(branch)} (residual branch): ${kerasShortcutFix(sc, branch)}`;
+  }
+  const reported = mismatch !== undefined;
   if (!reported && shapes.every((s) => s !== null) && mergeShapes(shapes as Shape[]) === null) {
     tc.tracer.node(out.node).error = true;
-    tc.it.diagnostics.add('error', 'merge-shape-mismatch', `Add: inputs of shapes ${(shapes as Shape[]).map(formatShape).join(', ')} are incompatible (they must match, channels-last)`, site, {
+    tc.it.diagnostics.add('error', 'merge-shape-mismatch', `Add: inputs of shapes ${(shapes as Shape[]).map(kerasShape).join(', ')} are incompatible (they must match, channels-last)`, site, {
       shapes: shapes as Shape[],
       nodeId: out.node,
     });
