@@ -182,7 +182,10 @@ export class App {
     this.layoutResult = layout;
     this.drawing.innerHTML = paintGraph(visible, layout, this.index, { showShapes: this.options.showShapes });
     this.showMessage('');
-    if (view === 'initial') this.viewport.initial(layout);
+    if (view === 'initial') {
+      const first = visible.boxes.length ? layout.boxes.get(visible.boxes[0].id) : undefined;
+      this.viewport.initial(layout, first ? first.x + first.width / 2 : undefined);
+    }
     else if (anchor) this.restoreAnchor(anchor);
     this.reapplyMarks();
     this.setBusy(false);

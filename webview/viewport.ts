@@ -52,12 +52,15 @@ export class Viewport {
     this.set({ k, x: (width - content.width * k) / 2, y: Math.max(margin, (height - content.height * k) / 2) });
   }
 
-  /** First view of a drawing: the whole width at a legible scale, starting from the top when it is tall. */
-  initial(content: { width: number; height: number }): void {
+  /** First view of a drawing: the whole width at a legible scale, starting from the top (centred on `axisX`) when tall. */
+  initial(content: { width: number; height: number }, axisX?: number): void {
     const { width, height } = this.size;
     const k = clamp(Math.min(1, (width - 32) / Math.max(1, content.width)), 0.35, 1);
     if (content.height * k <= height - 32) return this.fit(content);
-    this.set({ k, x: Math.max(16, (width - content.width * k) / 2), y: 8 });
+    // Keep the whole width on screen when it fits; otherwise keep the axis in the middle as far as the edges allow.
+    const spare = width - 16 - content.width * k;
+    const target = axisX === undefined ? (width - content.width * k) / 2 : width / 2 - axisX * k;
+    this.set({ k, x: clamp(target, Math.min(16, spare), Math.max(16, spare)), y: 8 });
   }
 
   /** Scrolls so that a rect of the drawing is centred, keeping the scale unless it does not fit. */
