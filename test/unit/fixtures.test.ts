@@ -104,6 +104,12 @@ function checkFacts(fixture: LoadedFixture, graph: LayerGraph): void {
     assert.ok(node, `no node with module path ${modulePath}`);
     assert.deepEqual(node.outputShape, shape, `output shape of ${modulePath}`);
   }
+  for (const [modulePath, count] of Object.entries(expect.calls ?? {})) {
+    const calls = graph.nodes.filter((n) => n.path === modulePath);
+    assert.equal(calls.length, count, `calls of ${modulePath}`);
+    assert.deepEqual(calls.map((n) => n.reuse ?? 0), calls.map((_, i) => i), `reuse counters of ${modulePath}`);
+    assert.equal(calls.slice(1).reduce((sum, n) => sum + n.params, 0), 0, `params of ${modulePath} counted on its first call only`);
+  }
 }
 
 type Options = { model?: string; input?: number[] };
@@ -155,6 +161,7 @@ describe('fixture checker (guards against vacuous expectations)', () => {
       { shortcuts: { identity: graph.shortcuts.length + 1 } },
       { models: ['NoSuchModel'] },
       { paths: ['no.such.module'] },
+      { calls: { prelu: 1 } },
     ];
     for (const expect of variants) {
       assert.throws(() => checkFacts({ ...fixture, expect }, graph), assert.AssertionError, `accepted ${JSON.stringify(expect)}`);
