@@ -110,6 +110,9 @@ export function createModuleClasses(tc: Pick<TorchContext, 'it'>, object: PyClas
   });
   for (const name of ['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'zero_grad', 'type']) native(Module, name, (self) => self);
   native(Module, 'state_dict', () => new PyDict(true));
+  for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_backward_hook', 'register_full_backward_hook', 'register_load_state_dict_post_hook', '_register_load_state_dict_pre_hook']) {
+    native(Module, name, () => new PyUnknown('hook handle'));
+  }
   native(Module, 'load_state_dict', () => null);
   native(Module, 'extra_repr', () => '');
   native(Module, 'get_submodule', (self, args, _k, p) => {

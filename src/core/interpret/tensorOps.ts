@@ -323,6 +323,23 @@ function expandTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[],
   return new PyTensor(shape, node.id);
 }
 
+/** torch.stack: all shapes equal; a new dimension of size len(tensors) at `dim`. */
+export function stackTensors(tc: TorchContext, list: Value, dimValue: Value, site: Pos): Value {
+  const items = list instanceof PyList || list instanceof PyTuple ? list.items : [];
+  if (items.length === 0 || !items.every((t) => t instanceof PyTensor) || typeof dimValue !== 'number') return unknownTensorOp(tc, 'torch.stack', items, site);
+  const tensors = items as PyTensor[];
+  const first = tensors[0].shape;
+  let shape: Shape | null = null;
+  if (first && tensors.every((t) => t.shape && t.shape.length === first.length)) {
+    const dim = dimValue < 0 ? dimValue + first.length + 1 : dimValue;
+    shape = [...first.slice(0, dim), tensors.length, ...first.slice(dim)];
+  }
+  const traced = tensors.filter((t) => t.node !== null);
+  if (!tc.tracer.recording || traced.length === 0) return new PyTensor(shape, null);
+  const node = tc.tracer.addNode({ op: 'stack', attrs: { dim: dimValue }, summary: `dim=${dimValue}`, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: 'stack', callRange: toRange(site) });
+  return new PyTensor(shape, node.id);
+}
+
 /** chunk / split / unbind: one `narrow` (or `select`) node per piece, returned as a tuple. */
 export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;

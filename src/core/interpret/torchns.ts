@@ -4,11 +4,11 @@ import { findFunctionalOp, findModuleOp } from '../ops/registry';
 import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
-import { callFunctional, elementwise, functionalOrUnknown, splitTensor, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
+import { callFunctional, elementwise, functionalOrUnknown, splitTensor, stackTensors, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
-export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.functional', 'torch.nn.init', 'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub', 'torch.utils.model_zoo']);
+export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.utils', 'torch.nn.utils.parametrizations', 'torch.nn.functional', 'torch.nn.init', 'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub', 'torch.utils.model_zoo']);
 
 const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'randn', 'rand', 'empty', 'full', 'randint', 'Tensor', 'FloatTensor']);
 
@@ -84,6 +84,14 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.div':
     case 'torch.true_divide':
       return new PyBuiltin(qualified, (args, _kw, p) => elementwise(tc, name === 'true_divide' ? 'div' : name, args[0] ?? null, args[1] ?? null, p));
+    case 'torch.nn.utils.weight_norm':
+    case 'torch.nn.utils.spectral_norm':
+    case 'torch.nn.utils.parametrizations.weight_norm':
+    case 'torch.nn.utils.parametrizations.spectral_norm':
+    case 'torch.nn.utils.remove_weight_norm':
+      return new PyBuiltin(qualified, (args) => args[0] ?? null);
+    case 'torch.stack':
+      return new PyBuiltin(qualified, (args, kw, p) => stackTensors(tc, args[0] ?? kw?.get('tensors') ?? null, args[1] ?? kw?.get('dim') ?? 0, p));
     case 'torch.chunk':
     case 'torch.split':
     case 'torch.unbind':
