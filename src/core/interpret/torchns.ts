@@ -4,7 +4,8 @@ import { findFunctionalOp, findModuleOp } from '../ops/registry';
 import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
-import { callFunctional, elementwise, functionalOrUnknown, splitTensor, stackTensors, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
+import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
+import { splitTensor, stackTensors } from './tensorShapes';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
