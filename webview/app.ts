@@ -10,7 +10,8 @@ import { Search } from './search';
 import { applyHeat } from './heat';
 import { Toolbar } from './ui/toolbar';
 import { DiagnosticsPanel } from './ui/diagnostics';
-import { Tooltip, groupTooltip, nodeTooltip } from './ui/tooltip';
+import { Tooltip } from './ui/tooltip';
+import { wireKeys, wirePointer } from './ui/input';
 import { createLegend } from './ui/legend';
 import { download, exportSvg, svgToPng } from './export';
 import { mountRunPanel } from './run/panel';
@@ -90,8 +91,17 @@ export class App {
       focus: (nodeId) => void this.focusNode(nodeId),
       status: (text) => this.toolbar.setSearchStatus(text),
     });
-    this.wirePointer();
-    this.wireKeys();
+    const input = {
+      svg: this.svg, viewport: this.viewport, tooltip: this.tooltip,
+      index: () => this.index,
+      toggleGroup: (id: string) => void this.toggleGroup(id),
+      select: (id: string | undefined) => this.select(id),
+      post: (message: WebviewToHost) => this.post(message),
+      fit: () => this.fit(),
+      focusSearch: () => this.toolbar.focusSearch(),
+    };
+    wirePointer(input);
+    wireKeys(input);
     this.showMessage('Waiting for the model…');
     if (!standalone) this.engine.warmUp();
   }
@@ -341,53 +351,6 @@ export class App {
     const target = diagnostic.nodeId ?? diagnostic.groupId;
     if (target) void this.focusNode(target);
     this.post({ type: 'reveal', range: diagnostic.range });
-  }
-
-  // ---- pointer and keyboard ---------------------------------------------------------------------------------------
-
-  private wirePointer(): void {
-    this.svg.addEventListener('click', (event) => {
-      if (this.viewport.suppressClick || !this.index) return;
-      const target = event.target as Element;
-      const toggle = target.closest<SVGElement>('[data-toggle]');
-      if (toggle) return void this.toggleGroup(toggle.dataset.toggle!);
-      const collapsed = target.closest<SVGElement>('[data-collapsed]');
-      if (collapsed) return void this.toggleGroup(collapsed.dataset.id!);
-      const nodeElement = target.closest<SVGElement>('[data-node]');
-      if (nodeElement) {
-        const node = this.index.nodeById.get(nodeElement.dataset.id!);
-        this.select(node?.id);
-        const range = node?.callRange ?? node?.defRange;
-        if (range) this.post({ type: 'reveal', range });
-        return;
-      }
-      this.select(undefined);
-    });
-    this.svg.addEventListener('pointermove', (event) => {
-      if (!this.index || event.buttons) return this.tooltip.hide();
-      const target = event.target as Element;
-      const item = target.closest<SVGElement>('[data-node], [data-collapsed], [data-toggle], [data-edge]');
-      if (!item) return this.tooltip.hide();
-      const id = item.dataset.toggle ?? item.dataset.id;
-      const html = item.dataset.node !== undefined ? nodeTooltip(this.index, id!)
-        : item.dataset.edge !== undefined ? (item.dataset.title ? `<div class="nl-tip-title">${item.dataset.title}</div>` : '')
-        : groupTooltip(this.index, id!, item.dataset.collapsed !== undefined);
-      if (html) this.tooltip.show(html, id ?? item.dataset.edge ?? '', event.clientX, event.clientY);
-      else this.tooltip.hide();
-    });
-    this.svg.addEventListener('pointerleave', () => this.tooltip.hide());
-    window.addEventListener('resize', () => this.tooltip.hide());
-  }
-
-  private wireKeys(): void {
-    window.addEventListener('keydown', (event) => {
-      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'f') { event.preventDefault(); this.toolbar.focusSearch(); }
-      const inField = (event.target as Element).closest?.('vscode-textfield, input, textarea');
-      if (inField) return;
-      if (event.key === '0' && (event.ctrlKey || event.metaKey)) { event.preventDefault(); this.fit(); }
-      if ((event.key === '=' || event.key === '+') && !event.altKey) this.viewport.zoomBy(1.25);
-      if (event.key === '-' && !event.altKey) this.viewport.zoomBy(0.8);
-    });
   }
 
   // ---- export and run ---------------------------------------------------------------------------------------------
