@@ -40,7 +40,9 @@ export function createRuntime(budget: Budget): Runtime {
       // An unknown validator or converter given only None (`Weights.verify(None)`) is taken to return None.
       if (args.length > 0 && args.every((a) => a === null) && !_kwargs?.size) return null;
       if (!hasTensor) return new PyUnknown(`${fn.what}(...)`);
-      return unknownTensorOp(tc, fn.what, args, site, fn.owner?.name, fn.owner ? 'unknown-layer' : 'unknown-op');
+      // `self.block = lib.Block(...)` then `self.block(x)`: name the layer by its class, not by the call.
+      const name = fn.what.replace(/\(\.\.\.\)$/, '');
+      return unknownTensorOp(tc, name, args, site, fn.owner?.name, fn.owner ? 'unknown-layer' : 'unknown-op');
     },
     resolveNamespace: (ns: PyNamespace, name: string) => {
       if (ns.qualified === 'torch' || ns.qualified.startsWith('torch.')) return resolveTorch(tc, ns, name);
