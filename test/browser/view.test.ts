@@ -206,6 +206,17 @@ describe('webview (standalone page in Chromium)', function () {
     await page.close();
   });
 
+  it('answers the host\'s expand-all and collapse-all commands', async () => {
+    const graph = resnet18();
+    const { page } = await openPage(browser, await writePage('resnet18-commands', graph, { collapseDepth: 1 }));
+    await page.evaluate(() => window.postMessage({ type: 'command', command: 'expandAll' }, '*'));
+    await page.waitForFunction((n) => document.body.dataset.ready === 'true' && document.querySelectorAll('[data-node]').length === n, graph.nodes.length);
+    await page.evaluate(() => window.postMessage({ type: 'command', command: 'collapseAll' }, '*'));
+    await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelectorAll('[data-collapsed]').length === 4);
+    assert.deepEqual(await page.locator('[data-collapsed]').evaluateAll((els) => els.map((el) => el.getAttribute('data-group'))), ['layer1', 'layer2', 'layer3', 'layer4']);
+    await page.close();
+  });
+
   it('highlights the layers on the editor line and brings them into view', async () => {
     const graph = resnet18();
     const target = graph.nodes.find((n) => n.path === 'layer4.0.bn2')!;
