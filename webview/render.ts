@@ -58,7 +58,7 @@ function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIn
     parts.push(
       `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)}${item.error ? ' data-error="true"' : ''}>` +
       `<rect class="group-box" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" rx="8"/>` +
-      `<g class="group-header" data-toggle="${escapeXml(group.id)}">` +
+      `<g class="group-header" data-toggle="${escapeXml(group.id)}" tabindex="0" role="button"${attr('aria-label', `Collapse ${group.path || group.className}`)}>` +
       `<rect class="group-header-hit" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${GROUP_PADDING.top - 4}" rx="8"/>` +
       `<path class="chevron" d="M${rect.x + 11},${rect.y + 11} l4,5 l4,-5"/>` +
       `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text></g></g>`,
@@ -122,7 +122,7 @@ function paintBox(box: VisibleBox, rect: Rect): string {
     const cls = ['collapsed', `kind-${group.kind}`, box.error ? 'error' : ''].filter(Boolean).join(' ');
     const right = fitText(label.titleRight, w / 2 - PAD_X, FONT.detail);
     const title = fitText(label.title, w - 2 * PAD_X - 14 - (right ? Math.min(w / 2, right.length * 6.5) : 0), FONT.title);
-    return `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)} data-collapsed="true"${errorAttr} transform="translate(${rect.x},${rect.y})">` +
+    return `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)} data-collapsed="true"${errorAttr} tabindex="0" role="button"${attr('aria-label', `Expand ${label.title}, ${label.lines.join(', ')}`)} transform="translate(${rect.x},${rect.y})">` +
       `<rect class="box-shadow" x="3" y="3" width="${w}" height="${h}" rx="7"/>` +
       `<rect class="box" width="${w}" height="${h}" rx="7"/>` +
       `<path class="chevron" d="M${PAD_X - 2},${10} l5,4 l-5,4"/>` +
@@ -137,7 +137,7 @@ function paintBox(box: VisibleBox, rect: Rect): string {
   const indexed = label.titleRight.startsWith('[');
   const right = label.titleRight ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeXml(label.titleRight)}</text>` : '';
   const titleRoom = w - 2 * PAD_X - (label.titleRight ? label.titleRight.length * 6.6 + 8 : 0);
-  return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} transform="translate(${rect.x},${rect.y})">` +
+  return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} tabindex="0" role="button"${attr('aria-label', `${node.path || node.op}, ${node.op}${node.summary ? `, ${node.summary}` : ''}`)} transform="translate(${rect.x},${rect.y})">` +
     `<rect class="box" width="${w}" height="${h}" rx="${io ? h / 2 : 6}"/>` +
     (io ? '' : `<rect class="accent" x="0.5" y="${4}" width="3" height="${h - 8}" rx="1.5"/>`) +
     `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeXml(fitText(label.title, titleRoom, FONT.title))}</text>` +

@@ -54,7 +54,7 @@ describe('webview (standalone page in Chromium)', function () {
     await page.close();
   });
 
-  it('expands a block on click and collapses it from its header, showing its shortcut only while open', async () => {
+  it('expands a block on click and collapses it from its header (keyboard), showing its shortcut only while open', async () => {
     const graph = resnet18();
     const { page } = await openPage(browser, await writePage('resnet18-collapse', graph, { collapseDepth: 1 }));
     assert.equal(await count(page, '[data-node^="layer1.0."]'), 0);
@@ -63,7 +63,9 @@ describe('webview (standalone page in Chromium)', function () {
     assert.equal(await count(page, '[data-node^="layer1.0."]'), inside);
     assert.equal(await count(page, '[data-edge-kind="shortcut"]'), 1);
     await screenshot(page, 'resnet18-block-open');
-    await clickAndSettle(page, '[data-group="layer1.0"] [data-toggle]');
+    await page.locator('[data-group="layer1.0"] [data-toggle]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.body.dataset.ready === 'true' && !!document.querySelector('[data-group="layer1.0"][data-collapsed]'));
     assert.equal(await count(page, '[data-node^="layer1.0."]'), 0);
     assert.equal(await count(page, '[data-group="layer1.0"][data-collapsed="true"]'), 1);
     await page.getByText('Collapse all').click();

@@ -38,6 +38,14 @@ export function wirePointer(host: InputHost): void {
     }
     host.select(undefined);
   });
+  // Keyboard: Tab moves between boxes and group headers; Enter or Space acts like a click.
+  svg.addEventListener('keydown', (event) => {
+    if (event.key !== 'Enter' && event.key !== ' ') return;
+    const item = (event.target as Element).closest('[data-toggle], [data-collapsed], [data-node]');
+    if (!item) return;
+    event.preventDefault();
+    item.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  });
   svg.addEventListener('pointermove', (event) => {
     const index = host.index();
     if (!index || event.buttons) return tooltip.hide();
