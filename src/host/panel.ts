@@ -8,6 +8,8 @@ import { toVsRange } from './diagnostics';
 import { buildWebviewHtml, createNonce } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'netlens.architecture';
+/** A cursor move to the revealed line within this time is the editor following the panel, not the user. */
+const REVEAL_ECHO_MS = 1000;
 
 /** What a panel asks of the rest of the extension. */
 export interface PanelCallbacks {
@@ -24,6 +26,7 @@ export class ArchitecturePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly disposedEmitter = new vscode.EventEmitter<void>();
   readonly onDidDispose = this.disposedEmitter.event;
+  private lastReveal: { line: number; at: number } | undefined;
   /** Milliseconds from creating the panel to the webview's ready message (undefined until then). */
   handshakeMs: number | undefined;
 
@@ -78,8 +81,11 @@ export class ArchitecturePanel implements vscode.Disposable {
     this.post({ type: 'graph', graph, options, reason });
   }
 
+  /** Highlights the nodes at an editor line, except the echo of this panel's own reveal (which would move the
+   *  graph from the clicked node to the first node sharing its source line, e.g. the same line in another block). */
   highlight(line: number): void {
-    if (this.ready) this.post({ type: 'highlight', line });
+    const echo = this.lastReveal && this.lastReveal.line === line && performance.now() - this.lastReveal.at < REVEAL_ECHO_MS;
+    if (this.ready && !echo) this.post({ type: 'highlight', line });
   }
 
   command(command: 'expandAll' | 'collapseAll' | 'fit' | 'run'): void {
@@ -143,6 +149,7 @@ export class ArchitecturePanel implements vscode.Disposable {
   /** Moves the cursor of the editor that shows this panel's document to the range (opening it if needed). */
   private async revealInEditor(range: SourceRange): Promise<void> {
     const target = toVsRange(range);
+    this.lastReveal = { line: range.line, at: performance.now() };
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.documentUri.toString());
     if (editor) {
       editor.selection = new vscode.Selection(target.start, target.start);

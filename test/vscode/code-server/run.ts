@@ -13,6 +13,8 @@ const EXAMPLES = fs.existsSync(path.join(ROOT, 'examples', 'resnet.py')) ? path.
 const RESNET_FILE = 'resnet.py';
 const BROKEN_FILE = fs.existsSync(path.join(EXAMPLES, 'broken_shortcut.py')) ? 'broken_shortcut.py' : 'broken_missing_downsample.py';
 const MODEL = 'resnet18()';
+/** A file with several constructible models and no model chosen yet in this session. */
+const PICK_FILE = 'mobilenet_v2.py';
 /** ResNet-18 has 4 stages of 2 BasicBlocks, each merging with one residual addition. */
 const RESNET18_SHORTCUTS = 8;
 /** Input for the forward pass in the webview (WebGL on SwiftShader is slow at 224×224). */
@@ -324,6 +326,45 @@ async function main(): Promise<number> {
       await sleep(300);
       await screenshot(page, '09-codelens-resnet34');
       return `panel shows resnet34() with ${await countIn(f, '[data-node]')} nodes drawn`;
+    });
+
+    await step('with the cursor outside every model, a quick pick offers the constructible models (default first)', async () => {
+      await openFile(page, PICK_FILE);
+      await goToLine(page, 1);
+      await runCommand(page, 'NetLens: Show Architecture');
+      const pick = page.locator('.quick-input-widget', { hasText: 'NetLens: which model?' });
+      await pick.waitFor({ state: 'visible', timeout: 15_000 });
+      const choices = (await pick.locator('.monaco-list-row').allTextContents()).map((t) => t.trim());
+      assert(choices.length >= 2 && /default/.test(choices[0] ?? ''), `unexpected choices: ${choices.join(' | ')}`);
+      await page.keyboard.press('Enter');
+      const chosen = /^([\w.]+\(.*?\))/.exec(choices[0] ?? '')?.[1] ?? '';
+      await waitFor(`the panel of ${chosen}`, async () => (await page.locator('.tabs-container .tab', { hasText: `NetLens · ${chosen}` }).count()) > 0, 30_000);
+      return `choices: ${choices.join(' | ')}`;
+    });
+
+    await step('the broken model is drawn with its error in red', async () => {
+      await openFile(page, BROKEN_FILE);
+      await runCommand(page, 'NetLens: Show Architecture');
+      await waitFor('the broken model drawn with an error', async () => findFrame(page, 'body[data-ready="true"] [data-error="true"]'), 30_000);
+      await runCommand(page, 'NetLens: Expand All Modules');
+      await sleep(1500);
+      const f = await graphFrame(page);
+      await screenshot(page, '10-broken-model');
+      return `${await countIn(f, '[data-error="true"]')} elements flagged`;
+    });
+
+    await step('overview screenshot: a broken model next to its source, the error focused in the graph', async () => {
+      await runCommand(page, 'View: Close All Editor Groups');
+      await runCommand(page, 'View: Hide Panel').catch(() => undefined);
+      await openFile(page, BROKEN_FILE);
+      await goToLine(page, lineOf(BROKEN_FILE, 'out += identity'));
+      await runCommand(page, 'NetLens: Show Architecture');
+      const f = await waitFor('the broken model drawn', async () => findFrame(page, 'body[data-ready="true"] [data-diagnostic]'), 30_000);
+      await f.locator('[data-diagnostic]').first().click();
+      await sleep(1500);
+      await page.mouse.move(5, 500);
+      await screenshot(page, '11-overview');
+      return 'test-results/vscode/11-overview.png';
     });
 
     facts.netlensLog = readExtensionLog(paths.userDataDir);
