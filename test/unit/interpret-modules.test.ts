@@ -172,3 +172,43 @@ describe('interpreter: modules registered in unusual ways', () => {
     assert.deepEqual(layerPaths(g).filter((p) => p.endsWith('Conv2d')), ['level_1:Conv2d', 'root:Conv2d']);
   });
 });
+
+describe('interpreter: torchvision backbones', () => {
+  it('torchvision.models.resnet50() and children() slicing build the real module trees', async () => {
+    const g = await analyze(HEADER + py(`
+      import torchvision
+      from torchvision import models
+      class Classifier(nn.Module):
+          def __init__(self, num_classes=10):
+              super().__init__()
+              backbone = models.resnet18(weights=models.ResNet18_Weights.DEFAULT)
+              self.features = nn.Sequential(*list(backbone.children())[:-1])
+              self.head = nn.Linear(backbone.fc.in_features, num_classes)
+          def forward(self, x):
+              return self.head(torch.flatten(self.features(x), 1))
+      class Full(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.net = torchvision.models.resnet50(pretrained=True)
+              self.net.fc = nn.Linear(2048, 5)
+          def forward(self, x):
+              return self.net(x)
+      `), { model: 'Classifier()' });
+    assert.deepEqual(errors(g), []);
+    assert.equal(g.params, 11_689_512 - 513_000 + 5_130, 'ResNet-18 without its fc, plus a 512→10 head');
+    assert.ok(g.nodes.some((n) => n.path === 'features.4.0.conv1'));
+    const full = await analyze(HEADER + py(`
+      import torchvision
+      class Full(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.net = torchvision.models.resnet50(pretrained=True)
+              self.net.fc = nn.Linear(2048, 5)
+          def forward(self, x):
+              return self.net(x)
+      `));
+    assert.equal(full.params, 25_557_032 - 2_049_000 + 10_245);
+    assert.deepEqual(full.output, [1, 5]);
+    assert.equal(full.shortcuts.length, 16);
+  });
+});

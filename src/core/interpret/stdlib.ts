@@ -2,7 +2,7 @@
 import type { Pos, Program } from '../python/ast';
 import { Scope } from './scope';
 import { execBlock } from './statements';
-import { isTorchvisionHelperModule } from './torchvisionPrelude';
+import { isTorchvisionHelperModule, PRELUDE_SUBMODULES } from './torchvisionPrelude';
 import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
@@ -115,6 +115,7 @@ function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
   preludeProgram ??= preludeLoader!();
   execBlock(it, preludeProgram!.body, { scope, ret: null, ctx: null });
   for (const [k, v] of scope.vars) ns.members.set(k, v);
+  for (const sub of PRELUDE_SUBMODULES) ns.members.set(sub, ns);
   return ns;
 }
 

@@ -3,9 +3,13 @@
 
 /** Module names (absolute or relative, as written in imports) served by the prelude. */
 export function isTorchvisionHelperModule(name: string): boolean {
+  if (name === 'torchvision' || name === 'torchvision.models' || name === 'torchvision.models.resnet') return true;
   if (!/^(torchvision|\.)/.test(name)) return false;
   return /(^|\.)(ops(\.misc|\.stochastic_depth)?|_utils|utils|_internally_replaced_utils)$/.test(name);
 }
+
+/** Sub-namespaces of torchvision that the prelude serves itself (`torchvision.models.resnet50()`). */
+export const PRELUDE_SUBMODULES = ['models', 'ops', 'misc', 'resnet'];
 
 export const TORCHVISION_PRELUDE = `
 import torch
@@ -103,4 +107,144 @@ class StochasticDepth(nn.Module):
 
 def stochastic_depth(input, p, mode, training=True):
     return input
+
+
+# torchvision.models ResNet family (backbones used by training code), with torchvision's module names.
+class BasicBlock(nn.Module):
+    expansion = 1
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, dilation=1, norm_layer=None):
+        super().__init__()
+        norm_layer = norm_layer or nn.BatchNorm2d
+        self.conv1 = nn.Conv2d(inplanes, planes, 3, stride, 1, bias=False)
+        self.bn1 = norm_layer(planes)
+        self.relu = nn.ReLU(inplace=True)
+        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
+        self.bn2 = norm_layer(planes)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.bn2(self.conv2(out))
+        out += x if self.downsample is None else self.downsample(x)
+        return self.relu(out)
+
+
+class Bottleneck(nn.Module):
+    expansion = 4
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, dilation=1, norm_layer=None):
+        super().__init__()
+        norm_layer = norm_layer or nn.BatchNorm2d
+        width = int(planes * (base_width / 64.0)) * groups
+        self.conv1 = nn.Conv2d(inplanes, width, 1, bias=False)
+        self.bn1 = norm_layer(width)
+        self.conv2 = nn.Conv2d(width, width, 3, stride, dilation, groups=groups, bias=False, dilation=dilation)
+        self.bn2 = norm_layer(width)
+        self.conv3 = nn.Conv2d(width, planes * self.expansion, 1, bias=False)
+        self.bn3 = norm_layer(planes * self.expansion)
+        self.relu = nn.ReLU(inplace=True)
+        self.downsample = downsample
+        self.stride = stride
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.bn3(self.conv3(out))
+        out += x if self.downsample is None else self.downsample(x)
+        return self.relu(out)
+
+
+class ResNet(nn.Module):
+    def __init__(self, block, layers, num_classes=1000, zero_init_residual=False, groups=1, width_per_group=64,
+                 replace_stride_with_dilation=None, norm_layer=None):
+        super().__init__()
+        self._norm_layer = norm_layer or nn.BatchNorm2d
+        self.inplanes = 64
+        self.dilation = 1
+        dilate = replace_stride_with_dilation or [False, False, False]
+        self.groups = groups
+        self.base_width = width_per_group
+        self.conv1 = nn.Conv2d(3, self.inplanes, kernel_size=7, stride=2, padding=3, bias=False)
+        self.bn1 = self._norm_layer(self.inplanes)
+        self.relu = nn.ReLU(inplace=True)
+        self.maxpool = nn.MaxPool2d(kernel_size=3, stride=2, padding=1)
+        self.layer1 = self._make_layer(block, 64, layers[0])
+        self.layer2 = self._make_layer(block, 128, layers[1], 2, dilate[0])
+        self.layer3 = self._make_layer(block, 256, layers[2], 2, dilate[1])
+        self.layer4 = self._make_layer(block, 512, layers[3], 2, dilate[2])
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.fc = nn.Linear(512 * block.expansion, num_classes)
+
+    def _make_layer(self, block, planes, blocks, stride=1, dilate=False):
+        norm_layer = self._norm_layer
+        previous_dilation = self.dilation
+        if dilate:
+            self.dilation *= stride
+            stride = 1
+        downsample = None
+        if stride != 1 or self.inplanes != planes * block.expansion:
+            downsample = nn.Sequential(nn.Conv2d(self.inplanes, planes * block.expansion, 1, stride, bias=False),
+                                       norm_layer(planes * block.expansion))
+        layers = [block(self.inplanes, planes, stride, downsample, self.groups, self.base_width, previous_dilation, norm_layer)]
+        self.inplanes = planes * block.expansion
+        for _ in range(1, blocks):
+            layers.append(block(self.inplanes, planes, groups=self.groups, base_width=self.base_width,
+                                dilation=self.dilation, norm_layer=norm_layer))
+        return nn.Sequential(*layers)
+
+    def forward(self, x):
+        x = self.maxpool(self.relu(self.bn1(self.conv1(x))))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        x = torch.flatten(self.avgpool(x), 1)
+        return self.fc(x)
+
+
+def _resnet(block, layers, kwargs):
+    for unused in ("weights", "progress", "pretrained"):
+        kwargs.pop(unused, None)
+    return ResNet(block, layers, **kwargs)
+
+
+def resnet18(**kwargs):
+    return _resnet(BasicBlock, [2, 2, 2, 2], kwargs)
+
+
+def resnet34(**kwargs):
+    return _resnet(BasicBlock, [3, 4, 6, 3], kwargs)
+
+
+def resnet50(**kwargs):
+    return _resnet(Bottleneck, [3, 4, 6, 3], kwargs)
+
+
+def resnet101(**kwargs):
+    return _resnet(Bottleneck, [3, 4, 23, 3], kwargs)
+
+
+def resnet152(**kwargs):
+    return _resnet(Bottleneck, [3, 8, 36, 3], kwargs)
+
+
+def resnext50_32x4d(**kwargs):
+    kwargs["groups"] = 32
+    kwargs["width_per_group"] = 4
+    return _resnet(Bottleneck, [3, 4, 6, 3], kwargs)
+
+
+def resnext101_32x8d(**kwargs):
+    kwargs["groups"] = 32
+    kwargs["width_per_group"] = 8
+    return _resnet(Bottleneck, [3, 4, 23, 3], kwargs)
+
+
+def wide_resnet50_2(**kwargs):
+    kwargs["width_per_group"] = 128
+    return _resnet(Bottleneck, [3, 4, 6, 3], kwargs)
+
+
+def wide_resnet101_2(**kwargs):
+    kwargs["width_per_group"] = 128
+    return _resnet(Bottleneck, [3, 4, 23, 3], kwargs)
 `;
