@@ -1,6 +1,6 @@
 """MobileNetV2 (Sandler et al., 2018): inverted residual blocks with linear bottlenecks.
 
-Open this file in VS Code and run "NetLens: Show Graph", or try `npx netlens check examples/mobilenet_v2.py`.
+Open this file in VS Code and run "NetLens: Show Architecture", or try `npx netlens check examples/mobilenet_v2.py`.
 Expected: 3,504,872 trainable parameters, output 1x1000 for a 1x3x224x224 input,
 10 identity shortcuts (every stride-1 block whose input and output widths agree).
 """
