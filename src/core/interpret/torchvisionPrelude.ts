@@ -3,13 +3,13 @@
 
 /** Module names (absolute or relative, as written in imports) served by the prelude. */
 export function isTorchvisionHelperModule(name: string): boolean {
-  if (name === 'torchvision' || name === 'torchvision.models' || name === 'torchvision.models.resnet') return true;
+  if (/^torchvision(\.models(\.(resnet|mobilenetv2|mobilenet))?)?$/.test(name)) return true;
   if (!/^(torchvision|\.)/.test(name)) return false;
   return /(^|\.)(ops(\.misc|\.stochastic_depth)?|_utils|utils|_internally_replaced_utils)$/.test(name);
 }
 
 /** Sub-namespaces of torchvision that the prelude serves itself (`torchvision.models.resnet50()`). */
-export const PRELUDE_SUBMODULES = ['models', 'ops', 'misc', 'resnet'];
+export const PRELUDE_SUBMODULES = ['models', 'ops', 'misc', 'resnet', 'mobilenetv2', 'mobilenet'];
 
 export const TORCHVISION_PRELUDE = `
 import torch
@@ -247,4 +247,61 @@ def wide_resnet50_2(**kwargs):
 def wide_resnet101_2(**kwargs):
     kwargs["width_per_group"] = 128
     return _resnet(Bottleneck, [3, 4, 23, 3], kwargs)
+
+
+# torchvision.models MobileNetV2, with torchvision's module names.
+class InvertedResidual(nn.Module):
+    def __init__(self, inp, oup, stride, expand_ratio, norm_layer=None):
+        super().__init__()
+        norm_layer = norm_layer or nn.BatchNorm2d
+        hidden_dim = int(round(inp * expand_ratio))
+        self.use_res_connect = stride == 1 and inp == oup
+        layers = []
+        if expand_ratio != 1:
+            layers.append(Conv2dNormActivation(inp, hidden_dim, kernel_size=1, norm_layer=norm_layer, activation_layer=nn.ReLU6))
+        layers.append(Conv2dNormActivation(hidden_dim, hidden_dim, stride=stride, groups=hidden_dim, norm_layer=norm_layer,
+                                           activation_layer=nn.ReLU6))
+        layers.append(nn.Conv2d(hidden_dim, oup, 1, 1, 0, bias=False))
+        layers.append(norm_layer(oup))
+        self.conv = nn.Sequential(*layers)
+        self.out_channels = oup
+
+    def forward(self, x):
+        if self.use_res_connect:
+            return x + self.conv(x)
+        return self.conv(x)
+
+
+class MobileNetV2(nn.Module):
+    def __init__(self, num_classes=1000, width_mult=1.0, inverted_residual_setting=None, round_nearest=8, block=None,
+                 norm_layer=None, dropout=0.2):
+        super().__init__()
+        block = block or InvertedResidual
+        norm_layer = norm_layer or nn.BatchNorm2d
+        settings = inverted_residual_setting or [[1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2],
+                                                 [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1]]
+        input_channel = _make_divisible(32 * width_mult, round_nearest)
+        self.last_channel = _make_divisible(1280 * max(1.0, width_mult), round_nearest)
+        features = [Conv2dNormActivation(3, input_channel, stride=2, norm_layer=norm_layer, activation_layer=nn.ReLU6)]
+        for t, c, n, s in settings:
+            output_channel = _make_divisible(c * width_mult, round_nearest)
+            for i in range(n):
+                features.append(block(input_channel, output_channel, s if i == 0 else 1, expand_ratio=t, norm_layer=norm_layer))
+                input_channel = output_channel
+        features.append(Conv2dNormActivation(input_channel, self.last_channel, kernel_size=1, norm_layer=norm_layer,
+                                             activation_layer=nn.ReLU6))
+        self.features = nn.Sequential(*features)
+        self.classifier = nn.Sequential(nn.Dropout(p=dropout), nn.Linear(self.last_channel, num_classes))
+
+    def forward(self, x):
+        x = self.features(x)
+        x = nn.functional.adaptive_avg_pool2d(x, (1, 1))
+        x = torch.flatten(x, 1)
+        return self.classifier(x)
+
+
+def mobilenet_v2(**kwargs):
+    for unused in ("weights", "progress", "pretrained"):
+        kwargs.pop(unused, None)
+    return MobileNetV2(**kwargs)
 `;
