@@ -18,7 +18,8 @@ const INPUT_SOURCE_TEXT: Record<LayerGraph['inputSource'], string> = {
 
 function header(graph: LayerGraph, displayFile: string): string {
   const model = graph.model ?? '(no model)';
-  return `NetLens · ${displayFile} · ${model} · input ${formatShape(graph.input)} (${INPUT_SOURCE_TEXT[graph.inputSource]})`;
+  const source = graph.layout === 'NHWC' && graph.inputSource === 'default' ? 'declared by the Keras model, channels-last; set it with --input' : INPUT_SOURCE_TEXT[graph.inputSource];
+  return `NetLens · ${displayFile} · ${model} · input ${formatShape(graph.input)} (${source})`;
 }
 
 function printCheck(graph: LayerGraph, request: CliRequest, displayFile: string): void {
