@@ -11,7 +11,9 @@ const nodeShim = { define: { 'import.meta.url': 'importMetaUrl' }, inject: ['scr
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', target: 'es2022', legalComments: 'none' };
 
 const builds = [
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', ...nodeShim },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', ...nodeShim,
+    // TensorFlow.js loads only for `netlens run`: kept out of the bundle so `check` starts fast.
+    external: ['@tensorflow/*'] },
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], ...nodeShim },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
 ].filter((options) => fs.existsSync(options.entryPoints[0]));
