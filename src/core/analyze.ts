@@ -14,7 +14,7 @@ import { PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value }
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeLoader } from './interpret/stdlib';
 import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
-import { isKerasModule, kerasDeclaredInput, kerasNonTrainableParams } from './interpret/keras/namespace';
+import { isKerasModelValue, isKerasModule, kerasDeclaredInput, kerasNonTrainableParams } from './interpret/keras/namespace';
 
 export interface AnalyzeOptions {
   /** Python call expression evaluated in the file's scope: 'resnet50()', 'ResNet(Bottleneck, [3,4,6,3], num_classes=10)'. */
@@ -58,7 +58,7 @@ export async function listModels(source: string): Promise<ModelCandidate[]> {
     const program = parseProgram(parser, source);
     const rt = createRuntime(new Budget(DEFAULT_STEP_BUDGET, DEFAULT_MAX_DEPTH));
     rt.it.runModule(program, () => undefined);
-    return findCandidates(program, rt.it.globals, rt.tc.classes.Module, undefined, (v) => isKerasModule(rt.tc, v)).candidates;
+    return findCandidates(program, rt.it.globals, rt.tc.classes.Module, undefined, (v) => isKerasModelValue(rt.tc, v)).candidates;
   } catch {
     return [];
   }
@@ -211,7 +211,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   let candidates: ModelCandidate[] = [];
   let defaultIndex = -1;
   try {
-    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn), (v) => isKerasModule(tc, v)));
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn), (v) => isKerasModelValue(tc, v)));
   } catch (err) {
     report(rt, err, 'listing models');
   }

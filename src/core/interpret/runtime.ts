@@ -11,6 +11,7 @@ import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
 import { resolveTorch, createTensorClasses } from './torchns';
 import { isKerasModuleName, resolveKeras } from './keras/namespace';
+import { kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
 import { PyClass, PyInstance, PyNamespace, PyTensor, PyUnknown, typeName, type Value } from './values';
 
@@ -36,6 +37,8 @@ export function createRuntime(budget: Budget): Runtime {
     getModuleAttr: (inst, name) => getModuleAttr(inst, name),
     tensorAttr: (t, name, site) => tensorAttr(tc, t, name, site),
     unknownCall: (fn, args, _kwargs, site) => {
+      const keras = kerasUnknownCall(tc, fn, args, site);
+      if (keras !== undefined) return keras;
       const hasTensor = args.some((a) => a instanceof PyTensor);
       // An unknown validator or converter given only None (`Weights.verify(None)`) is taken to return None.
       if (args.length > 0 && args.every((a) => a === null) && !_kwargs?.size) return null;
@@ -52,7 +55,7 @@ export function createRuntime(budget: Budget): Runtime {
     builtinMethod: (obj, name) => containerMethod(it, obj, name),
     getItem: (obj, index, site) => getItem(tc, obj, index, site),
     setItem: (obj, index, value, site) => setItem(tc, obj, index, value, site),
-    tensorBinary: (op, a, b, site) => tensorBinary(tc, op, a, b, site),
+    tensorBinary: (op, a, b, site) => kerasTensorBinary(tc, op, a, b, site) ?? tensorBinary(tc, op, a, b, site),
   };
   it.hooks = hooks;
   return { it, tc };

@@ -15,7 +15,8 @@ export type KerasHistory =
 
 /** One application of a layer while the model is built: `layers.Conv2D(...)(x)`. */
 export interface LayerCall {
-  layer: PyInstance;
+  /** The layer applied; null for a tensor operation on Keras tensors (`x + y`), which has `replay` instead. */
+  layer: PyInstance | null;
   inputs: PyTensor[];
   /** The layer was given a list (`Add()([a, b])`), not a single tensor. */
   listInput: boolean;
@@ -24,6 +25,8 @@ export interface LayerCall {
   order: number;
   /** Frames executing when the layer was applied, outermost first (they become the view's groups). */
   frames: KerasFrame[];
+  /** Re-applies a tensor operation to traced operands (in `inputs` order). */
+  replay?: (inputs: Value[]) => Value;
 }
 
 export interface KerasLayerInfo {
@@ -53,6 +56,8 @@ export interface KerasContext {
   history: WeakMap<PyTensor, KerasHistory>;
   layerInfo: WeakMap<ModuleState, KerasLayerInfo>;
   graphs: WeakMap<ModuleState, FunctionalGraph>;
+  /** Group modules (below the model, outermost first) a tensor operation's node belongs to. */
+  callGroups: WeakMap<LayerCall, PyInstance[]>;
   /** Input shape of a Sequential model, when its first layer or an Input declares one. */
   sequentialInput: WeakMap<ModuleState, Shape>;
   /** Automatic names handed out per snake-cased class name (`conv2d`, `conv2d_1`, ...). */

@@ -80,6 +80,11 @@ interface GroupDraft {
   label: string;
   className: string;
   items: Item[];
+  parent: GroupDraft | null;
+  /** Tensor operations (`x + y`) made in this frame. */
+  ops: LayerCall[];
+  /** The module this draft became. */
+  inst?: PyInstance;
 }
 type Item = { kind: 'layer'; inst: PyInstance; name: string; explicit: boolean } | { kind: 'group'; group: GroupDraft };
 
@@ -131,7 +136,7 @@ function groupByNamePrefix(items: Item[], context: string): Item[] {
     }
     let group = made.get(prefix);
     if (!group) {
-      group = { frame: null, label: prefix, className: `${prefix}_*`, items: [] };
+      group = { frame: null, label: prefix, className: `${prefix}_*`, items: [], parent: null, ops: [] };
       made.set(prefix, group);
       out.push({ kind: 'group', group });
     }
@@ -154,13 +159,11 @@ function finishDraft(group: GroupDraft): void {
 
 /** Registers the model's layers as children of group modules built from frames and name prefixes. */
 export function buildModelTree(kc: KerasContext, model: PyInstance, graph: FunctionalGraph, modelFrames: KerasFrame[]): PyInstance[] {
-  const root: GroupDraft = { frame: null, label: '', className: model.cls.name, items: [] };
+  const root: GroupDraft = { frame: null, label: '', className: model.cls.name, items: [], parent: null, ops: [] };
   const placed = new Set<PyInstance>();
   const layers: PyInstance[] = [];
   for (const call of graph.calls) {
-    if (placed.has(call.layer)) continue;
-    placed.add(call.layer);
-    layers.push(call.layer);
+    if (call.layer && placed.has(call.layer)) continue;
     let k = 0;
     while (k < modelFrames.length && k < call.frames.length && modelFrames[k] === call.frames[k]) k++;
     let parent = root;
@@ -168,16 +171,31 @@ export function buildModelTree(kc: KerasContext, model: PyInstance, graph: Funct
       let next = parent.items.find((i): i is { kind: 'group'; group: GroupDraft } => i.kind === 'group' && i.group.frame === frame)?.group;
       if (!next) {
         const label = frameLabel(frame);
-        next = { frame, label, className: label, items: [] };
+        next = { frame, label, className: label, items: [], parent, ops: [] };
         parent.items.push({ kind: 'group', group: next });
       }
       parent = next;
     }
+    if (!call.layer) {
+      parent.ops.push(call);
+      continue;
+    }
+    placed.add(call.layer);
+    layers.push(call.layer);
     const info = kc.layerInfo.get(call.layer.mod!);
     parent.items.push({ kind: 'layer', inst: call.layer, name: info?.name ?? call.layer.cls.name, explicit: info?.explicitName ?? false });
   }
   finishDraft(root);
   materialise(root.items, model.mod!);
+  const visit = (draft: GroupDraft): void => {
+    if (draft.ops.length) {
+      const chain: PyInstance[] = [];
+      for (let d: GroupDraft | null = draft; d && d.inst; d = d.parent) chain.unshift(d.inst);
+      for (const call of draft.ops) kc.callGroups.set(call, chain);
+    }
+    for (const item of draft.items) if (item.kind === 'group') visit(item.group);
+  };
+  visit(root);
   return layers;
 }
 
@@ -203,6 +221,7 @@ function materialise(items: Item[], parent: ModuleState): void {
       groupClasses.set(g.className, cls);
     }
     const inst = new PyInstance(cls, new ModuleState('user'));
+    g.inst = inst;
     registerChild(parent, unique(g.label), inst);
     materialise(g.items, inst.mod!);
   }
@@ -223,13 +242,14 @@ export function replayFunctional(kc: KerasContext, model: PyInstance, graph: Fun
   try {
     for (const call of graph.calls) {
       const ins = call.inputs.map((t) => values.get(t) ?? new PyTensor(t.shape, null));
-      const chain = building ? [] : ancestorsBelow(kc, call.layer, model);
+      const chain = building ? [] : call.layer ? ancestorsBelow(kc, call.layer, model) : (kc.callGroups.get(call) ?? []);
       for (const g of chain) {
         tracer.moduleStack.push(g);
         tracer.ensureGroup(g.mod!);
       }
       try {
-        values.set(call.output, applyLayer(kc, call.layer, call.listInput ? new PyList(ins) : (ins[0] ?? null), call.site));
+        if (!call.layer) values.set(call.output, call.replay ? call.replay(ins) : new PyTensor(call.output.shape, null));
+        else values.set(call.output, applyLayer(kc, call.layer, call.listInput ? new PyList(ins) : (ins[0] ?? null), call.site));
       } finally {
         for (let i = 0; i < chain.length; i++) tracer.moduleStack.pop();
       }

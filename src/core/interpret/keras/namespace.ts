@@ -41,6 +41,7 @@ export function kerasContext(tc: TorchContext): KerasContext {
       history: new WeakMap(),
       layerInfo: new WeakMap(),
       graphs: new WeakMap(),
+      callGroups: new WeakMap(),
       sequentialInput: new WeakMap(),
       nameCounts: new Map(),
       frameStack: [],
@@ -234,6 +235,13 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
 /** True when `root` is a Keras layer or model. */
 export function isKerasModule(tc: TorchContext, root: Value): root is PyInstance {
   return isModule(root) && root.cls.isSubclassOf(kerasContext(tc).classes.Layer);
+}
+
+/** A Keras model that can be run: functional, Sequential, or a subclass with call() (a candidate when held by a variable). */
+export function isKerasModelValue(tc: TorchContext, v: Value): boolean {
+  if (!isKerasModule(tc, v)) return false;
+  const kc = kerasContext(tc);
+  return kc.graphs.has(v.mod!) || v.cls.isSubclassOf(kc.classes.Sequential) || v.cls.lookup('call') instanceof PyFunction;
 }
 
 /** The input shape a Keras model declares (its keras.Input, or its first layer's input_shape), or null. */
