@@ -49,7 +49,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
   const inputShape = layout === 'NHWC' && graph.input[0] === null ? [1, ...graph.input.slice(1)] : graph.input;
   if (inputShape.length === 0 || inputShape.some((d) => d === null || !Number.isInteger(d) || d < 1)) {
     throw new RunRefusedError(
-      `The input shape ${JSON.stringify(inputShape)} is not fully known; give one with --input N,C,H,W.`,
+      `The input shape ${JSON.stringify(inputShape)} is not fully known; give one with --input ${layout === 'NHWC' ? 'N,H,W,C' : 'N,C,H,W'}.`,
       'unknown-shape',
     );
   }
