@@ -16,6 +16,8 @@ const builds = [
     external: ['@tensorflow/*'] },
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], ...nodeShim },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
+  // The Run panel and TensorFlow.js: a second webview bundle, evaluated only when a forward pass is first asked for.
+  { ...common, entryPoints: ['webview/run/entry.ts'], outfile: 'dist/webview/run.js', platform: 'browser', format: 'iife' },
 ].filter((options) => fs.existsSync(options.entryPoints[0]));
 
 /** Files loaded at run time, copied beside the bundles so the packaged extension needs no node_modules. */
@@ -33,6 +35,8 @@ for (const file of runtimeFiles) {
 if (fs.existsSync('media/webview.css')) {
   fs.mkdirSync('dist/webview', { recursive: true });
   fs.copyFileSync('media/webview.css', 'dist/webview/main.css');
+  // The layout worker's source, read by the webview on first need (not part of main.js).
+  fs.copyFileSync(require.resolve('elkjs/lib/elk-worker.min.js'), 'dist/webview/elk-worker.js');
 }
 
 for (const options of builds) {

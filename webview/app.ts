@@ -4,7 +4,7 @@ import type { ViewOptions, WebviewToHost } from '../src/protocol';
 import { GraphIndex } from './graph-index';
 import { LayoutEngine, type LayoutResult, type Rect } from './layout';
 import { markerDefs, paintGraph } from './render';
-import { Viewport } from './viewport';
+import { Viewport, type ViewTransform } from './viewport';
 import { buildVisibleGraph, countNodesPerGroup, countVisibleBoxes, initialExpanded, type VisibleGraph } from './visible';
 import { Search } from './search';
 import { applyHeat } from './heat';
@@ -14,7 +14,8 @@ import { Tooltip } from './ui/tooltip';
 import { wireKeys, wirePointer } from './ui/input';
 import { createLegend } from './ui/legend';
 import { download, exportSvg, svgToPng } from './export';
-import { mountRunPanel } from './run/panel';
+import { loadRunPanel } from './run-loader';
+import { graphKeyOf, readSavedView, ViewPersistence, type SavedView, type StateStore } from './persist';
 
 /** Most boxes drawn at first paint; deeper modules start collapsed beyond it so big models open fast. */
 const FIRST_PAINT_BOX_BUDGET = 400;
@@ -46,6 +47,8 @@ export class App {
   private readonly runHost: HTMLElement;
   private readonly search: Search;
   private runPanel: { run(): void; dispose(): void } | undefined;
+  private runLoading: ReturnType<typeof loadRunPanel> | undefined;
+  private readonly store: StateStore | undefined;
   private heat: Map<string, number> | null = null;
   private highlighted = new Set<string>();
   private selected: string | undefined;
@@ -53,7 +56,11 @@ export class App {
   /** Timing of the last completed paint, read by the bench. */
   lastPaint = { layoutMs: 0, totalMs: 0, boxes: 0, edges: 0, engine: 'chain' as 'chain' | 'elk' };
 
-  constructor(root: HTMLElement, private readonly post: Post, private readonly standalone: boolean) {
+  private readonly persistence: ViewPersistence;
+
+  constructor(root: HTMLElement, private readonly post: Post, private readonly standalone: boolean, store?: StateStore) {
+    this.persistence = new ViewPersistence(store, () => this.currentView());
+    this.store = store;
     this.toolbar = new Toolbar({
       fit: () => this.fit(),
       zoom: (factor) => this.viewport.zoomBy(factor),
@@ -83,6 +90,7 @@ export class App {
     stage.append(this.svg, this.overlay, createLegend());
     root.append(this.toolbar.element, stage, this.problems.element, this.runHost, this.tooltip.element);
     this.viewport = new Viewport(this.svg, this.drawing);
+    this.viewport.onChange = () => this.persistence.saveSoon();
     this.search = new Search({
       index: () => this.index,
       visibleIds: () => new Set(this.visible?.boxes.map((box) => box.id) ?? []),
@@ -116,6 +124,7 @@ export class App {
   async setGraph(graph: LayerGraph, options: ViewOptions, reason: 'open' | 'edit'): Promise<void> {
     const previous = this.graph && this.index ? { index: this.index, expanded: this.expanded } : undefined;
     const anchor = reason === 'edit' ? this.anchorAtCentre() : undefined;
+    let saved: SavedView | undefined;
     this.graph = graph;
     this.options = options;
     this.index = new GraphIndex(graph);
@@ -132,7 +141,9 @@ export class App {
       const fresh = initialExpanded(this.index, options.collapseDepth);
       this.expanded = new Set(graph.groups.filter((g) => (known.has(g.path) ? expandedPaths.has(g.path) : fresh.has(g.id))).map((g) => g.id));
     } else {
-      this.expanded = this.firstPaintExpansion(options);
+      // A page VS Code re-created after hiding it reopens the same graph as the user left it.
+      saved = readSavedView(this.store, graphKeyOf(graph));
+      this.expanded = saved ? this.idsOfPaths(saved.expanded) : this.firstPaintExpansion(options);
     }
     if (graph.nodes.length === 0) {
       this.drawing.innerHTML = '';
@@ -145,8 +156,29 @@ export class App {
       return;
     }
     this.toolbar.setEmpty(false);
-    await this.relayout(anchor, reason === 'open' ? 'initial' : 'keep');
+    const view = saved?.transform ?? (reason === 'open' ? 'initial' : 'keep');
+    await this.relayout(anchor, view);
     this.search.refresh();
+  }
+
+  private idsOfPaths(paths: string[]): Set<string> {
+    const ids = new Set<string>();
+    for (const path of paths) {
+      const group = this.index?.groupByPath.get(path);
+      if (group) ids.add(group.id);
+    }
+    return ids;
+  }
+
+  /** The view to keep across a reload of the page. */
+  private currentView(): SavedView | undefined {
+    if (!this.graph || !this.index) return undefined;
+    const expanded: string[] = [];
+    for (const id of this.expanded) {
+      const path = this.index.groupById.get(id)?.path;
+      if (path !== undefined) expanded.push(path);
+    }
+    return { graphKey: graphKeyOf(this.graph), expanded, transform: { ...this.viewport.transform } };
   }
 
   private firstPaintExpansion(options: ViewOptions): Set<string> {
@@ -160,7 +192,7 @@ export class App {
   }
 
   /** Lays out the current collapse state and paints it; the old drawing stays usable meanwhile. */
-  private async relayout(anchor?: Anchor, view: 'initial' | 'keep' = 'keep'): Promise<boolean> {
+  private async relayout(anchor?: Anchor, view: 'initial' | 'keep' | ViewTransform = 'keep'): Promise<boolean> {
     if (!this.index || !this.options) return false;
     const started = performance.now();
     document.body.dataset.ready = 'false';
@@ -196,12 +228,14 @@ export class App {
       const first = visible.boxes.length ? layout.boxes.get(visible.boxes[0].id) : undefined;
       this.viewport.initial(layout, first ? first.x + first.width / 2 : undefined);
     }
+    else if (typeof view === 'object') this.viewport.set(view);
     else if (anchor) this.restoreAnchor(anchor);
     this.reapplyMarks();
     this.setBusy(false);
     this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length, engine: layout.engine };
     document.body.dataset.ready = 'true';
     performance.mark('netlens-ready', { detail: this.lastPaint });
+    this.persistence.saveNow();
     return true;
   }
 
@@ -368,7 +402,33 @@ export class App {
   run(): void {
     if (!this.graph) return;
     this.runHost.hidden = false;
-    this.runPanel ??= mountRunPanel(this.runHost, this.graph, {
+    if (this.runPanel) {
+      this.runPanel.run();
+      return;
+    }
+    void this.mountRunPanel();
+  }
+
+  /** First run: loads the Run panel bundle (TensorFlow.js included), then mounts it on the graph shown by then. */
+  private async mountRunPanel(): Promise<void> {
+    const loading = (this.runLoading ??= loadRunPanel());
+    if (!this.runHost.firstChild) {
+      this.runHost.dataset.runState = 'loading';
+      this.runHost.textContent = 'Loading the forward pass…';
+    }
+    let mount: Awaited<ReturnType<typeof loadRunPanel>>;
+    try {
+      mount = await loading;
+    } catch (error) {
+      this.runLoading = undefined;
+      this.runHost.dataset.runState = 'error';
+      this.runHost.textContent = `The forward pass could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
+    if (this.runPanel || !this.graph) return;
+    delete this.runHost.dataset.runState;
+    this.runHost.replaceChildren();
+    this.runPanel = mount(this.runHost, this.graph, {
       setNodeHeat: (heat) => this.setNodeHeat(heat),
       focusNode: (nodeId) => void this.focusNode(nodeId),
       memoryBudgetMiB: this.options?.runMemoryBudgetMiB,

@@ -1,16 +1,22 @@
 // Heat map fill of drawn boxes (0..1 per node, e.g. time share from a forward pass); collapsed groups show their hottest node.
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
-/** Colour of a heat value: pale amber to deep red. */
+/** Colour of a heat value: pale amber to red, never so dark that the box's labels stop being readable. */
 export function heatColour(value: number): string {
   const v = Math.min(1, Math.max(0, value));
   const hue = 45 - 45 * v;
-  return `hsl(${hue.toFixed(0)} 90% ${(60 - 15 * v).toFixed(0)}%)`;
+  return `hsl(${hue.toFixed(0)} 90% ${(62 - 8 * v).toFixed(0)}%)`;
+}
+
+/** Opacity of the heat fill over the box: at most 0.5, so dark and light theme text stays legible on the hottest box. */
+export function heatOpacity(value: number): number {
+  return 0.12 + 0.38 * Math.min(1, Math.max(0, value));
 }
 
 /** Adds or removes the heat overlay rectangle of every drawn box. */
 export function applyHeat(drawing: SVGGElement, heat: Map<string, number> | null, groupOf?: (nodeId: string) => string | undefined): void {
   drawing.querySelectorAll('rect.heat').forEach((rect) => rect.remove());
+  drawing.querySelectorAll('.hot').forEach((element) => element.classList.remove('hot'));
   if (!heat) return;
   const byDrawn = new Map<string, number>();
   for (const [nodeId, value] of heat) {
@@ -26,7 +32,8 @@ export function applyHeat(drawing: SVGGElement, heat: Map<string, number> | null
     rect.setAttribute('class', 'heat');
     for (const name of ['width', 'height', 'rx']) rect.setAttribute(name, box.getAttribute(name) ?? '0');
     rect.setAttribute('fill', heatColour(value));
-    rect.setAttribute('fill-opacity', (0.15 + 0.55 * Math.min(1, Math.max(0, value))).toFixed(2));
+    rect.setAttribute('fill-opacity', heatOpacity(value).toFixed(2));
+    element.classList.toggle('hot', value >= 0.75);
     box.after(rect);
   }
 }

@@ -1,10 +1,11 @@
 // Lays out the visible graph with elkjs (layered, top to bottom) in a Web Worker so input never waits on it.
+// The worker's source (elk-worker.js, 1.6 MB) is not in the main bundle: it is read on first need and started from a blob: URL.
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
-import elkWorkerSource from 'elkjs/lib/elk-worker.min.js' with { type: 'text' };
 import type { VisibleGraph } from './visible';
 import { ROOT_OPTIONS, toElkGraph } from './elk-graph';
 import { chainLayout } from './chain-layout';
+import { loadAssetText } from './lazy';
 
 export { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
 export type { LayoutResult, Point, Rect } from './geometry';
@@ -36,15 +37,25 @@ type ElkInstance = InstanceType<typeof ELK>;
 export class LayoutEngine {
   /** Created on first need (or warm-up), so the worker never competes with the first paint for the CPU. */
   private elk: ElkInstance | undefined;
-  private workerUrl: string | undefined;
+  private workerUrl: Promise<string> | undefined;
   private inFlight = 0;
   private generation = 0;
   private workerFailure: ((reason: Error) => void) | undefined;
   private warmed = false;
 
-  private createElk(): ElkInstance {
-    this.workerUrl ??= URL.createObjectURL(new Blob([elkWorkerSource], { type: 'text/javascript' }));
-    const url = this.workerUrl;
+  /** blob: URL of the worker script, loaded once (a failed load is retried on the next layout). */
+  private workerScriptUrl(): Promise<string> {
+    this.workerUrl ??= loadAssetText('elk-worker.js').then(
+      (source) => URL.createObjectURL(new Blob([source], { type: 'text/javascript' })),
+      (error: unknown) => {
+        this.workerUrl = undefined;
+        throw new Error(`The layout worker could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+      },
+    );
+    return this.workerUrl;
+  }
+
+  private createElk(url: string): ElkInstance {
     return new ELK({
       workerFactory: () => {
         const worker = new Worker(url, { name: 'netlens-layout' });
@@ -70,11 +81,13 @@ export class LayoutEngine {
       }
       return chain;
     }
+    const url = await this.workerScriptUrl();
+    if (generation !== this.generation) return undefined;
     if (this.inFlight !== 0 && this.elk) {
       this.elk.terminateWorker();
       this.elk = undefined;
     }
-    this.elk ??= this.createElk();
+    this.elk ??= this.createElk(url);
     const elk = this.elk;
     const groupIds = new Set(visible.groups.map((group) => group.id));
     const started = performance.now();
@@ -109,9 +122,11 @@ export class LayoutEngine {
       edges.push({ id: `${ids[1]}3`, sources: [ids[1]], targets: [ids[3]] }, { id: `${ids[2]}3`, sources: [ids[2]], targets: [ids[3]] });
       if (block > 0) edges.push({ id: `link${block}`, sources: [`w${block - 1}d`], targets: [ids[0]] });
     }
-    if (this.inFlight !== 0) return;
-    this.elk ??= this.createElk();
-    this.elk.layout({ id: 'warm', layoutOptions: ROOT_OPTIONS, children, edges }).catch(() => undefined);
+    this.workerScriptUrl().then((url) => {
+      if (this.inFlight !== 0) return;
+      this.elk ??= this.createElk(url);
+      return this.elk.layout({ id: 'warm', layoutOptions: ROOT_OPTIONS, children, edges });
+    }).catch(() => undefined);
   }
 
 }

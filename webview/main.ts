@@ -2,8 +2,9 @@
 import type { HostToWebview, WebviewToHost } from '../src/protocol';
 import { App } from './app';
 import { parseHostMessage } from './validate';
+import type { StateStore } from './persist';
 
-interface VsCodeApi { postMessage(message: unknown): void }
+interface VsCodeApi { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void }
 declare global {
   interface Window {
     __netlensPosted?: WebviewToHost[];
@@ -12,10 +13,10 @@ declare global {
   function acquireVsCodeApi(): VsCodeApi;
 }
 
-function createPoster(): { post: (message: WebviewToHost) => void; standalone: boolean } {
+function createPoster(): { post: (message: WebviewToHost) => void; standalone: boolean; store?: StateStore } {
   if (typeof acquireVsCodeApi === 'function') {
     const api = acquireVsCodeApi();
-    return { post: (message) => api.postMessage(message), standalone: false };
+    return { post: (message) => api.postMessage(message), standalone: false, store: { get: () => api.getState(), set: (state) => api.setState(state) } };
   }
   const posted: WebviewToHost[] = (window.__netlensPosted = []);
   document.body.classList.add('nl-standalone');
@@ -50,8 +51,8 @@ function start(): void {
   performance.mark('netlens-start');
   const root = document.getElementById('app') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'app' }));
   document.body.dataset.ready = 'false';
-  const { post, standalone } = createPoster();
-  const app = new App(root, post, standalone);
+  const { post, standalone, store } = createPoster();
+  const app = new App(root, post, standalone, store);
   window.__netlensApp = app;
   window.addEventListener('message', (event: MessageEvent) => {
     const message = parseHostMessage(event.data);
@@ -74,5 +75,7 @@ function start(): void {
   post({ type: 'ready' });
 }
 
-if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
-else start();
+// The page puts #app (and the embedded graph) before this script and the lazily loaded files after it:
+// start as soon as #app exists instead of waiting for the parser to pass those files.
+if (document.readyState !== 'loading' || document.getElementById('app')) start();
+else document.addEventListener('DOMContentLoaded', start, { once: true });

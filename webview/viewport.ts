@@ -11,6 +11,8 @@ export class Viewport {
   private drag: { x: number; y: number; startX: number; startY: number; moved: boolean } | undefined;
   /** True right after a drag, so the click that ends it does not select anything. */
   suppressClick = false;
+  /** Told after every pan or zoom (the view is saved from it). */
+  onChange: (() => void) | undefined;
 
   constructor(private readonly svg: SVGSVGElement, private readonly target: SVGGElement) {
     svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
@@ -28,6 +30,7 @@ export class Viewport {
   apply(): void {
     const { x, y, k } = this.transform;
     this.target.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`);
+    this.onChange?.();
   }
 
   set(transform: ViewTransform): void {

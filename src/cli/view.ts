@@ -10,7 +10,12 @@ export type { ViewOptions };
 export interface WebviewAssets {
   script: string;
   style: string;
+  /** Files the view loads only on demand (run.js: Run panel + TensorFlow.js; elk-worker.js: layout worker), by name. */
+  lazy?: Record<string, string>;
 }
+
+/** Loaded by the view on first need (webview/lazy.ts); embedded in the standalone page as non-executing text. */
+const LAZY_FILES = ['run.js', 'elk-worker.js'];
 
 /** Folders where the built webview bundle may live, relative to this module (bundled CLI in dist/, or sources). */
 function candidateDirs(): string[] {
@@ -18,14 +23,19 @@ function candidateDirs(): string[] {
   return [path.join(here, 'webview'), path.join(here, '..', 'webview'), path.join(here, '..', '..', 'dist', 'webview'), path.join(process.cwd(), 'dist', 'webview')];
 }
 
-/** Reads dist/webview/main.js and main.css; throws a clear error when the bundle has not been built. */
+/** Reads dist/webview/main.js, main.css and the lazily loaded files; throws a clear error when the bundle has not been built. */
 export function loadWebviewAssets(dir?: string): WebviewAssets {
   const dirs = dir ? [dir] : candidateDirs();
   for (const candidate of dirs) {
     const script = path.join(candidate, 'main.js');
     if (fs.existsSync(script)) {
       const css = path.join(candidate, 'main.css');
-      return { script: fs.readFileSync(script, 'utf8'), style: fs.existsSync(css) ? fs.readFileSync(css, 'utf8') : '' };
+      const lazy: Record<string, string> = {};
+      for (const name of LAZY_FILES) {
+        const file = path.join(candidate, name);
+        if (fs.existsSync(file)) lazy[name] = fs.readFileSync(file, 'utf8');
+      }
+      return { script: fs.readFileSync(script, 'utf8'), style: fs.existsSync(css) ? fs.readFileSync(css, 'utf8') : '', lazy };
     }
   }
   throw new Error(`The webview bundle was not found (looked in ${dirs.join(', ')}); run \`npm run build\` first.`);
@@ -55,6 +65,13 @@ function stripSourceMap(code: string): string {
   return code.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n');
 }
 
+/** Lazily loaded files as non-executing text after the main script, so first paint neither waits for nor parses them as code. */
+function lazyElements(files: Record<string, string>): string {
+  return Object.entries(files)
+    .map(([name, code]) => `<script type="text/plain" data-netlens-asset="${escapeHtml(name)}">${inlineSafe(stripSourceMap(code), 'script')}</script>\n`)
+    .join('');
+}
+
 /** One self-contained HTML page showing the graph: bundle, styles and data inline; a CSP that allows nothing external. */
 export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, assets: WebviewAssets = loadWebviewAssets()): string {
   const nonce = randomBytes(16).toString('base64');
@@ -81,7 +98,7 @@ export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, as
 <div id="app"></div>
 <script type="application/json" id="netlens-data">${embedJson({ graph, options })}</script>
 <script nonce="${nonce}">${inlineSafe(stripSourceMap(assets.script), 'script')}</script>
-</body>
+${lazyElements(assets.lazy ?? {})}</body>
 </html>
 `;
 }

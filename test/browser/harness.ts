@@ -16,15 +16,17 @@ export const DEFAULT_VIEW: ViewOptions = { collapseDepth: 1, showShapes: true, s
 
 let assets: WebviewAssets | undefined;
 
-/** Bundles webview/main.ts exactly as the build does (only the webview, so a broken host build cannot block these tests). */
+/** Bundles webview/main.ts and webview/run/entry.ts exactly as the build does (only the webview, so a broken host build cannot block these tests). */
 export async function buildWebview(): Promise<WebviewAssets> {
   if (assets) return assets;
   const outDir = path.join(ROOT, 'dist', 'webview');
-  await esbuild.build({
-    entryPoints: [path.join(ROOT, 'webview', 'main.ts')], outfile: path.join(outDir, 'main.js'), bundle: true, platform: 'browser',
+  const bundles = [['main.ts', 'main.js'], [path.join('run', 'entry.ts'), 'run.js']];
+  await Promise.all(bundles.map(([entry, out]) => esbuild.build({
+    entryPoints: [path.join(ROOT, 'webview', entry)], outfile: path.join(outDir, out), bundle: true, platform: 'browser',
     format: 'iife', target: 'es2022', legalComments: 'none', minify: true, logLevel: 'warning',
-  });
+  })));
   fs.copyFileSync(path.join(ROOT, 'media', 'webview.css'), path.join(outDir, 'main.css'));
+  fs.copyFileSync(require.resolve('elkjs/lib/elk-worker.min.js'), path.join(outDir, 'elk-worker.js'));
   assets = loadWebviewAssets(outDir);
   return assets;
 }
