@@ -65,6 +65,9 @@ mkdir -p "$APP_DIR"
 (
   cd "$APP_DIR"
   echo '{"name":"netlens-code-server","private":true}' > package.json
+  # Run from `npm run`, the outer npm's settings (npm_config_user_agent names Node 20, which code-server's postinstall
+  # reads as the Node version) would leak into this install: start it with none of them.
+  unset $(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
   export PATH="$NODE24_BIN:$PATH"
   export npm_config_nodedir="$NODEDIR"
   # npm 11 blocks dependency install scripts by default; code-server's postinstall and native modules need them.
