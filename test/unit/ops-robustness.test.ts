@@ -64,6 +64,8 @@ describe('ops: robustness against odd arguments and shapes', () => {
     assert.ok(answered > ALL_OPS.length * 10, `only ${answered} calls produced a shape`);
   });
 
+  const SHAPE_ONLY = new Set(['RNNCell', 'GRUCell']);
+
   it('every entry has a unique op name and unique qualified names', () => {
     const seen = new Set<string>();
     const names = new Set<string>();
@@ -74,7 +76,8 @@ describe('ops: robustness against odd arguments and shapes', () => {
         assert.ok(!names.has(name), `duplicate name ${name}`);
         names.add(name);
       }
-      assert.ok(spec.forward, `${spec.op} has no forward`);
+      // Shape-only entries (the run refuses them by name): tuple-returning modules and the RNN cells.
+      assert.ok(spec.forward || spec.tupleOutputs || SHAPE_ONLY.has(spec.op), `${spec.op} has no forward`);
     }
   });
 });

@@ -1,6 +1,7 @@
 // nn.Module and its containers (Sequential, ModuleList, ModuleDict): registration, traversal, calls while tracing.
 import type { Pos } from '../python/ast';
-import type { OpSpec } from '../ops/types';
+import type { Shape } from '../graph/ir';
+import type { Attrs, OpSpec, TupleOutput } from '../ops/types';
 import { PyError, typeError } from './errors';
 import { trainableParamCount } from '../ops/registry';
 import { mapPos } from './diagnostics';
@@ -214,7 +215,8 @@ function parameterList(self: PyInstance): [string, Value][] {
 }
 
 /** A registered layer's class: derives from nn.Module; its native __init__ binds the op signature. */
-export function makeLayerClass(Module: PyClass, qualified: string, spec: OpSpec): PyClass {
+export function makeLayerClass(tc: TorchContext, qualified: string, spec: OpSpec): PyClass {
+  const Module = tc.classes.Module;
   const short = qualified.split('.').pop()!;
   const cls = new PyClass(short, [Module], null, qualified);
   cls.layerSpec = spec;
@@ -222,7 +224,12 @@ export function makeLayerClass(Module: PyClass, qualified: string, spec: OpSpec)
     buildLayer(spec, self.mod!, args, kw, p);
     return null;
   });
-  cls.dict.set('forward', new PyBuiltin(`${short}.forward`, () => null));
+  // Reached directly only from a subclass's own forward (`super().forward(x)`): the layer's op on its input.
+  cls.dict.set('forward', new PyBuiltin(`${short}.forward`, (args, kw, p) => {
+    const self = args[0];
+    if (!(self instanceof PyInstance) || !self.mod) throw typeError(`${short}.forward() needs a module instance`, p);
+    return callLayer(tc, self, args.slice(1), kw, p);
+  }));
   return cls;
 }
 
@@ -306,7 +313,32 @@ function callLayer(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw
     if (tensors.some((t) => t instanceof PyUnknown)) return unknownTensorOp(tc, inst.cls.name, args, site);
     throw typeError(`${inst.cls.name}: expected a tensor input, got ${tensors.map((t) => tc.it.str(t)).join(', ')}`, site);
   }
-  return applyOp(tc, layer.spec, layer.attrs, tensors as PyTensor[], { module: inst, site });
+  const out = applyOp(tc, layer.spec, layer.attrs, tensors as PyTensor[], { module: inst, site });
+  return layer.spec.tupleOutputs ? tupleResult(layer.spec, layer.attrs, tensors as PyTensor[], out) : out;
+}
+
+/** A tuple-returning layer (`output, (h_n, c_n) = lstm(x)`): the other elements are tensors of the same node. */
+function tupleResult(spec: OpSpec, attrs: Attrs, inputs: PyTensor[], out: PyTensor): PyTuple {
+  let extra: TupleOutput[] | null = null;
+  const shapes = inputs.map((t) => t.shape);
+  if (out.shape && shapes.every((s) => s !== null)) {
+    try {
+      extra = spec.tupleOutputs!(attrs, shapes as Shape[], out.shape);
+    } catch {
+      extra = null;
+    }
+  }
+  const build = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(build)) : new PyTensor(o.shape, out.node));
+  if (extra) return new PyTuple([out, ...extra.map(build)]);
+  // Unknown shapes: the same tuple structure with unknown tensors, from a probe on placeholder shapes.
+  let probe: TupleOutput[];
+  try {
+    probe = spec.tupleOutputs!(attrs, inputs.map(() => [null, null, null]), [null, null, null]);
+  } catch {
+    probe = [{ shape: null }];
+  }
+  const blank = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(blank)) : new PyTensor(null, out.node));
+  return new PyTuple([out, ...probe.map(blank)]);
 }
 
 /** Module attribute fallbacks: children, parameters, buffers, then a layer's constructor arguments and weights. */

@@ -186,12 +186,17 @@ export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string,
   if (!a || !b) return;
   const same = a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
   if (same) return;
+  const shortcutShape = sc.shortcutOperand === 0 ? a : b;
+  const branchShape = sc.shortcutOperand === 0 ? b : a;
+  if (broadcastable(a, b)) {
+    // PyTorch runs it (size-1 dimensions broadcast): worth a look at a residual addition, but not an error.
+    it.diagnostics.add('warning', 'shortcut-shape-mismatch', `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape, sc.kind)}`, site, { shapes: [a, b], nodeId });
+    return;
+  }
   sc.error = true;
   const node = tracer.node(nodeId);
   node.error = true;
   if (group) group.error = true;
-  const shortcutShape = sc.shortcutOperand === 0 ? a : b;
-  const branchShape = sc.shortcutOperand === 0 ? b : a;
   const related = relatedLayers(tc, [...sc.shortcutNodeIds, ...branchNodes(tc, sc.fromNodeId, inputs[1 - sc.shortcutOperand].node)]);
   it.diagnostics.add('error', 'shortcut-shape-mismatch', `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape, sc.kind)}`, site, {
     related,
@@ -225,9 +230,13 @@ function relatedLayers(tc: TorchContext, ids: string[]) {
   return out;
 }
 
+/** True when PyTorch's broadcasting accepts the two shapes (same rank, each dimension equal or 1). */
+function broadcastable(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i] || d === 1 || b[i] === 1);
+}
+
 function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): string {
-  const broadcastable = sc.length === main.length && sc.every((d, i) => d === main[i] || d === 1 || main[i] === 1);
-  if (broadcastable) {
+  if (broadcastable(sc, main)) {
     return `PyTorch would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${formatShape(sc.map((d, i) => (d === 1 ? main[i] : d)))}`;
   }
   if (sc.length === 4 && main.length === 4 && sc[1] !== null && main[1] !== null && sc[2] !== null && main[2] !== null) {

@@ -101,8 +101,23 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
         if (item.target) assignTarget(it, item.target, v, frame);
       }
       return execBlock(it, s.body, frame);
-    case 'assert':
-      return NORMAL;
+    case 'assert': {
+      // Only a condition known to be False fails (as Python would); unknown or unevaluable conditions pass.
+      let cond: Value = true;
+      try {
+        cond = evalExpr(it, s.cond, frame);
+      } catch (err) {
+        if (!(err instanceof PyError) || err instanceof BudgetExceeded) throw err;
+      }
+      if (cond !== false) return NORMAL;
+      let message = '';
+      try {
+        if (s.msg) message = it.str(evalExpr(it, s.msg, frame));
+      } catch (err) {
+        if (!(err instanceof PyError) || err instanceof BudgetExceeded) throw err;
+      }
+      throw new PyError('AssertionError', message, s.p);
+    }
     case 'raise': {
       if (!s.exc) throw new PyError('RuntimeError', 'exception re-raised', s.p);
       const v = evalExpr(it, s.exc, frame);

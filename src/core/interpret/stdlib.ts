@@ -185,6 +185,37 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'prod', (args, _k, p) => it.iterate(args[0], p).reduce<number>((a, v) => a * num(it, v, p), 1));
     fn(ns, 'isclose', (args, _k, p) => Math.abs(num(it, args[0], p) - num(it, args[1], p)) <= 1e-9 * Math.max(Math.abs(num(it, args[0], p)), Math.abs(num(it, args[1], p))));
   },
+  numpy(it, ns) {
+    // The scalar helpers model files use for sizes (`int(np.prod(img_shape))`); arrays and the rest stay unknown.
+    ns.members.set('pi', new PyFloat(Math.PI));
+    ns.members.set('e', new PyFloat(Math.E));
+    ns.members.set('inf', new PyFloat(Infinity));
+    const numbers = (v: Value, p: Pos): Value[] => (isNumber(v) ? [v] : it.iterate(v, p));
+    const allInts = (vs: Value[]): boolean => vs.every((v) => typeof v === 'number' || typeof v === 'boolean');
+    const guarded = (f: (args: Value[], p: Pos) => Value) => (args: Value[], _k: Map<string, Value> | null, p: Pos): Value => {
+      try {
+        return f(args, p);
+      } catch (err) {
+        if (err instanceof PyError && err.pyType === 'UnknownValue') return new PyUnknown('numpy value');
+        throw err;
+      }
+    };
+    const reduce = (op: (a: number, b: number) => number, start: number) => guarded((args, p) => {
+      const vs = numbers(args[0] ?? null, p);
+      const total = vs.reduce<number>((a, v) => op(a, num(it, v, p)), start);
+      return allInts(vs) ? total : new PyFloat(total);
+    });
+    fn(ns, 'prod', reduce((a, b) => a * b, 1));
+    fn(ns, 'sum', reduce((a, b) => a + b, 0));
+    const unary = (f: (x: number) => number) => guarded((args, p) => new PyFloat(f(num(it, args[0] ?? null, p))));
+    fn(ns, 'sqrt', unary(Math.sqrt));
+    fn(ns, 'floor', unary(Math.floor));
+    fn(ns, 'ceil', unary(Math.ceil));
+    fn(ns, 'log', unary(Math.log));
+    fn(ns, 'log2', unary(Math.log2));
+    fn(ns, 'exp', unary(Math.exp));
+    for (const t of ['int32', 'int64', 'float32', 'float64']) fn(ns, t, (args) => args[0] ?? 0);
+  },
   functools(it, ns) {
     fn(ns, 'partial', (args, kw) => new PyPartial(args[0], args.slice(1), new Map(kw ?? [])));
     fn(ns, 'reduce', (args, _k, p) => {

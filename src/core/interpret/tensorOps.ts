@@ -8,7 +8,7 @@ import { toRange } from './diagnostics';
 import { PyError, typeError } from './errors';
 import type { TorchContext } from './context';
 import { applyOp, bindSignature, recordMerge, scalarAttr } from './opcall';
-import { expandTensor, splitTensor } from './tensorShapes';
+import { expandTensor, newTensor, reduceWithIndices, splitTensor } from './tensorShapes';
 import { ModuleState, PyBuiltin, PyFloat, PyList, PySlice, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 const OP_NAMES: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul' };
@@ -288,6 +288,24 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
     case 'unbind':
     case 'tensor_split':
       return method((args, kwargs, p) => splitTensor(tc, name, t, args, kwargs, p));
+    case 'new_zeros':
+    case 'new_ones':
+    case 'new_empty':
+    case 'new_full':
+    case 'new_tensor':
+      return method((args) => newTensor(name, args));
+    case 'max':
+    case 'min':
+    case 'median':
+    case 'argmax':
+    case 'argmin':
+    case 'topk':
+    case 'sort':
+      if (findMethodOp(name)) break;
+      return method((args, kwargs, p) => reduceWithIndices(tc, name, t, args, kwargs, p));
+    case 'masked_fill':
+    case 'masked_fill_':
+      return method((args, kwargs, p) => unaryElementwise(tc, 'masked_fill', t, args, kwargs, p));
   }
   if (IDENTITY_METHODS.has(name) && !findMethodOp(name)) return method(() => t);
   const unary = UNARY_ELEMENTWISE.has(name) ? name : UNARY_ELEMENTWISE.has(name.replace(/_$/, '')) ? name.replace(/_$/, '') : null;

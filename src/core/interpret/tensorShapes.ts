@@ -4,6 +4,7 @@ import type { Pos } from '../python/ast';
 import { toRange } from './diagnostics';
 import type { TorchContext } from './context';
 import { unknownTensorOp } from './tensorOps';
+import { broadcastShapes } from '../ops/merge';
 import { PyList, PyTensor, PyTuple, type Value } from './values';
 
 export /** expand / expand_as / repeat: shape rules (a node with the sizes as attributes while tracing). */
@@ -97,3 +98,116 @@ export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Va
   return new PyTuple(out);
 }
 
+
+/** torch.einsum('bij,bjk->bik', a, b): sizes by subscript letter (explicit `->` or implicit output), `...` broadcast. */
+export function einsumTensors(tc: TorchContext, args: Value[], site: Pos): Value {
+  const equation = args[0];
+  let operands = args.slice(1);
+  if (operands.length === 1 && (operands[0] instanceof PyList || operands[0] instanceof PyTuple)) operands = (operands[0] as PyTuple).items;
+  if (typeof equation !== 'string' || operands.length === 0 || !operands.every((t) => t instanceof PyTensor)) return unknownTensorOp(tc, 'torch.einsum', operands, site);
+  const tensors = operands as PyTensor[];
+  const shape = einsumShape(equation.replace(/\s+/g, ''), tensors.map((t) => t.shape));
+  if (shape === undefined) {
+    tc.it.diagnostics.add('warning', 'unknown-op', `torch.einsum: cannot read the equation '${equation}' for ${tensors.length} operand(s): shapes after it are unknown`, site);
+  }
+  const out = shape ?? null;
+  const traced = tensors.filter((t) => t.node !== null);
+  if (!tc.tracer.recording || traced.length === 0) return new PyTensor(out, null);
+  const node = tc.tracer.addNode({ op: 'einsum', attrs: { equation }, summary: equation, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs: 0, module: null, suffix: 'einsum', callRange: toRange(site) });
+  return new PyTensor(out, node.id);
+}
+
+/** The output shape of an einsum equation; null when an operand shape is unknown, undefined when the equation does not fit. */
+export function einsumShape(equation: string, shapes: (Shape | null)[]): Shape | null | undefined {
+  const [lhs, rhs] = equation.split('->') as [string, string | undefined];
+  const terms = lhs.split(',');
+  if (terms.length !== shapes.length || equation.split('->').length > 2) return undefined;
+  if (shapes.some((s) => s === null)) return null;
+  const sizes = new Map<string, number | null>();
+  const counts = new Map<string, number>();
+  let ellipsis: Shape = [];
+  for (let i = 0; i < terms.length; i++) {
+    const term = terms[i];
+    const shape = shapes[i] as Shape;
+    const dots = term.indexOf('...');
+    const letters = term.replace('...', '');
+    if (!/^[a-zA-Z]*$/.test(letters)) return undefined;
+    const extra = shape.length - letters.length;
+    if (dots < 0 ? extra !== 0 : extra < 0) return undefined;
+    const before = dots < 0 ? letters.length : dots;
+    if (dots >= 0) {
+      const mine = shape.slice(before, before + extra);
+      if (mine.length > ellipsis.length) ellipsis = [...mine.slice(0, mine.length - ellipsis.length), ...ellipsis];
+    }
+    for (let j = 0; j < letters.length; j++) {
+      const letter = letters[j];
+      const size = shape[j < before ? j : j + extra];
+      const known = sizes.get(letter);
+      if (known !== undefined && known !== null && size !== null && known !== size && known !== 1 && size !== 1) return undefined;
+      if (known === undefined || known === 1 || known === null) sizes.set(letter, size);
+      counts.set(letter, (counts.get(letter) ?? 0) + 1);
+    }
+  }
+  const output = rhs ?? (lhs.includes('...') ? '...' : '') + [...counts.keys()].filter((l) => counts.get(l) === 1).sort().join('');
+  const out: Shape = [];
+  const outLetters = output.replace('...', '');
+  if (!/^[a-zA-Z]*$/.test(outLetters)) return undefined;
+  const at = output.indexOf('...');
+  for (let j = 0; j < outLetters.length; j++) {
+    if (j === at) out.push(...ellipsis);
+    if (!sizes.has(outLetters[j])) return undefined;
+    out.push(sizes.get(outLetters[j]) as number | null);
+  }
+  if (at >= 0 && at >= outLetters.length) out.push(...ellipsis);
+  return out;
+}
+
+/** x.new_zeros(sizes) / new_ones / new_empty / new_full(sizes, value) / new_tensor(data): a fresh (untraced) tensor. */
+export function newTensor(how: string, args: Value[]): Value {
+  if (how === 'new_tensor') return new PyTensor(null, null);
+  let sizes: Value[] = how === 'new_full' ? args.slice(0, 1) : args;
+  if (sizes.length === 1 && (sizes[0] instanceof PyTuple || sizes[0] instanceof PyList)) sizes = (sizes[0] as PyTuple).items;
+  return new PyTensor(sizes.map((d) => (typeof d === 'number' ? d : null)), null);
+}
+
+/**
+ * max / min / median with a dim (values, indices), without one (a scalar), or of two tensors (elementwise);
+ * argmax / argmin; topk (values, indices); sort (values, indices). Indices come from the same node as the values.
+ */
+export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
+  const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;
+  const other = arg(0, 'other', null);
+  if ((how === 'max' || how === 'min') && other instanceof PyTensor) {
+    let shape: Shape | null = null;
+    try {
+      shape = t.shape && other.shape ? broadcastShapes(how, t.shape, other.shape) : null;
+    } catch {
+      shape = null;
+    }
+    return record(tc, how === 'max' ? 'maximum' : 'minimum', [t, other], shape, {}, site);
+  }
+  const rank = t.shape?.length ?? null;
+  const keepdim = arg(how === 'topk' ? 99 : 1, 'keepdim', false) === true;
+  const dimArg = how === 'topk' ? arg(1, 'dim', -1) : how === 'sort' ? arg(0, 'dim', -1) : arg(0, 'dim', null);
+  let shape: Shape | null = null;
+  if (rank !== null) {
+    const dim = typeof dimArg === 'number' ? (dimArg < 0 ? dimArg + rank : dimArg) : null;
+    if (dimArg === null) shape = how === 'sort' ? t.shape : keepdim ? t.shape!.map(() => 1) : [];
+    else if (dim !== null && dim >= 0 && dim < rank) {
+      if (how === 'sort') shape = t.shape;
+      else if (how === 'topk') {
+        const k = arg(0, 'k', null);
+        shape = t.shape!.map((d, i) => (i === dim ? (typeof k === 'number' ? k : null) : d));
+      } else shape = keepdim ? t.shape!.map((d, i) => (i === dim ? 1 : d)) : t.shape!.filter((_, i) => i !== dim);
+    }
+  }
+  const out = record(tc, how, [t], shape, { dim: typeof dimArg === 'number' ? dimArg : null, keepdim }, site);
+  const pair = how === 'topk' || how === 'sort' || (dimArg !== null && how !== 'argmax' && how !== 'argmin');
+  return pair ? new PyTuple([out, new PyTensor(shape, out.node)]) : out;
+}
+
+function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos): PyTensor {
+  if (!tc.tracer.recording || inputs.every((t) => t.node === null)) return new PyTensor(shape, null);
+  const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '', inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: op, callRange: toRange(site) });
+  return new PyTensor(shape, node.id);
+}

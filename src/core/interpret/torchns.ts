@@ -5,7 +5,9 @@ import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
 import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
-import { splitTensor, stackTensors } from './tensorShapes';
+import { einsumTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
+import { importModule } from './stdlib';
+import { TRANSFORMER_CLASSES } from './transformerPrelude';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
@@ -93,6 +95,19 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
       return new PyBuiltin(qualified, (args) => args[0] ?? null);
     case 'torch.stack':
       return new PyBuiltin(qualified, (args, kw, p) => stackTensors(tc, args[0] ?? kw?.get('tensors') ?? null, args[1] ?? kw?.get('dim') ?? 0, p));
+    case 'torch.max':
+    case 'torch.min':
+    case 'torch.median':
+    case 'torch.argmax':
+    case 'torch.argmin':
+    case 'torch.topk':
+    case 'torch.sort':
+      return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+    case 'torch.maximum':
+    case 'torch.minimum':
+      return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name === 'maximum' ? 'max' : 'min', args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+    case 'torch.einsum':
+      return new PyBuiltin(qualified, (args, _kw, p) => einsumTensors(tc, args, p));
     case 'torch.chunk':
     case 'torch.split':
     case 'torch.unbind':
@@ -140,7 +155,7 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
   if (moduleSpec) {
     let cls = tc.layerClasses.get(qualified);
     if (!cls) {
-      cls = makeLayerClass(classes.Module, qualified, moduleSpec);
+      cls = makeLayerClass(tc, qualified, moduleSpec);
       tc.layerClasses.set(qualified, cls);
     }
     return cls;
@@ -153,6 +168,11 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     const method = findFunctionalOp(`torch.nn.functional.${name}`);
     if (method) return new PyBuiltin(qualified, (args, kw, p) => callFunctional(tc, method, args, kw, p, qualified));
     return functionalOrUnknown(tc, qualified);
+  }
+  if (ns.qualified === 'torch.nn' && TRANSFORMER_CLASSES.has(name)) {
+    const prelude = importModule(tc.it, 'torchvision');
+    const cls = prelude instanceof PyNamespace ? prelude.members.get(name) : undefined;
+    if (cls instanceof PyClass) return cls;
   }
   if (ns.qualified === 'torch.nn' && /^[A-Z]/.test(name)) return unknownLayerClass(tc, qualified);
   return new PyUnknown(qualified);

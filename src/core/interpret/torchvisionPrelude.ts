@@ -1,6 +1,8 @@
 // Python source of the torchvision helpers that model files import (Conv2dNormActivation, SqueezeExcitation, ...),
 // written for NetLens and interpreted like user code, so files copied from torchvision analyse fully.
 
+import { TRANSFORMER_PRELUDE } from './transformerPrelude';
+
 /** Module names (absolute or relative, as written in imports) served by the prelude. */
 export function isTorchvisionHelperModule(name: string): boolean {
   if (/^torchvision(\.models(\.(resnet|mobilenetv2|mobilenet))?)?$/.test(name)) return true;
@@ -304,4 +306,4 @@ def mobilenet_v2(**kwargs):
     for unused in ("weights", "progress", "pretrained"):
         kwargs.pop(unused, None)
     return MobileNetV2(**kwargs)
-`;
+` + TRANSFORMER_PRELUDE;

@@ -12,6 +12,7 @@ import { MERGE_OPS } from './merge';
 import { REDUCE_OPS } from './reduce';
 import { RESAMPLE_OPS } from './resample';
 import { KERAS_OPS } from './keras';
+import { SEQUENCE_OPS } from './sequence';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -26,6 +27,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...MERGE_OPS,
   ...REDUCE_OPS,
   ...RESAMPLE_OPS,
+  ...SEQUENCE_OPS,
   ...KERAS_OPS,
 ];
 

@@ -52,6 +52,9 @@ export class OpArgumentError extends Error {
   }
 }
 
+/** One element of a module's tuple result: a tensor of `shape` (null when unknown or None) or a nested tuple. */
+export type TupleOutput = { shape: Shape | null } | { items: TupleOutput[] };
+
 export type OpCategory =
   | 'conv'
   | 'norm'
@@ -96,6 +99,11 @@ export interface OpSpec {
   macs?(attrs: Attrs, inputs: Shape[], output: Shape): number;
   /** Key attributes for labels: `3×3, s2, 64→128`. */
   summary?(attrs: Attrs): string;
+  /**
+   * Modules whose call returns a tuple (`nn.LSTM`: `output, (h_n, c_n)`; `nn.MultiheadAttention`: `out, weights`):
+   * the shapes of the tuple elements AFTER the main output (element 0, from inferShape), nested as PyTorch nests them.
+   */
+  tupleOutputs?(attrs: Attrs, inputs: Shape[], output: Shape): TupleOutput[];
   /** Converts PyTorch-layout weights to whatever `forward` wants (called once before running). */
   prepareWeights?(tf: Tf, attrs: Attrs, weights: Record<string, TfTensor>): Record<string, TfTensor>;
   /** The forward computation in TensorFlow.js (channels-last layout, see above), with PyTorch's semantics. */
