@@ -14,7 +14,7 @@ import { Tooltip } from './ui/tooltip';
 import { wireKeys, wirePointer } from './ui/input';
 import { createLegend } from './ui/legend';
 import { download, exportSvg, svgToPng } from './export';
-import { loadRunPanel } from './run-loader';
+import { RunPanelSlot } from './run-loader';
 import { graphKeyOf, readSavedView, ViewPersistence, type SavedView, type StateStore } from './persist';
 
 /** Most boxes drawn at first paint; deeper modules start collapsed beyond it so big models open fast. */
@@ -46,8 +46,7 @@ export class App {
   private readonly overlay: HTMLElement;
   private readonly runHost: HTMLElement;
   private readonly search: Search;
-  private runPanel: { run(): void; dispose(): void } | undefined;
-  private runLoading: ReturnType<typeof loadRunPanel> | undefined;
+  private readonly runPanel: RunPanelSlot;
   private readonly store: StateStore | undefined;
   private heat: Map<string, number> | null = null;
   private highlighted = new Set<string>();
@@ -87,6 +86,15 @@ export class App {
     this.runHost = document.createElement('section');
     this.runHost.className = 'nl-run';
     this.runHost.hidden = true;
+    this.runPanel = new RunPanelSlot(this.runHost, () => this.graph && {
+      graph: this.graph,
+      hooks: {
+        setNodeHeat: (heat) => this.setNodeHeat(heat),
+        focusNode: (nodeId) => void this.focusNode(nodeId),
+        memoryBudgetMiB: this.options?.runMemoryBudgetMiB,
+        onFinished: (summary) => this.post({ type: 'runFinished', ...summary }),
+      },
+    });
     stage.append(this.svg, this.overlay, createLegend());
     root.append(this.toolbar.element, stage, this.problems.element, this.runHost, this.tooltip.element);
     this.viewport = new Viewport(this.svg, this.drawing);
@@ -132,8 +140,7 @@ export class App {
     this.nodeCounts = countNodesPerGroup(this.index);
     this.toolbar.show(graph);
     this.problems.show(graph);
-    this.runPanel?.dispose();
-    this.runPanel = undefined;
+    this.runPanel.dispose();
     this.heat = null;
     if (reason === 'edit' && previous) {
       const expandedPaths = new Set([...previous.expanded].map((id) => previous.index.groupById.get(id)?.path));
@@ -400,40 +407,6 @@ export class App {
   }
 
   run(): void {
-    if (!this.graph) return;
-    this.runHost.hidden = false;
-    if (this.runPanel) {
-      this.runPanel.run();
-      return;
-    }
-    void this.mountRunPanel();
-  }
-
-  /** First run: loads the Run panel bundle (TensorFlow.js included), then mounts it on the graph shown by then. */
-  private async mountRunPanel(): Promise<void> {
-    const loading = (this.runLoading ??= loadRunPanel());
-    if (!this.runHost.firstChild) {
-      this.runHost.dataset.runState = 'loading';
-      this.runHost.textContent = 'Loading the forward pass…';
-    }
-    let mount: Awaited<ReturnType<typeof loadRunPanel>>;
-    try {
-      mount = await loading;
-    } catch (error) {
-      this.runLoading = undefined;
-      this.runHost.dataset.runState = 'error';
-      this.runHost.textContent = `The forward pass could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
-      return;
-    }
-    if (this.runPanel || !this.graph) return;
-    delete this.runHost.dataset.runState;
-    this.runHost.replaceChildren();
-    this.runPanel = mount(this.runHost, this.graph, {
-      setNodeHeat: (heat) => this.setNodeHeat(heat),
-      focusNode: (nodeId) => void this.focusNode(nodeId),
-      memoryBudgetMiB: this.options?.runMemoryBudgetMiB,
-      onFinished: (summary) => this.post({ type: 'runFinished', ...summary }),
-    });
-    this.runPanel.run();
+    if (this.graph) this.runPanel.run();
   }
 }

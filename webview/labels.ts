@@ -58,7 +58,8 @@ export function collapsedLabel(group: Group, outputShape: string, childCount: nu
   const third = [`${childCount} layer${childCount === 1 ? '' : 's'}`];
   if (outputShape) third.push(`→ ${outputShape}`);
   const lines = [stats.join(' · '), third.join('  ')];
-  return { title, titleRight: group.className, lines, width: widthFor([`${title}   ${group.className}`, ...lines], 20), height: COLLAPSED_HEIGHT };
+  // 34: the chevron before the title and a clear gap before the class name (titles are bold, wider than estimated).
+  return { title, titleRight: group.className, lines, width: widthFor([`${title}   ${group.className}`, ...lines], 34), height: COLLAPSED_HEIGHT };
 }
 
 /** Header of an expanded group box: `▾ layer2.0 · BasicBlock · 230 K params`. */

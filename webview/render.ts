@@ -45,8 +45,10 @@ function attr(name: string, value: string | number | undefined): string {
   return value === undefined ? '' : ` ${name}="${typeof value === 'number' ? value : escapeXml(value)}"`;
 }
 
-function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex): string {
+/** Groups (boxes and headers) and, separately, copies of their titles drawn above the edges so no edge line crosses a title. */
+function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex): { groups: string; titles: string } {
   const parts: string[] = [];
+  const titles: string[] = [];
   const depthOf = (id: string): number => index.depth.get(id) ?? 0;
   const ordered = [...visible.groups].sort((a, b) => depthOf(a.id) - depthOf(b.id));
   for (const item of ordered) {
@@ -63,12 +65,15 @@ function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIn
       `<path class="chevron" d="M${rect.x + 11},${rect.y + 11} l4,5 l4,-5"/>` +
       `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text></g></g>`,
     );
+    titles.push(`<text class="group-title${item.error ? ' error' : ''}${group.kind === 'residual' ? ' residual' : ''}" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text>`);
   }
-  return parts.join('');
+  return { groups: parts.join(''), titles: titles.join('') };
 }
 
-function paintEdges(visible: VisibleGraph, layout: LayoutResult, index: GraphIndex, options: PaintOptions): string {
+/** Edges and, separately, their shape labels (drawn above every edge line so no shortcut crosses a label). */
+function paintEdges(visible: VisibleGraph, layout: LayoutResult, options: PaintOptions): { edges: string; labels: string } {
   const parts: string[] = [];
+  const labels: string[] = [];
   const labelled = new Set<string>();
   const groupRectByPath = new Map<string, Rect>();
   for (const item of visible.groups) {
@@ -83,20 +88,18 @@ function paintEdges(visible: VisibleGraph, layout: LayoutResult, index: GraphInd
     if (!points || points.length < 2) continue;
     const cls = ['edge', edge.kind, edge.kind === 'shortcut' ? (edge.projection ? 'projection' : 'identity') : edge.projection ? 'projection-path' : '', edge.error ? 'error' : '']
       .filter(Boolean).join(' ');
-    let label = '';
     if (options.showShapes && edge.kind === 'data' && edge.shape && !labelled.has(edge.from)) {
       labelled.add(edge.from);
       const start = points[0];
-      label = `<text class="edge-label" x="${start.x + 6}" y="${start.y + 13}">${escapeXml(formatCompactShape(edge.shape))}</text>`;
+      labels.push(`<text class="edge-label"${attr('data-label-of', edge.id)} x="${start.x + 6}" y="${start.y + 13}">${escapeXml(formatCompactShape(edge.shape))}</text>`);
     }
     const title = edge.shortcut ? `${edge.shortcut.kind} shortcut · ${edge.shortcut.shapes.map(formatCompactShape).join(' + ')}` : undefined;
     parts.push(
       `<g class="${cls}" data-edge-kind="${edge.kind}"${attr('data-edge', edge.id)}${edge.error ? ' data-error="true"' : ''}${attr('data-title', title)}>` +
-      `<path class="edge-hit" d="${roundedPath(points)}"/><path class="edge-line" d="${roundedPath(points)}"/>${label}</g>`,
+      `<path class="edge-hit" d="${roundedPath(points)}"/><path class="edge-line" d="${roundedPath(points)}"/></g>`,
     );
   }
-  void index;
-  return parts.join('');
+  return { edges: parts.join(''), labels: labels.join('') };
 }
 
 function edgePoints(edge: VisibleEdge, layout: LayoutResult, groupRectByPath: Map<string, Rect>, boxParent: Map<string, string | null>): Point[] | undefined {
@@ -150,8 +153,12 @@ export function paintGraph(visible: VisibleGraph, layout: LayoutResult, index: G
     const rect = layout.boxes.get(box.id);
     return rect ? paintBox(box, rect) : '';
   }).join('');
-  return `<g class="layer-groups">${paintGroups(visible, layout, index)}</g>` +
-    `<g class="layer-edges">${paintEdges(visible, layout, index, options)}</g>` +
+  const groups = paintGroups(visible, layout, index);
+  const edges = paintEdges(visible, layout, options);
+  // Text above lines: group titles and shape labels (with a background halo) are drawn after every edge, boxes last.
+  return `<g class="layer-groups">${groups.groups}</g>` +
+    `<g class="layer-edges">${edges.edges}</g>` +
+    `<g class="layer-labels" aria-hidden="true">${groups.titles}${edges.labels}</g>` +
     `<g class="layer-nodes">${boxes}</g>`;
 }
 
