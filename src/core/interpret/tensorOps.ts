@@ -316,7 +316,7 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
 }
 
 /** Elementwise math without a registry entry: the shape is the input's; the node carries the op name and arguments. */
-export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1']);
+export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1', 'roll', 'flip', 'cumsum', 'cumprod', 'tril', 'triu', 'nan_to_num']);
 
 export function unaryElementwise(tc: TorchContext, name: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   if (!tc.tracer.recording || t.node === null) return new PyTensor(t.shape, null);

@@ -211,3 +211,12 @@ function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape |
   const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '', inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: op, callRange: toRange(site) });
   return new PyTensor(shape, node.id);
 }
+
+/** F.scaled_dot_product_attention(q, k, v, ...): …×L×E_v (query rows, value features). */
+export function attentionTensors(tc: TorchContext, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
+  const [q, k, v] = [args[0] ?? kwargs?.get('query'), args[1] ?? kwargs?.get('key'), args[2] ?? kwargs?.get('value')];
+  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor)) return unknownTensorOp(tc, 'F.scaled_dot_product_attention', args, site);
+  let shape: Shape | null = null;
+  if (q.shape && v.shape && q.shape.length >= 2 && v.shape.length >= 2) shape = [...q.shape.slice(0, -1), v.shape[v.shape.length - 1]];
+  return record(tc, 'scaled_dot_product_attention', [q, k, v], shape, {}, site);
+}

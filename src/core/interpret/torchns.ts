@@ -5,7 +5,7 @@ import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
 import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
-import { einsumTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
+import { attentionTensors, einsumTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
 import { importModule } from './stdlib';
 import { TRANSFORMER_CLASSES } from './transformerPrelude';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
@@ -106,6 +106,8 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.maximum':
     case 'torch.minimum':
       return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name === 'maximum' ? 'max' : 'min', args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+    case 'torch.nn.functional.scaled_dot_product_attention':
+      return new PyBuiltin(qualified, (args, kw, p) => attentionTensors(tc, args, kw, p));
     case 'torch.einsum':
       return new PyBuiltin(qualified, (args, _kw, p) => einsumTensors(tc, args, p));
     case 'torch.chunk':

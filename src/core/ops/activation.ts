@@ -245,6 +245,44 @@ export const LogSoftmax: OpSpec = {
     }),
 };
 
+export const SELU = elementwise({
+  op: 'SELU',
+  signature: [inplace],
+  functionalNames: [`${F}selu`, 'torch.selu'],
+  apply: (tf, x) => tf.selu(x),
+});
+
+export const Softsign = elementwise({
+  op: 'Softsign',
+  signature: [],
+  functionalNames: [`${F}softsign`],
+  apply: (tf, x) => tf.div(x, tf.add(tf.abs(x), 1)),
+});
+
+/** nn.GLU(dim=-1): first half times the sigmoid of the second half along `dim` (which must be even). */
+export const GLU: OpSpec = {
+  op: 'GLU',
+  category: 'activation',
+  moduleNames: ['torch.nn.GLU'],
+  signature: [{ name: 'dim', default: -1 }],
+  functionalNames: [`${F}glu`],
+  inferShape: (attrs, inputs) => {
+    const input = inputs[0] as Shape;
+    const dim = normalizeDim('GLU', attrs.dim as number, input.length, input);
+    const size = input[dim];
+    if (size !== null && size % 2 !== 0) throw new ShapeError(`GLU: dimension ${dim} of ${formatShape(input)} must be even to be halved`, 'shape-mismatch');
+    return input.map((d, i) => (i === dim && d !== null ? d / 2 : d));
+  },
+  forward: (tf, attrs, inputs) =>
+    tf.tidy(() => {
+      const x = inputs[0] as TfTensor;
+      const axis = torchAxisToInternal(normalizeDim('GLU', attrs.dim as number, x.rank, x.shape as Shape), x.rank);
+      const [a, b] = tf.split(x, 2, axis) as [TfTensor, TfTensor];
+      return tf.mul(a, tf.sigmoid(b));
+    }),
+};
+
 export const ACTIVATION_OPS: readonly OpSpec[] = [
+  SELU, Softsign, GLU,
   ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Hardswish, Hardsigmoid, Mish, Hardtanh, Softplus, PReLU, Softmax, LogSoftmax,
 ];

@@ -235,4 +235,33 @@ export const LayerNorm: OpSpec = {
   },
 };
 
-export const NORM_OPS: readonly OpSpec[] = [BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm2d, GroupNorm, LayerNorm];
+/** nn.LocalResponseNorm(size, alpha, beta, k): x · (k + alpha/size · Σ window x²)^-beta across channels (AlexNet, GoogLeNet v1). */
+export const LocalResponseNorm: OpSpec = {
+  op: 'LocalResponseNorm',
+  category: 'norm',
+  moduleNames: ['torch.nn.LocalResponseNorm'],
+  signature: [{ name: 'size' }, { name: 'alpha', default: 1e-4 }, { name: 'beta', default: 0.75 }, { name: 'k', default: 1.0 }],
+  functionalNames: ['torch.nn.functional.local_response_norm'],
+  normalize: (attrs) => ({ ...attrs, size: readPositiveInt('LocalResponseNorm', attrs, 'size') }),
+  inferShape: (_attrs, inputs) => {
+    const input = inputs[0] as Shape;
+    requireRank('LocalResponseNorm', input, input.length >= 3 ? [input.length] : [3], 'N×C×…');
+    return input.slice();
+  },
+  summary: (attrs) => `size ${attrs.size}`,
+  forward: (tf, attrs, inputs) =>
+    tf.tidy(() => {
+      // Channels are the last internal axis for rank >= 3; the window spans size//2 before and (size-1)//2 after.
+      const x = inputs[0] as TfTensor;
+      const size = readPositiveInt('LocalResponseNorm', attrs, 'size');
+      const axis = x.rank - 1;
+      const pads = x.shape.map((_, i) => (i === axis ? [Math.floor(size / 2), Math.floor((size - 1) / 2)] : [0, 0])) as [number, number][];
+      const squares = tf.pad(tf.square(x), pads);
+      let sum = tf.slice(squares, x.shape.map(() => 0), x.shape as number[]);
+      for (let o = 1; o < size; o++) sum = tf.add(sum, tf.slice(squares, x.shape.map((_, i) => (i === axis ? o : 0)), x.shape as number[]));
+      const scale = tf.add(readFloat('LocalResponseNorm', attrs, 'k'), tf.mul(readFloat('LocalResponseNorm', attrs, 'alpha') / size, sum));
+      return tf.mul(x, tf.pow(scale, -readFloat('LocalResponseNorm', attrs, 'beta')));
+    }),
+};
+
+export const NORM_OPS: readonly OpSpec[] = [BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm2d, GroupNorm, LayerNorm, LocalResponseNorm];

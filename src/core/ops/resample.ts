@@ -199,6 +199,42 @@ export const PixelShuffle: OpSpec = {
   },
 };
 
+/** nn.PixelUnshuffle(r): N×C×H×W → N×C·r²×H/r×W/r, the inverse of PixelShuffle. */
+export const PixelUnshuffle: OpSpec = {
+  op: 'PixelUnshuffle',
+  category: 'resample',
+  moduleNames: ['torch.nn.PixelUnshuffle'],
+  signature: [{ name: 'downscale_factor' }],
+  functionalNames: [`${F}pixel_unshuffle`],
+  normalize: (attrs) => ({ ...attrs, downscale_factor: readPositiveInt('PixelUnshuffle', attrs, 'downscale_factor') }),
+  inferShape: (attrs, inputs) => {
+    const input = inputs[0] as Shape;
+    const r = readPositiveInt('PixelUnshuffle', attrs, 'downscale_factor');
+    requireRank('PixelUnshuffle', input, input.length >= 3 ? [input.length] : [3, 4], '…×C×H×W');
+    const [c, h, w] = input.slice(-3) as (number | null)[];
+    for (const d of [h, w]) {
+      if (d !== null && d % r !== 0) throw new ShapeError(`PixelUnshuffle(${r}) expects height and width divisible by ${r} but got ${formatShape(input)}`, 'shape-mismatch');
+    }
+    const down = (d: number | null): number | null => (d === null ? null : d / r);
+    return [...input.slice(0, -3), c === null ? null : c * r * r, down(h), down(w)];
+  },
+  summary: (attrs) => `÷${attrs.downscale_factor}`,
+  forward: (tf, attrs, inputs) => {
+    const r = readPositiveInt('PixelUnshuffle', attrs, 'downscale_factor');
+    const x = inputs[0] as TfTensor;
+    if (x.rank !== 4) throw new OpArgumentError('PixelUnshuffle: the forward pass supports N×C×H×W inputs');
+    return tf.tidy(() => {
+      const [n, hr, wr, c] = x.shape as number[];
+      const h = (hr as number) / r;
+      const w = (wr as number) / r;
+      // Output NCHW channel c·r² + i·r + j: NHWC last axis built as [c, i, j].
+      const split = tf.reshape(x, [n as number, h, r, w, r, c as number]);
+      const moved = tf.transpose(split, [0, 1, 3, 5, 2, 4]);
+      return tf.reshape(moved, [n as number, h, w, (c as number) * r * r]);
+    });
+  },
+};
+
 /** PyTorch's pad list (last dimension first: left, right, top, bottom, ...) → per-axis [before, after] in PyTorch order. */
 function padPairs(op: string, pad: number[], rank: number): [number, number][] {
   if (pad.length % 2 !== 0 || pad.length / 2 > rank) {
@@ -258,4 +294,43 @@ export const Pad: OpSpec = {
   },
 };
 
-export const RESAMPLE_OPS: readonly OpSpec[] = [Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, ZeroPad2d, Pad];
+/** nn.ReflectionPad1d/2d, nn.ReplicationPad1d/2d, nn.ConstantPad1d/2d, nn.ZeroPad1d: padding int or 2×dims tuple. */
+function padModule(op: string, mode: PadMode, dims: 1 | 2): OpSpec {
+  const constant = op.startsWith('Constant');
+  const list = (attrs: Attrs): number[] => {
+    const pad = readIntList(op, attrs, 'padding');
+    if (pad.length === 1) return Array(2 * dims).fill(pad[0]) as number[];
+    if (pad.length !== 2 * dims) throw new OpArgumentError(`${op}: padding must be an int or a ${2 * dims}-tuple, got ${JSON.stringify(attrs.padding)}`);
+    return pad;
+  };
+  return {
+    op,
+    category: 'resample',
+    moduleNames: [`torch.nn.${op}`],
+    signature: constant ? [{ name: 'padding' }, { name: 'value' }] : [{ name: 'padding' }],
+    normalize: (attrs) => ({ ...attrs, padding: list(attrs) }),
+    inferShape: (attrs, inputs) => {
+      const input = inputs[0] as Shape;
+      requireRank(op, input, dims === 2 ? [3, 4] : [2, 3], dims === 2 ? 'C×H×W or N×C×H×W' : 'C×L or N×C×L');
+      const pad = list(attrs);
+      if (mode === 'reflect') {
+        const spatial = input.slice(-dims);
+        spatial.forEach((d, i) => {
+          const [before, after] = [pad[2 * (dims - 1 - i)] as number, pad[2 * (dims - 1 - i) + 1] as number];
+          if (d !== null && (before >= d || after >= d)) throw new ShapeError(`${op}: padding (${before}, ${after}) must be smaller than the padded dimension (${d}) of input ${formatShape(input)}`, 'bad-padding');
+        });
+      }
+      return paddedShape(op, input, pad);
+    },
+    summary: (attrs) => `(${list(attrs).join(', ')})`,
+    forward: (tf, attrs, inputs) => padForward(tf, inputs[0] as TfTensor, list(attrs), mode, constant ? readFloat(op, attrs, 'value') : 0),
+  };
+}
+
+const PAD_MODULES = [
+  padModule('ReflectionPad1d', 'reflect', 1), padModule('ReflectionPad2d', 'reflect', 2),
+  padModule('ReplicationPad1d', 'replicate', 1), padModule('ReplicationPad2d', 'replicate', 2),
+  padModule('ConstantPad1d', 'constant', 1), padModule('ConstantPad2d', 'constant', 2), padModule('ZeroPad1d', 'zeros', 1),
+];
+
+export const RESAMPLE_OPS: readonly OpSpec[] = [Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ZeroPad2d, Pad, ...PAD_MODULES];
