@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import dagre from '@dagrejs/dagre';
 import type { LayerGraph } from '../src/core/graph/ir';
-import { launch, openPage, writePage } from '../test/browser/harness';
+import { buildWebview, launch, openPage, writePage } from '../test/browser/harness';
 import { resnet152 } from '../test/browser/synthetic';
 import { GraphIndex } from '../webview/graph-index';
 import { buildVisibleGraph, countNodesPerGroup, initialExpanded, type VisibleGraph } from '../webview/visible';
@@ -101,8 +101,10 @@ async function main(): Promise<void> {
   const flat = flatten(buildVisibleGraph(index, initialExpanded(index, 'all'), { ...VIEW, collapseDepth: 'all' }, countNodesPerGroup(index)));
   const elkFlat = await elkMs(flat);
   const dagreFlat = dagreMs(flat);
+  const assets = await buildWebview();
+  const bundles = { mainJsBytes: assets.script.length, lazyBytes: Object.fromEntries(Object.entries(assets.lazy ?? {}).map(([name, code]) => [name, code.length])) };
   const result = {
-    date: new Date().toISOString(), graph: source, nodes: graph.nodes.length, runs: RUNS, machine: `${process.platform}, Chromium (headless), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
+    date: new Date().toISOString(), graph: source, nodes: graph.nodes.length, runs: RUNS, bundles, machine: `${process.platform}, Chromium (headless), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
     collapsed: { ...summarise(collapsedTimes), goalMs: 300 },
     expanded: { ...summarise(expandedTimes), goalMs: 1500 },
     expandedElkOnly: summarise(expandedElkTimes),
@@ -121,6 +123,7 @@ async function main(): Promise<void> {
   console.log(`\nFlat layout of the expanded graph (${flat.boxes.length} nodes, ${flat.edges.length} edges, node):`);
   console.log(`  elkjs layered  median ${result.flatLayout.elkMedianMs} ms (first ${result.flatLayout.elkFirstMs} ms)`);
   console.log(`  dagre          median ${result.flatLayout.dagreMedianMs} ms (first ${result.flatLayout.dagreFirstMs} ms)`);
+  console.log(`\nmain.js ${(bundles.mainJsBytes / 1024).toFixed(0)} KiB parsed at first paint; loaded on demand: ${Object.entries(bundles.lazyBytes).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
   console.log(`\n(graph: ${source}; ${RUNS} runs each; medians; data-ready is measured from navigation start, page load and parse included)`);
   const out = path.join(__dirname, 'results', 'view.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

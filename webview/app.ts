@@ -234,6 +234,7 @@ export class App {
     if (view === 'initial') {
       const first = visible.boxes.length ? layout.boxes.get(visible.boxes[0].id) : undefined;
       this.viewport.initial(layout, first ? first.x + first.width / 2 : undefined);
+      this.revealFirstError(visible, layout);
     }
     else if (typeof view === 'object') this.viewport.set(view);
     else if (anchor) this.restoreAnchor(anchor);
@@ -244,6 +245,18 @@ export class App {
     performance.mark('netlens-ready', { detail: this.lastPaint });
     this.persistence.saveNow();
     return true;
+  }
+
+  /** A broken model opens with its first error on screen: scrolled down to it when it lies below the fold. */
+  private revealFirstError(visible: VisibleGraph, layout: LayoutResult): void {
+    const box = visible.boxes.find((item) => item.error);
+    const rect = box && layout.boxes.get(box.id);
+    if (!rect) return;
+    const { height } = this.viewport.size;
+    const top = this.viewport.toScreen({ x: rect.x, y: rect.y }).y;
+    const bottom = this.viewport.toScreen({ x: rect.x, y: rect.y + rect.height }).y;
+    if (top >= 0 && bottom <= height - 24) return;
+    this.viewport.set({ ...this.viewport.transform, y: this.viewport.transform.y + height * 0.4 - top });
   }
 
   private setBusy(busy: boolean, boxes = 0): void {

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { buildWebview, launch, openPage, waitReady, writePage } from './harness';
-import { resnet18 } from './synthetic';
+import { resnet152, resnet18, syntheticResNet } from './synthetic';
 import { smallResidualNet } from '../unit/run-graphs';
 
 const count = (page: Page, selector: string): Promise<number> => page.locator(selector).count();
@@ -55,6 +55,20 @@ describe('webview lazy loading and kept view (Chromium)', function () {
     assert.equal(await page.evaluate(() => document.querySelectorAll('script[data-netlens-loaded="run.js"]').length), 1);
     assert.deepEqual(errors, []);
     await page.close();
+  });
+
+  it('opens a broken model with its first error on screen even when it lies far below the top', async () => {
+    const graph = syntheticResNet({ stages: [3, 8, 36, 3], block: 'bottleneck', model: 'resnet152()', breakShortcutAt: 'layer3.0' });
+    const { page } = await openPage(browser, await writePage('broken-deep', graph, { collapseDepth: 1 }));
+    const box = await page.locator('[data-group="layer3.0"][data-error="true"]').boundingBox();
+    const stage = await page.locator('svg.nl-canvas').boundingBox();
+    assert.ok(box && stage, 'the broken block is drawn');
+    assert.ok(box.y >= stage.y && box.y + box.height <= stage.y + stage.height, `on screen: ${JSON.stringify({ box, stage })}`);
+    await page.close();
+    const healthy = await openPage(browser, await writePage('healthy-deep', resnet152(), { collapseDepth: 1 }));
+    const input = await healthy.page.locator('[data-op="Input"]').first().boundingBox();
+    assert.ok(input && input.y < 200, 'a model without errors still opens at its input');
+    await healthy.page.close();
   });
 
   it('reopens a re-created page with the modules the user expanded and the same pan and zoom', async () => {
