@@ -3,6 +3,7 @@ import * as esbuild from 'esbuild';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -13,7 +14,14 @@ const common = { bundle: true, sourcemap: !production, minify: production, logLe
 const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', ...nodeShim,
     // TensorFlow.js loads only for `netlens run`: kept out of the bundle so `check` starts fast.
-    external: ['@tensorflow/*'] },
+    external: ['@tensorflow/*'],
+    // import() becomes require(): the launcher runs this bundle through vm.Script with a code cache, and Node 20
+    // drops the dynamic-import hook of a script compiled from cached data.
+    supported: { 'dynamic-import': false },
+    // web-tree-sitter's CommonJS build: its ES build imports Node's `module` with import().
+    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' } },
+  // The `netlens` process entry (bin/netlens.js): V8 options, then dist/cli.js through its code cache.
+  { ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/launch.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], ...nodeShim },
   { ...common, entryPoints: ['webview/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife' },
   // The Run panel and TensorFlow.js: a second webview bundle, evaluated only when a forward pass is first asked for.
@@ -43,3 +51,22 @@ for (const options of builds) {
   if (watch) await (await esbuild.context(options)).watch();
   else await esbuild.build(options);
 }
+
+/**
+ * Writes dist/cli.js.cache: the V8 bytecode a typical `netlens check` compiles (see src/cli/codeCache.ts). A cold
+ * `check` then skips most of its compiling. A rebuilt bundle ignores the old cache (watch mode runs without one).
+ */
+function writeCliCodeCache() {
+  const sample = 'examples/resnet.py';
+  if (!fs.existsSync('dist/launch.js') || !fs.existsSync(sample)) return;
+  const result = spawnSync(process.execPath, ['dist/launch.js', 'check', sample], {
+    env: { ...process.env, NETLENS_CODE_CACHE: 'write' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (result.status !== 0 || !fs.existsSync('dist/cli.js.cache')) {
+    console.warn(`esbuild.mjs: no CLI code cache written (${result.error?.message ?? result.stderr.trim() ?? `exit ${result.status}`})`);
+  }
+}
+if (!watch) writeCliCodeCache();

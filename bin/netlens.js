@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `netlens` command: runs the bundled CLI.
-require('../dist/cli.js');
+// The `netlens` command: runs the bundled CLI through its launcher (V8 options and code cache, see src/cli/launch.ts).
+require('../dist/launch.js');

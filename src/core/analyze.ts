@@ -67,7 +67,7 @@ export async function listModels(source: string): Promise<ModelCandidate[]> {
 function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null = null): Program {
   const tree = parser.parse(source);
   try {
-    const { root, comments } = toPlainTree(tree);
+    const { root, comments } = toPlainTree(tree, parser.cursorExports);
     return convertProgram(root, comments, source, fixedPos);
   } finally {
     tree.delete();

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { cursorExportsOf, type CursorExports } from './plainTree';
 
 export type { Tree, Node as SyntaxNode } from 'web-tree-sitter';
 
@@ -19,6 +20,8 @@ function locateWasm(file: string): string {
 export interface PythonParser {
   /** Parses `source`; pass the previous tree (already edited) for an incremental re-parse. */
   parse(source: string, previous?: Tree): Tree;
+  /** The runtime's cursor functions for the one-pass tree copy (toPlainTree), or null to use the public cursor API. */
+  readonly cursorExports: CursorExports | null;
 }
 
 let loading: Promise<PythonParser> | undefined;
@@ -26,8 +29,13 @@ let loading: Promise<PythonParser> | undefined;
 /** Initialises tree-sitter once per process and returns a shared Python parser. */
 export function loadPythonParser(): Promise<PythonParser> {
   loading ??= (async () => {
-    await Parser.init({ locateFile: () => locateWasm(RUNTIME_WASM) });
-    const language = await Language.load(fs.readFileSync(locateWasm(PYTHON_WASM)));
+    // The grammar file is read while the runtime initialises.
+    const grammar = fs.promises.readFile(locateWasm(PYTHON_WASM));
+    grammar.catch(() => undefined); // a read error surfaces at the await below, not as an unhandled rejection
+    // web-tree-sitter hands these options to its Emscripten module, which keeps its exports on the same object.
+    const runtime: Record<string, unknown> = { locateFile: () => locateWasm(RUNTIME_WASM) };
+    await Parser.init(runtime);
+    const language = await Language.load(await grammar);
     const parser = new Parser();
     parser.setLanguage(language);
     return {
@@ -36,6 +44,7 @@ export function loadPythonParser(): Promise<PythonParser> {
         if (!tree) throw new Error('tree-sitter returned no tree');
         return tree;
       },
+      cursorExports: cursorExportsOf(runtime),
     };
   })();
   return loading;

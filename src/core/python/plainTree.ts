@@ -12,57 +12,173 @@ export interface PNode {
   c: PNode[];
 }
 
-/** Walks the whole tree with a cursor; comments are returned separately (they are extras anywhere in the tree). */
-export function toPlainTree(tree: Tree): { root: PNode; comments: PNode[] } {
-  const cursor = tree.walk();
+/**
+ * The web-tree-sitter runtime's own cursor functions (its wasm exports). Each takes the tree's address and works on
+ * the cursor held in the runtime's transfer buffer, so a walk that makes only these calls keeps the cursor there and
+ * needs no copying in JS between steps (the public TreeCursor copies it in and out on every call).
+ */
+export interface CursorExports {
+  _ts_tree_root_node_wasm(tree: number): void;
+  _ts_tree_cursor_new_wasm(tree: number): void;
+  _ts_tree_cursor_delete_wasm(tree: number): void;
+  _ts_tree_cursor_goto_first_child_wasm(tree: number): number;
+  _ts_tree_cursor_goto_next_sibling_wasm(tree: number): number;
+  _ts_tree_cursor_goto_parent_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_type_id_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_named_wasm(tree: number): number;
+  _ts_tree_cursor_current_node_is_missing_wasm(tree: number): number;
+  _ts_tree_cursor_current_field_id_wasm(tree: number): number;
+  _ts_tree_cursor_start_index_wasm(tree: number): number;
+  _ts_tree_cursor_end_index_wasm(tree: number): number;
+}
+
+const CURSOR_EXPORT_NAMES: (keyof CursorExports)[] = [
+  '_ts_tree_root_node_wasm',
+  '_ts_tree_cursor_new_wasm',
+  '_ts_tree_cursor_delete_wasm',
+  '_ts_tree_cursor_goto_first_child_wasm',
+  '_ts_tree_cursor_goto_next_sibling_wasm',
+  '_ts_tree_cursor_goto_parent_wasm',
+  '_ts_tree_cursor_current_node_type_id_wasm',
+  '_ts_tree_cursor_current_node_is_named_wasm',
+  '_ts_tree_cursor_current_node_is_missing_wasm',
+  '_ts_tree_cursor_current_field_id_wasm',
+  '_ts_tree_cursor_start_index_wasm',
+  '_ts_tree_cursor_end_index_wasm',
+];
+
+/** The cursor functions found on an initialised runtime module object, or null when any is missing. */
+export function cursorExportsOf(runtime: Record<string, unknown>): CursorExports | null {
+  for (const name of CURSOR_EXPORT_NAMES) if (typeof runtime[name] !== 'function') return null;
+  return runtime as unknown as CursorExports;
+}
+
+/** The wasm address of a tree (web-tree-sitter keeps it at index 0), or 0 when it cannot be read. */
+function treeAddress(tree: Tree): number {
+  const address = (tree as unknown as Record<number, unknown>)[0];
+  return typeof address === 'number' && address > 0 ? address : 0;
+}
+
+/**
+ * Walks the whole tree once; comments are returned separately (they are extras anywhere in the tree).
+ * With `exports` the walk calls the runtime directly; without, it uses the public cursor API (same result).
+ */
+export function toPlainTree(tree: Tree, exports?: CursorExports | null): { root: PNode; comments: PNode[] } {
+  const address = exports ? treeAddress(tree) : 0;
+  return exports && address ? walkDirect(tree, exports, address) : walkPublic(tree);
+}
+
+/** Type and field names by id, filled on first sight (one wasm call per node for each instead of two). */
+class NameTables {
+  private readonly typeNames: (string | undefined)[] = [];
+  private readonly typeNamed: boolean[] = [];
+  private readonly fieldNames: (string | null | undefined)[] = [];
+  constructor(private readonly language: Tree['language']) {}
+  type(typeId: number, isNamed: () => boolean): string {
+    let t = this.typeNames[typeId];
+    if (t === undefined) {
+      t = this.language.types[typeId] || 'ERROR';
+      this.typeNames[typeId] = t;
+      this.typeNamed[typeId] = isNamed();
+    }
+    return t;
+  }
+  named(typeId: number): boolean {
+    return this.typeNamed[typeId];
+  }
+  field(fieldId: number): string | null {
+    let f = this.fieldNames[fieldId];
+    if (f === undefined) {
+      f = fieldId === 0 ? null : this.language.fieldNameForId(fieldId);
+      this.fieldNames[fieldId] = f;
+    }
+    return f;
+  }
+}
+
+function walkDirect(tree: Tree, x: CursorExports, address: number): { root: PNode; comments: PNode[] } {
+  // Read once: the runtime module object has hundreds of properties, too many for fast property access per call.
+  const typeIdOf = x._ts_tree_cursor_current_node_type_id_wasm;
+  const isNamedOf = x._ts_tree_cursor_current_node_is_named_wasm;
+  const isMissingOf = x._ts_tree_cursor_current_node_is_missing_wasm;
+  const fieldIdOf = x._ts_tree_cursor_current_field_id_wasm;
+  const startOf = x._ts_tree_cursor_start_index_wasm;
+  const endOf = x._ts_tree_cursor_end_index_wasm;
+  const gotoFirstChild = x._ts_tree_cursor_goto_first_child_wasm;
+  const gotoNextSibling = x._ts_tree_cursor_goto_next_sibling_wasm;
+  const gotoParent = x._ts_tree_cursor_goto_parent_wasm;
+  const names = new NameTables(tree.language);
   const comments: PNode[] = [];
-  const language = tree.language;
-  // Type and field names by id, filled on first sight: one wasm call per node for each instead of two.
-  const typeNames: (string | undefined)[] = [];
-  const typeNamed: boolean[] = [];
-  const fieldNames: (string | null | undefined)[] = [];
+  const isNamed = (): boolean => isNamedOf(address) === 1;
+  const make = (): PNode => {
+    const typeId = typeIdOf(address);
+    const t = names.type(typeId, isNamed);
+    const f = names.field(fieldIdOf(address));
+    const s = startOf(address);
+    const e = endOf(address);
+    // Only zero-width nodes can be MISSING tokens inserted by error recovery.
+    const missing = s === e && isMissingOf(address) === 1;
+    return { t, f, named: names.named(typeId) || t === 'ERROR', missing, s, e, c: [] };
+  };
+  // The root node goes into the transfer buffer, a cursor on it is created there, walked there and freed there.
+  x._ts_tree_root_node_wasm(address);
+  x._ts_tree_cursor_new_wasm(address);
+  try {
+    const root = make();
+    const stack: PNode[] = [root];
+    if (!gotoFirstChild(address)) return { root, comments };
+    for (;;) {
+      const node = make();
+      if (node.t === 'comment') comments.push(node);
+      else stack[stack.length - 1].c.push(node);
+      if (node.t !== 'comment' && gotoFirstChild(address)) {
+        stack.push(node);
+        continue;
+      }
+      while (!gotoNextSibling(address)) {
+        if (stack.length === 1) return { root, comments };
+        gotoParent(address);
+        stack.pop();
+      }
+    }
+  } finally {
+    x._ts_tree_cursor_delete_wasm(address);
+  }
+}
+
+function walkPublic(tree: Tree): { root: PNode; comments: PNode[] } {
+  const cursor = tree.walk();
+  const names = new NameTables(tree.language);
+  const comments: PNode[] = [];
+  const isNamed = (): boolean => cursor.nodeIsNamed;
   const make = (): PNode => {
     const typeId = cursor.nodeTypeId;
-    let t = typeNames[typeId];
-    if (t === undefined) {
-      t = cursor.nodeType;
-      typeNames[typeId] = t;
-      typeNamed[typeId] = cursor.nodeIsNamed;
-    }
-    const fieldId = cursor.currentFieldId;
-    let f = fieldNames[fieldId];
-    if (f === undefined) {
-      f = fieldId === 0 ? null : language.fieldNameForId(fieldId);
-      fieldNames[fieldId] = f;
-    }
+    const t = names.type(typeId, isNamed);
+    const f = names.field(cursor.currentFieldId);
     const s = cursor.startIndex;
     const e = cursor.endIndex;
-    // Only zero-width nodes can be MISSING tokens inserted by error recovery.
-    return { t, f, named: typeNamed[typeId] || t === 'ERROR', missing: s === e && cursor.nodeIsMissing, s, e, c: [] };
+    return { t, f, named: names.named(typeId) || t === 'ERROR', missing: s === e && cursor.nodeIsMissing, s, e, c: [] };
   };
-  const root = make();
-  const stack: PNode[] = [root];
-  if (!cursor.gotoFirstChild()) {
-    cursor.delete();
-    return { root, comments };
-  }
-  for (;;) {
-    const node = make();
-    const parent = stack[stack.length - 1];
-    if (node.t === 'comment') comments.push(node);
-    else parent.c.push(node);
-    if (node.t !== 'comment' && cursor.gotoFirstChild()) {
-      stack.push(node);
-      continue;
-    }
-    while (!cursor.gotoNextSibling()) {
-      if (stack.length === 1) {
-        cursor.delete();
-        return { root, comments };
+  try {
+    const root = make();
+    const stack: PNode[] = [root];
+    if (!cursor.gotoFirstChild()) return { root, comments };
+    for (;;) {
+      const node = make();
+      if (node.t === 'comment') comments.push(node);
+      else stack[stack.length - 1].c.push(node);
+      if (node.t !== 'comment' && cursor.gotoFirstChild()) {
+        stack.push(node);
+        continue;
       }
-      cursor.gotoParent();
-      stack.pop();
+      while (!cursor.gotoNextSibling()) {
+        if (stack.length === 1) return { root, comments };
+        cursor.gotoParent();
+        stack.pop();
+      }
     }
+  } finally {
+    cursor.delete();
   }
 }
 
