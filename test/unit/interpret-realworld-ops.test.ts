@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { analyze, errors, HEADER, py } from './interpret-helpers';
 import { nn } from './ops-helpers';
-import { assertClose, randomDense, runBuilt, useCpuBackend } from './ops-forward-helpers';
+import { assertClose, randomDense, runBuilt, runForward, useCpuBackend } from './ops-forward-helpers';
 import type { Dense } from './ops-reference';
 
 /** Naive N×C×H×W padding with a per-axis index map (reflect / replicate / constant). */
@@ -117,5 +117,72 @@ describe('ops forward: real-world layers (tfjs cpu vs naive reference)', () => {
       data[c * 4 + p] = (x.data[c * 4 + p] as number) * (k + (alpha / size) * sum) ** -beta;
     }
     assertClose(out, { shape: x.shape, data }, 1e-5, 'LRN');
+  });
+});
+
+describe('ops forward: indexing, split pieces, stack, expand, repeat (attributes from the interpreter)', () => {
+  before(useCpuBackend);
+
+  async function tracedNodes(body: string, input: number[]): Promise<Map<string, { op: string; attrs: Record<string, unknown> }>> {
+    const g = await analyze(HEADER + py(`
+      class M(nn.Module):
+          def forward(self, x):
+${body}
+      `), { input });
+    assert.deepEqual(errors(g), []);
+    return new Map(g.nodes.map((n) => [n.path, { op: n.op, attrs: n.attrs as Record<string, unknown> }]));
+  }
+
+  /** Element of a PyTorch-order dense tensor. */
+  const at = (x: Dense, idx: number[]): number => {
+    let flat = 0;
+    idx.forEach((i, k) => (flat = flat * (x.shape[k] as number) + i));
+    return x.data[flat] as number;
+  };
+
+  it('getitem: ints, negative ints, steps, None and Ellipsis, as PyTorch indexes', async () => {
+    const nodes = await tracedNodes(`
+              a = x[:, -1, 1::2]
+              b = x[..., None, 0]
+              return a, b`.replace(/^\n/, ''), [2, 3, 5, 4]);
+    const x = randomDense([2, 3, 5, 4], 51);
+    const getitem = (await import('../../src/core/ops/registry')).getOp('getitem')!;
+    const a = nodes.get('getitem')!;
+    const outA = runForward(getitem, a.attrs as never, [x]);
+    assert.deepEqual(outA.shape, [2, 2, 4]);
+    for (const [n, i, w] of [[0, 0, 0], [1, 1, 3], [1, 0, 2]] as number[][]) assert.equal(outA.data[(n * 2 + i) * 4 + w], Math.fround(at(x, [n, 2, 1 + 2 * i, w])));
+    const outB = runForward(getitem, nodes.get('getitem#2')!.attrs as never, [x]);
+    assert.deepEqual(outB.shape, [2, 3, 5, 1]);
+    assert.equal(outB.data[((1 * 3 + 2) * 5 + 4)], Math.fround(at(x, [1, 2, 4, 0])));
+  });
+
+  it('chunk → narrow, unbind → select, stack, expand, repeat', async () => {
+    const nodes = await tracedNodes(`
+              p, q = x.chunk(2, dim=1)
+              r = x.unbind(2)[1]
+              s = torch.stack([p, q], dim=0)
+              t = x[:, :1].expand(-1, 4, -1, -1)
+              u = x.repeat(1, 2, 1, 1)
+              return s, r, t, u`.replace(/^\n/, ''), [2, 4, 3, 3]);
+    const x = randomDense([2, 4, 3, 3], 52);
+    const { getOp } = await import('../../src/core/ops/registry');
+    const find = (op: string, nth = 0) => [...nodes.values()].filter((n) => n.op === op)[nth]!;
+    const q = runForward(getOp('narrow')!, find('narrow', 1).attrs as never, [x]);
+    assert.deepEqual(q.shape, [2, 2, 3, 3]);
+    assert.equal(at(q, [1, 1, 2, 0]), Math.fround(at(x, [1, 3, 2, 0])));
+    const r = runForward(getOp('select')!, find('select', 1).attrs as never, [x]);
+    assert.deepEqual(r.shape, [2, 4, 3]);
+    assert.equal(at(r, [1, 2, 0]), Math.fround(at(x, [1, 2, 1, 0])));
+    const p = runForward(getOp('narrow')!, find('narrow', 0).attrs as never, [x]);
+    const s = runForward(getOp('stack')!, find('stack').attrs as never, [p, q]);
+    assert.deepEqual(s.shape, [2, 2, 2, 3, 3]);
+    assert.equal(at(s, [1, 0, 1, 2, 2]), Math.fround(at(x, [0, 3, 2, 2])));
+    const first = runForward(getOp('getitem')!, find('getitem', 0).attrs as never, [x]);
+    const t = runForward(getOp('expand')!, find('expand').attrs as never, [first]);
+    assert.deepEqual(t.shape, [2, 4, 3, 3]);
+    assert.equal(at(t, [1, 3, 2, 1]), Math.fround(at(x, [1, 0, 2, 1])));
+    const u = runForward(getOp('repeat')!, find('repeat').attrs as never, [x]);
+    assert.deepEqual(u.shape, [2, 8, 3, 3]);
+    assert.equal(at(u, [1, 6, 0, 2]), Math.fround(at(x, [1, 2, 0, 2])));
   });
 });

@@ -1,5 +1,6 @@
 // Wires the interpreter to the torch model layer: builtins, library classes and the hooks the core calls.
 import type { Pos } from '../python/ast';
+import type { AttrValue } from '../graph/ir';
 import { Tracer } from '../graph/tracer';
 import { toRange } from './diagnostics';
 import { Budget } from './budget';
@@ -13,7 +14,7 @@ import { resolveTorch, createTensorClasses } from './torchns';
 import { isKerasModuleName, resolveKeras } from './keras/namespace';
 import { kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
-import { PyClass, PyInstance, PyNamespace, PyTensor, PyUnknown, typeName, type Value } from './values';
+import { PyClass, PyInstance, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
 
 export interface Runtime {
   it: Interpreter;
@@ -71,7 +72,7 @@ function getItem(tc: TorchContext, obj: Value, index: Value, site: Pos): Value {
     if (!tracer.recording || obj.node === null) return new PyTensor(shape, null);
     const node = tracer.addNode({
       op: 'getitem',
-      attrs: { index: it.repr(index) },
+      attrs: { index: it.repr(index), parts: indexParts(index) },
       summary: `[${it.repr(index).replace(/^\(|\)$/g, '')}]`,
       inputs: [obj.node],
       inputShapes: [obj.shape],
@@ -90,6 +91,27 @@ function getItem(tc: TorchContext, obj: Value, index: Value, site: Pos): Value {
   }
   if (obj instanceof PyUnknown || obj instanceof PyClass) return new PyUnknown(`${it.str(obj)}[...]`);
   throw typeError(`'${typeName(obj)}' object is not subscriptable`, site);
+}
+
+/**
+ * The index as data for the forward pass: ['slice', start, stop, step] | ['index', i] | ['none'] | ['ellipsis'] per
+ * part (start/stop null when omitted); null when a part is not a plain int, slice, None or Ellipsis (tensor indices).
+ */
+function indexParts(index: Value): AttrValue {
+  const parts = index instanceof PyTuple ? index.items : [index];
+  const out: AttrValue[] = [];
+  const num = (v: Value): number | null | undefined => (v === null ? null : typeof v === 'number' ? v : undefined);
+  for (const p of parts) {
+    if (p === null) out.push(['none']);
+    else if (typeof p === 'number') out.push(['index', p]);
+    else if (p instanceof PyUnknown && p.what === 'Ellipsis') out.push(['ellipsis']);
+    else if (p instanceof PySlice) {
+      const [start, stop, step] = [num(p.start), num(p.stop), num(p.step)];
+      if (start === undefined || stop === undefined || step === undefined) return null;
+      out.push(['slice', start, stop, step ?? 1]);
+    } else return null;
+  }
+  return out;
 }
 
 function setItem(tc: TorchContext, obj: Value, index: Value, value: Value, site: Pos): void {

@@ -13,6 +13,7 @@ import { REDUCE_OPS } from './reduce';
 import { RESAMPLE_OPS } from './resample';
 import { KERAS_OPS } from './keras';
 import { SEQUENCE_OPS } from './sequence';
+import { INDEXING_OPS } from './indexing';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -28,6 +29,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...REDUCE_OPS,
   ...RESAMPLE_OPS,
   ...SEQUENCE_OPS,
+  ...INDEXING_OPS,
   ...KERAS_OPS,
 ];
 
