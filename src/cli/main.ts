@@ -7,8 +7,9 @@ import { formatShape } from '../core/format';
 import { parseArguments, USAGE, UsageError, type CliRequest } from './args';
 import { buildCheckJson, checkExitCode } from './checkReport';
 import { renderDiagnostics, renderLayerTable, renderSummary } from './checkTable';
-import { writeViewFile } from './view';
-import { runCommand } from './run';
+// `view` and `run` (and what only they use, such as node:crypto) load on demand: `check` starts without them.
+const loadView = (): Promise<typeof import('./view')> => import('./view');
+const loadRun = (): Promise<typeof import('./run')> => import('./run');
 
 const INPUT_SOURCE_TEXT: Record<LayerGraph['inputSource'], string> = {
   argument: 'from --input',
@@ -63,13 +64,15 @@ async function main(argv: string[]): Promise<number> {
       return checkExitCode(graph);
     case 'view': {
       const output = request.output!;
+      const { writeViewFile } = await loadView();
       writeViewFile(graph, { collapseDepth: request.expand ?? 1, showShapes: true, showParams: true, showMacs: true, runMemoryBudgetMiB: 2048 }, output);
       const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
       process.stderr.write(`netlens: wrote ${output} (${graph.nodes.length} nodes, ${errors} error${errors === 1 ? '' : 's'})\n`);
       if (errors) process.stderr.write(renderDiagnostics(graph, displayFile) + '\n');
       return checkExitCode(graph);
     }
-    case 'run':
+    case 'run': {
+      const { runCommand } = await loadRun();
       return runCommand(graph, {
         backend: request.backend ?? 'wasm',
         seed: request.seed ?? 0,
@@ -78,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
         runs: request.runs,
         displayFile,
       });
+    }
   }
 }
 

@@ -82,6 +82,12 @@ function ensurePrelude(parser: PythonParser): void {
 }
 let preludeLoaded = false;
 
+/** Milliseconds on a monotonic clock; unlike the `performance` global, process.hrtime loads no module on first use. */
+function nowMs(): number {
+  const [seconds, nanoseconds] = process.hrtime();
+  return seconds * 1e3 + nanoseconds / 1e6;
+}
+
 function emptyGraph(file: string): LayerGraph {
   return { file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0, nodes: [], edges: [], groups: [], shortcuts: [], diagnostics: [] };
 }
@@ -183,7 +189,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     graph.diagnostics.push({ severity: 'error', code: 'file-too-large', message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN), related: [] });
     return graph;
   }
-  const t0 = performance.now();
+  const t0 = nowMs();
   let program: Program;
   try {
     program = parseProgram(parser, source);
@@ -191,7 +197,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     graph.diagnostics.push({ severity: 'error', code: 'internal-error', message: `could not parse: ${err instanceof Error ? err.message : String(err)}`, range: toRange(ORIGIN), related: [] });
     return graph;
   }
-  const t1 = performance.now();
+  const t1 = nowMs();
   userSites.length = 0;
   const rt = createRuntime(new Budget(options.stepBudget ?? DEFAULT_STEP_BUDGET, options.maxDepth ?? DEFAULT_MAX_DEPTH));
   const { it, tc } = rt;
@@ -240,7 +246,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   } else if (!modelExpr && !stopped) {
     diags.add('warning', 'no-model', 'no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments (use --model)', ORIGIN);
   }
-  const t2 = performance.now();
+  const t2 = nowMs();
   const keras = isKerasModule(tc, root);
   if (keras) graph.layout = 'NHWC';
   let input: Shape = options.input ?? program.inputComment?.shape ?? (keras ? kerasDefaultInput(rt, root) : defaultInput(root));
@@ -285,7 +291,7 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     }
     finalizeGraph(graph, tracer);
   }
-  const t3 = performance.now();
+  const t3 = nowMs();
   // A default input guessed from the first registered layer, rejected by the first layer actually applied:
   // analyse again with the input that layer declares (its module was registered later than it runs).
   if (graph.inputSource === 'default' && !options.input && !options.retriedInput) {

@@ -29,13 +29,10 @@ let loading: Promise<PythonParser> | undefined;
 /** Initialises tree-sitter once per process and returns a shared Python parser. */
 export function loadPythonParser(): Promise<PythonParser> {
   loading ??= (async () => {
-    // The grammar file is read while the runtime initialises.
-    const grammar = fs.promises.readFile(locateWasm(PYTHON_WASM));
-    grammar.catch(() => undefined); // a read error surfaces at the await below, not as an unhandled rejection
     // web-tree-sitter hands these options to its Emscripten module, which keeps its exports on the same object.
     const runtime: Record<string, unknown> = { locateFile: () => locateWasm(RUNTIME_WASM) };
     await Parser.init(runtime);
-    const language = await Language.load(await grammar);
+    const language = await Language.load(fs.readFileSync(locateWasm(PYTHON_WASM)));
     const parser = new Parser();
     parser.setLanguage(language);
     return {
