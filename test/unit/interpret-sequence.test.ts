@@ -188,6 +188,42 @@ describe('interpreter: tensor expressions of real model code', () => {
   });
 });
 
+describe('interpreter: Swin-style relative position bias', () => {
+  it('a parameter table indexed by an integer buffer, viewed back to N×N×heads, broadcasts onto the attention', async () => {
+    const g = await analyze(HEADER + py(`
+      class M(nn.Module):
+          def __init__(self, ws=4, heads=2):
+              super().__init__()
+              self.table = nn.Parameter(torch.zeros((2 * ws - 1) ** 2, heads))
+              coords = torch.stack(torch.meshgrid([torch.arange(ws), torch.arange(ws)], indexing='ij'))
+              flat = torch.flatten(coords, 1)
+              rel = (flat[:, :, None] - flat[:, None, :]).permute(1, 2, 0).contiguous()
+              self.register_buffer('index', rel.sum(-1))
+              self.n = ws * ws
+          def forward(self, attn):
+              bias = self.table[self.index.view(-1)].view(self.n, self.n, -1).permute(2, 0, 1)
+              return attn + bias.unsqueeze(0)
+      `), { input: [8, 2, 16, 16] });
+    assert.deepEqual(errors(g), []);
+    assert.equal(g.params, 49 * 2);
+    assert.deepEqual(g.output, [8, 2, 16, 16]);
+  });
+
+  it('tensor indices: an integer index tensor replaces its dimension, a full-shape mask gives unknown rows', async () => {
+    const g = await analyze(HEADER + py(`
+      class M(nn.Module):
+          def forward(self, x):
+              idx = torch.zeros(5, 3).long()
+              picked = x[idx]
+              assert picked.shape == (5, 3, 6)
+              rows = x[x > 0]
+              return rows
+      `), { input: [4, 6] });
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.output, [null]);
+  });
+});
+
 describe('interpreter: assert statements', () => {
   const SOURCE = HEADER + py(`
     class M(nn.Module):
@@ -206,6 +242,25 @@ describe('interpreter: assert statements', () => {
     const g = await analyze(SOURCE, { input: [1, 3, 16, 16] });
     assert.deepEqual(errors(g), ['python-error@11']);
     assert.match(g.diagnostics.find((d) => d.severity === 'error')!.message, /AssertionError: input height 16 != 32/);
+  });
+
+  it('conditions on unknown values or tensors pass (shapes after an unknown layer)', async () => {
+    const g = await analyze(HEADER + py(`
+      import somelib
+      class M(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.mystery = somelib.Block()
+              self.fc = nn.Linear(8, 2)
+          def forward(self, x):
+              y = self.mystery(x)
+              B, N, C = y.shape
+              assert N == 16 and C == 8, "unexpected tokens"
+              assert (y > 0).all() and not (x < 0)
+              return self.fc(x)
+      `), { input: [2, 4, 8] });
+    assert.deepEqual(errors(g), []);
+    assert.deepEqual(g.output, [2, 4, 2]);
   });
 
   it('true and unknown conditions pass', async () => {

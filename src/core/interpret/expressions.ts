@@ -6,6 +6,7 @@ import type { Interpreter } from './interpreter';
 import type { Frame } from './statements';
 import { binaryOp, compare } from './operators';
 import { formatWithSpec } from './strings';
+import { broadcastShapes } from '../ops/merge';
 import {
   PyDict, PyFloat, PyFunction, PyInstance, PyList, PySet, PySlice, PyTensor, PyTuple, PyUnknown, PyRange, type Value,
 } from './values';
@@ -62,6 +63,10 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       let left = evalExpr(it, e.first, frame);
       for (let i = 0; i < e.ops.length; i++) {
         const right = evalExpr(it, e.rest[i], frame);
+        // `x > 0` on a tensor is an elementwise (boolean) tensor, e.g. a mask for x[mask] or torch.where.
+        if ((left instanceof PyTensor || right instanceof PyTensor) && e.ops.length === 1 && !['is', 'is not', 'in', 'not in'].includes(e.ops[i])) {
+          return comparisonTensor(left, right);
+        }
         const r = compare(it, e.ops[i], left, right, e.p);
         if (!r) return false;
         left = right;
@@ -264,5 +269,16 @@ export function assignTarget(it: Interpreter, t: Expr, v: Value, frame: Frame): 
       return;
     default:
       throw new PyError('SyntaxError', 'cannot assign to this expression', t.p);
+  }
+}
+
+/** The shape of an elementwise comparison (broadcast of the tensor operands; unknown when it cannot be told). */
+function comparisonTensor(a: Value, b: Value): PyTensor {
+  const shapes = [a, b].filter((v): v is PyTensor => v instanceof PyTensor).map((t) => t.shape);
+  if (shapes.some((s) => s === null)) return new PyTensor(null, null);
+  try {
+    return new PyTensor(shapes.length === 2 ? broadcastShapes('compare', shapes[0]!, shapes[1]!) : shapes[0]!, null);
+  } catch {
+    return new PyTensor(null, null);
   }
 }

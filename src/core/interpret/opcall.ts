@@ -126,6 +126,11 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
       }
     }
   }
+  if (!out && !error && (spec.op === 'view' || spec.op === 'reshape') && Array.isArray(attrs.shape)) {
+    // Input shape unknown: the sizes written in the call are still known (-1 stays unknown).
+    const target = attrs.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : null));
+    if (attrs.shape.filter((d) => d === -1).length <= 1) out = target;
+  }
   if (mod) mod.calls++;
   if (!recording) {
     if (error && !tracer.recording) throw new PyError('RuntimeError', error.err.message, opts.site);

@@ -4,8 +4,8 @@ import { BudgetExceeded, PyError, typeError } from './errors';
 import { Scope } from './scope';
 import type { FunctionContext, Interpreter } from './interpreter';
 import { evalExpr, truthy, assignTarget, makeFunction } from './expressions';
-import { binaryOp } from './operators';
-import { PyBuiltin, PyNamespace, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyUnknown, PyInstance, type Value } from './values';
+import { binaryOp, compare } from './operators';
+import { PyBuiltin, PyNamespace, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyTensor, PyTuple, PyUnknown, PyInstance, type Value } from './values';
 import { importModule } from './stdlib';
 
 export interface Frame {
@@ -103,13 +103,13 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
       return execBlock(it, s.body, frame);
     case 'assert': {
       // Only a condition known to be False fails (as Python would); unknown or unevaluable conditions pass.
-      let cond: Value = true;
+      let failed = false;
       try {
-        cond = evalExpr(it, s.cond, frame);
+        failed = knownFalse(it, s.cond, frame);
       } catch (err) {
         if (!(err instanceof PyError) || err instanceof BudgetExceeded) throw err;
       }
-      if (cond !== false) return NORMAL;
+      if (!failed) return NORMAL;
       let message = '';
       try {
         if (s.msg) message = it.str(evalExpr(it, s.msg, frame));
@@ -296,3 +296,38 @@ function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
 }
 
 export type { Expr };
+
+/** Whether a value is (or holds) something NetLens does not know: an unknown value or a tensor. */
+function isVague(v: Value): boolean {
+  if (v instanceof PyUnknown || v instanceof PyTensor) return true;
+  if (v instanceof PyList || v instanceof PyTuple) return v.items.some(isVague);
+  return false;
+}
+
+/**
+ * True only when an assert condition is False for certain: comparisons whose operands are all known values, `and`
+ * with a certainly-false operand, `or` with both sides certainly false, `not` of a certainly-true comparison.
+ * Anything involving unknown values or tensors (`x.shape[1] == C` after an unknown layer, `(x > 0).all()`) passes.
+ */
+function knownFalse(it: Interpreter, e: Expr, frame: Frame): boolean {
+  switch (e.k) {
+    case 'and':
+      return knownFalse(it, e.l, frame) || knownFalse(it, e.r, frame);
+    case 'or':
+      return knownFalse(it, e.l, frame) && knownFalse(it, e.r, frame);
+    case 'cmp': {
+      const operands = [evalExpr(it, e.first, frame), ...e.rest.map((r) => evalExpr(it, r, frame))];
+      if (operands.some(isVague)) return false;
+      for (let i = 0; i < e.ops.length; i++) if (!compare(it, e.ops[i], operands[i], operands[i + 1], e.p)) return true;
+      return false;
+    }
+    case 'not': {
+      const v = evalExpr(it, e.e, frame);
+      return !isVague(v) && truthy(it, v, e.p);
+    }
+    default: {
+      const v = evalExpr(it, e, frame);
+      return v === false || v === null || v === 0;
+    }
+  }
+}

@@ -199,6 +199,21 @@ export function indexShape(shape: Shape, index: Value): Shape | null {
       continue;
     }
     if (dim >= shape.length) return null;
+    if (p instanceof PyTensor) {
+      // Advanced indexing by one tensor: a mask of the indexed dimensions selects an unknown number of rows;
+      // an integer index tensor puts its own shape in place of the dimension it indexes.
+      if (!p.shape || parts.filter((q) => q instanceof PyTensor).length > 1) return null;
+      const covered = shape.slice(dim, dim + p.shape.length);
+      const isMask = p.shape.length > 0 && p.shape.length === covered.length && p.shape.every((d, k) => d === covered[k]) && p.shape.length > 1;
+      if (isMask) {
+        out.push(null);
+        dim += p.shape.length;
+      } else {
+        out.push(...p.shape);
+        dim++;
+      }
+      continue;
+    }
     const size = shape[dim++];
     if (typeof p === 'number' || typeof p === 'boolean') continue;
     if (p instanceof PySlice) {
