@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { analyze, errors, HEADER, py } from './interpret-helpers';
 import { nn } from './ops-helpers';
-import { assertClose, randomDense, runBuilt, runForward, useCpuBackend } from './ops-forward-helpers';
+import { assertClose, randomDense, randomWeights, runBuilt, runForward, useCpuBackend } from './ops-forward-helpers';
 import type { Dense } from './ops-reference';
 
 /** Naive N×C×H×W padding with a per-axis index map (reflect / replicate / constant). */
@@ -184,5 +184,26 @@ ${body}
     const u = runForward(getOp('repeat')!, find('repeat').attrs as never, [x]);
     assert.deepEqual(u.shape, [2, 8, 3, 3]);
     assert.equal(at(u, [1, 6, 0, 2]), Math.fround(at(x, [1, 2, 0, 2])));
+  });
+});
+
+describe('Conv3d', () => {
+  before(useCpuBackend);
+
+  it('shape and parameters as PyTorch (video stem: 3×7×7 kernel, stride (1, 2, 2))', () => {
+    const conv = nn('Conv3d', [3, 64, [3, 7, 7]], { stride: [1, 2, 2], padding: [1, 3, 3], bias: false });
+    assert.deepEqual(conv.shape([2, 3, 8, 112, 112]), [2, 64, 8, 56, 56]);
+    assert.equal(conv.params(), 64 * 3 * 3 * 7 * 7);
+  });
+
+  it('with a depth-1 kernel on a depth-1 input, equals Conv2d with the same weights (padding, stride, dilation)', () => {
+    const x2 = randomDense([2, 3, 7, 6], 61);
+    const conv2 = nn('Conv2d', [3, 4, 3], { padding: 2, stride: 2, dilation: 2 });
+    const w2 = randomWeights(conv2, 62);
+    const expected = runBuilt(conv2, [x2], w2);
+    const conv3 = nn('Conv3d', [3, 4, [1, 3, 3]], { padding: [0, 2, 2], stride: [1, 2, 2], dilation: [1, 2, 2] });
+    const w3 = { weight: { shape: [4, 3, 1, 3, 3], data: (w2.weight as Dense).data }, bias: w2.bias as Dense };
+    const out = runBuilt(conv3, [{ shape: [2, 3, 1, 7, 6], data: x2.data }], w3);
+    assertClose({ shape: [out.shape[0] as number, out.shape[1] as number, ...out.shape.slice(3)], data: out.data }, expected, 1e-5, 'Conv3d vs Conv2d');
   });
 });

@@ -327,5 +327,35 @@ export const ConvTranspose1d: OpSpec = {
   forward: batchedForward(1, convTranspose1dRun),
 };
 
-export const CONV_OPS: readonly OpSpec[] = [Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d];
+/** Conv3d on N×D×H×W×C (internal layout); tf.conv3d has no groups, so grouped 3-D convolutions are refused. */
+function conv3dRun(tf: Tf, attrs: Attrs, x: TfTensor, weights: Record<string, TfTensor>): TfTensor {
+  const c = readConvConfig('Conv3d', attrs, 3, false);
+  if (c.groups !== 1) throw new OpArgumentError('Conv3d: the forward pass supports groups=1 only');
+  if (c.padMode !== 'zeros') throw new OpArgumentError(`Conv3d: the forward pass supports padding_mode='zeros' only`);
+  return tf.tidy(() => {
+    const padded = tf.pad(x, [[0, 0], ...c.pads, [0, 0]] as [number, number][]);
+    const dilated = c.dilation.some((d) => d > 1);
+    // tf.conv3d takes strides or dilations, not both: with dilation, convolve densely and subsample.
+    let y = tf.conv3d(padded as never, weights.filter as never, (dilated ? [1, 1, 1] : c.stride) as [number, number, number], 'valid', 'NDHWC', c.dilation as [number, number, number]) as TfTensor;
+    if (dilated && c.stride.some((st) => st > 1)) y = tf.stridedSlice(y, [0, 0, 0, 0, 0], y.shape as number[], [1, ...c.stride, 1]);
+    return weights.bias ? tf.add(y, weights.bias) : y;
+  });
+}
+
+export const Conv3d: OpSpec = {
+  op: 'Conv3d',
+  category: 'conv',
+  moduleNames: ['torch.nn.Conv3d'],
+  signature: convSignature,
+  normalize: normalizeConv('Conv3d', 3, false),
+  weights: convWeights('Conv3d', 3, false),
+  inferShape: inferConvShape('Conv3d', 3, false),
+  macs: convMacs('Conv3d', 3, false),
+  summary: convSummary('Conv3d', 3, false),
+  // PyTorch out×in×kD×kH×kW → TensorFlow kD×kH×kW×in×out.
+  prepareWeights: (tf, _attrs, w) => withBias(w, tf.transpose(w.weight as TfTensor, [2, 3, 4, 1, 0])),
+  forward: batchedForward(3, conv3dRun),
+};
+
+export const CONV_OPS: readonly OpSpec[] = [Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, Conv3d];
 
