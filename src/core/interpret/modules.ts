@@ -1,13 +1,12 @@
 // nn.Module and its containers (Sequential, ModuleList, ModuleDict): registration, traversal, calls while tracing.
 import type { Pos } from '../python/ast';
-import type { Shape } from '../graph/ir';
-import type { Attrs, OpSpec, TupleOutput } from '../ops/types';
+import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
 import { trainableParamCount } from '../ops/registry';
 import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
-import { applyOp } from './opcall';
+import { applyOp, tupleResult } from './opcall';
 import { unknownTensorOp } from './tensorOps';
 import {
   ModuleState, PyBuiltin, PyClass, PyDict, PyFunction, PyInstance, PyList, PySlice, PyTensor, PyTuple, PyUnknown, type Value,
@@ -315,30 +314,6 @@ function callLayer(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw
   }
   const out = applyOp(tc, layer.spec, layer.attrs, tensors as PyTensor[], { module: inst, site });
   return layer.spec.tupleOutputs ? tupleResult(layer.spec, layer.attrs, tensors as PyTensor[], out) : out;
-}
-
-/** A tuple-returning layer (`output, (h_n, c_n) = lstm(x)`): the other elements are tensors of the same node. */
-function tupleResult(spec: OpSpec, attrs: Attrs, inputs: PyTensor[], out: PyTensor): PyTuple {
-  let extra: TupleOutput[] | null = null;
-  const shapes = inputs.map((t) => t.shape);
-  if (out.shape && shapes.every((s) => s !== null)) {
-    try {
-      extra = spec.tupleOutputs!(attrs, shapes as Shape[], out.shape);
-    } catch {
-      extra = null;
-    }
-  }
-  const build = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(build)) : new PyTensor(o.shape, out.node));
-  if (extra) return new PyTuple([out, ...extra.map(build)]);
-  // Unknown shapes: the same tuple structure with unknown tensors, from a probe on placeholder shapes.
-  let probe: TupleOutput[];
-  try {
-    probe = spec.tupleOutputs!(attrs, inputs.map(() => [null, null, null]), [null, null, null]);
-  } catch {
-    probe = [{ shape: null }];
-  }
-  const blank = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(blank)) : new PyTensor(null, out.node));
-  return new PyTuple([out, ...probe.map(blank)]);
 }
 
 /** Module attribute fallbacks: children, parameters, buffers, then a layer's constructor arguments and weights. */

@@ -1,7 +1,7 @@
 // Applying a registered op to symbolic tensors: argument binding, shape inference, errors with best guesses, nodes.
 import type { AttrValue, Shape } from '../graph/ir';
 import type { Pos } from '../python/ast';
-import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec } from '../ops/types';
+import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type TupleOutput } from '../ops/types';
 import { trainableParamCount } from '../ops/registry';
 import { formatShape } from '../ops/shapeText';
 import { toRange } from './diagnostics';
@@ -261,4 +261,28 @@ function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): s
 export function scalarAttr(v: Value): AttrValue {
   if (v instanceof PyDict || v instanceof PyUnknown || v instanceof PyInstance) return null;
   return toAttr(v);
+}
+
+/** A tuple-returning layer (`output, (h_n, c_n) = lstm(x)`): the other elements are tensors of the same node. */
+export function tupleResult(spec: OpSpec, attrs: Attrs, inputs: PyTensor[], out: PyTensor): PyTuple {
+  let extra: TupleOutput[] | null = null;
+  const shapes = inputs.map((t) => t.shape);
+  if (out.shape && shapes.every((s) => s !== null)) {
+    try {
+      extra = spec.tupleOutputs!(attrs, shapes as Shape[], out.shape);
+    } catch {
+      extra = null;
+    }
+  }
+  const build = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(build)) : new PyTensor(o.shape, out.node));
+  if (extra) return new PyTuple([out, ...extra.map(build)]);
+  // Unknown shapes: the same tuple structure with unknown tensors, from a probe on placeholder shapes.
+  let probe: TupleOutput[];
+  try {
+    probe = spec.tupleOutputs!(attrs, inputs.map(() => [null, null, null]), [null, null, null]);
+  } catch {
+    probe = [{ shape: null }];
+  }
+  const blank = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(blank)) : new PyTensor(null, out.node));
+  return new PyTuple([out, ...probe.map(blank)]);
 }
