@@ -6,6 +6,8 @@ import { createRequire } from 'node:module';
 import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
+// The library stubs are Python files; the engine reads them from a generated module (no I/O in the core).
+if (spawnSync(process.execPath, ['scripts/bundle-stubs.mjs'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const nodeShim = { define: { 'import.meta.url': 'importMetaUrl' }, inject: ['scripts/import-meta-url.js'] };

@@ -18,6 +18,10 @@ export interface CliRequest {
   dump?: string;
   /** run: timed repetitions per layer. */
   runs?: number;
+  /** More folders searched for the file's absolute imports (`--path`, repeatable). */
+  paths: string[];
+  /** The Python environment whose installed packages are read (`--python-path`). */
+  pythonPath?: string;
 }
 
 export class UsageError extends Error {}
@@ -31,6 +35,10 @@ export const USAGE = `Usage:
                  'ResNet(Bottleneck, [3, 4, 6, 3], num_classes=10)'; default: the file's top model
   --input SHAPE  input tensor shape; default: a '# netlens: input=1,3,224,224' comment, else derived
                  from the first layer
+  --path DIR     another folder to resolve the file's imports from (repeatable); the file's project
+                 (its package, the folder holding .git or pyproject.toml, a src/ layout) is always searched
+  --python-path P  a Python environment (site-packages, virtual environment or its interpreter) whose
+                 installed libraries are read; default: a .venv or venv in the project, if any
 Exit codes: 0 no error, 1 an error diagnostic (or a failed run), 2 bad usage or unreadable file.`;
 
 /** Parses `1,3,224,224` (also `1x3x224x224`). */
@@ -54,7 +62,7 @@ export function parseArguments(argv: string[]): CliRequest {
   if (command !== 'check' && command !== 'view' && command !== 'run') {
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   }
-  const request: CliRequest = { command, file: '', json: false };
+  const request: CliRequest = { command, file: '', json: false, paths: [] };
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
@@ -84,6 +92,8 @@ export function parseArguments(argv: string[]): CliRequest {
       case '--seed': request.seed = parseNonNegativeInt(flag, value()); break;
       case '--runs': request.runs = Math.max(1, parseNonNegativeInt(flag, value())); break;
       case '--dump': request.dump = value(); break;
+      case '--path': request.paths.push(value()); break;
+      case '--python-path': request.pythonPath = value(); break;
       default:
         if (flag.startsWith('-')) throw new UsageError(`unknown option '${flag}'`);
         positional.push(arg);

@@ -6,6 +6,8 @@ export interface CheckJsonLayer {
   op: string;
   /** 1-based line of the call in forward, else of the definition. */
   line: number | null;
+  /** The imported file that line is in; absent for the checked file. */
+  file?: string;
   output: Shape | null;
   params: number;
   macs: number;
@@ -22,6 +24,8 @@ export interface CheckJsonShortcut {
 export interface CheckJsonDiagnostic {
   severity: Diagnostic['severity'];
   code: string;
+  /** The imported file the diagnostic is in; absent for the checked file. */
+  file?: string;
   line: number;
   column: number;
   endLine: number;
@@ -42,6 +46,8 @@ export interface CheckJson {
   layers: CheckJsonLayer[];
   shortcuts: CheckJsonShortcut[];
   diagnostics: CheckJsonDiagnostic[];
+  /** Project files the checked file imports (directly or not). */
+  imports: string[];
 }
 
 export function buildCheckJson(graph: LayerGraph): CheckJson {
@@ -59,6 +65,7 @@ export function buildCheckJson(graph: LayerGraph): CheckJson {
         path: n.path,
         op: n.op,
         line: (n.callRange ?? n.defRange)?.line ?? null,
+        ...((n.callRange ?? n.defRange)?.file ? { file: (n.callRange ?? n.defRange)!.file } : {}),
         output: n.outputShape,
         params: n.params,
         macs: n.macs,
@@ -67,6 +74,7 @@ export function buildCheckJson(graph: LayerGraph): CheckJson {
     diagnostics: graph.diagnostics.map((d) => ({
       severity: d.severity,
       code: d.code,
+      ...(d.range.file ? { file: d.range.file } : {}),
       line: d.range.line,
       column: d.range.column,
       endLine: d.range.endLine,
@@ -74,6 +82,7 @@ export function buildCheckJson(graph: LayerGraph): CheckJson {
       message: d.message,
       ...(d.shapes ? { shapes: d.shapes } : {}),
     })),
+    imports: graph.imports ?? [],
   };
 }
 

@@ -1,5 +1,6 @@
 // The human output of `netlens check`: a torchinfo-like table of modules and layers, totals, then diagnostics.
-import type { Group, LayerGraph, LayerNode } from '../core/graph/ir';
+import * as path from 'node:path';
+import type { Group, LayerGraph, LayerNode, SourceRange } from '../core/graph/ir';
 import { formatCompact, formatInteger, formatShape } from '../core/format';
 
 interface Row {
@@ -91,11 +92,19 @@ export function renderSummary(graph: LayerGraph): string {
   return lines.join('\n');
 }
 
+/** An imported file's path as the user would type it (relative to the working folder when below it). */
+function displayPath(file: string): string {
+  if (!path.isAbsolute(file)) return file;
+  const rel = path.relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') ? rel : file;
+}
+
 export function renderDiagnostics(graph: LayerGraph, displayFile: string): string {
   const out: string[] = [];
+  const where = (r: SourceRange): string => `${r.file ? displayPath(r.file) : displayFile}:${r.line}:${r.column}`;
   for (const d of graph.diagnostics) {
-    out.push(`${displayFile}:${d.range.line}:${d.range.column}: ${d.severity}: ${d.message} [${d.code}]`);
-    for (const r of d.related) out.push(`  ${displayFile}:${r.range.line}:${r.range.column}: note: ${r.message}`);
+    out.push(`${where(d.range)}: ${d.severity}: ${d.message} [${d.code}]`);
+    for (const r of d.related) out.push(`  ${where(r.range)}: note: ${r.message}`);
   }
   return out.join('\n');
 }

@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { analyzeSource } from '../core/analyze';
+import { createFileModuleLoader } from '../node/fileModuleLoader';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatShape } from '../core/format';
 import { parseArguments, USAGE, UsageError, type CliRequest } from './args';
@@ -55,7 +56,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const displayFile = path.relative(process.cwd(), request.file) || request.file;
-  const graph = await analyzeSource(source, displayFile, { model: request.model, input: request.input });
+  const loader = createFileModuleLoader({ entry: path.resolve(request.file), extraPaths: request.paths, pythonPath: request.pythonPath });
+  const graph = await analyzeSource(source, displayFile, { model: request.model, input: request.input, loader });
 
   switch (request.command) {
     case 'check':

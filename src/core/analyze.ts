@@ -3,9 +3,11 @@ import type { Diagnostic, LayerGraph, ModelCandidate, Shape } from './graph/ir';
 import { loadPythonParser, type PythonParser } from './python/parser';
 import { toPlainTree } from './python/plainTree';
 import { convertProgram } from './python/convert';
-import type { Pos, Program } from './python/ast';
+import type { Pos, Program, SourceFile } from './python/ast';
+import type { ModuleLoader } from './interpret/moduleLoader';
+import { bundledStubLoader } from './stubs';
 import { Budget, DEFAULT_MAX_DEPTH, DEFAULT_STEP_BUDGET } from './interpret/budget';
-import { createRuntime, type Runtime } from './interpret/runtime';
+import { createRuntime, type Runtime, type RuntimeImports } from './interpret/runtime';
 import { BudgetExceeded, PyError } from './interpret/errors';
 import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
@@ -25,6 +27,9 @@ export interface AnalyzeOptions {
   stepBudget?: number;
   /** Call depth limit. */
   maxDepth?: number;
+  /** Reads the modules the file imports (its project, installed libraries); without one only NetLens's native
+   *  modules and bundled stubs are importable. */
+  loader?: ModuleLoader;
 }
 
 /** Files larger than this are refused with a 'file-too-large' diagnostic. */
@@ -32,6 +37,8 @@ export const MAX_SOURCE_BYTES = 2 * 1024 * 1024;
 
 export interface Analyzer {
   analyze(source: string, file: string, options?: AnalyzeOptions): LayerGraph;
+  /** Model candidates only (for pickers / CodeLens): cheap, no tracing. */
+  listModels(source: string, options?: Pick<AnalyzeOptions, 'loader'>): ModelCandidate[];
 }
 
 const ORIGIN: Pos = { line: 1, col: 1, endLine: 1, endCol: 1 };
@@ -46,29 +53,58 @@ export async function analyzeSource(source: string, file: string, options?: Anal
 export async function createAnalyzer(): Promise<Analyzer> {
   const parser = await loadPythonParser();
   ensurePrelude(parser);
-  return { analyze: (source, file, options) => analyzeWith(parser, source, file, options ?? {}) };
+  const imports = new ImportedPrograms(parser);
+  return {
+    analyze: (source, file, options) => analyzeWith(parser, imports, source, file, options ?? {}),
+    listModels: (source, options) => listModelsWith(parser, imports, source, options ?? {}),
+  };
 }
 
 /** Model candidates only (for pickers / CodeLens): cheap, no tracing. */
-export async function listModels(source: string): Promise<ModelCandidate[]> {
-  const parser = await loadPythonParser();
-  ensurePrelude(parser);
+export async function listModels(source: string, options: Pick<AnalyzeOptions, 'loader'> = {}): Promise<ModelCandidate[]> {
+  return (await createAnalyzer()).listModels(source, options);
+}
+
+function listModelsWith(parser: PythonParser, imports: ImportedPrograms, source: string, options: Pick<AnalyzeOptions, 'loader'>): ModelCandidate[] {
   if (source.length > MAX_SOURCE_BYTES) return [];
+  userSites.length = 0;
+  const program = parseProgram(parser, source);
+  const rt = createRuntime(new Budget(DEFAULT_STEP_BUDGET, DEFAULT_MAX_DEPTH), imports.forLoader(options.loader));
+  rt.it.importer.registerEntry(rt.it.globals);
   try {
-    const program = parseProgram(parser, source);
-    const rt = createRuntime(new Budget(DEFAULT_STEP_BUDGET, DEFAULT_MAX_DEPTH));
     rt.it.runModule(program, () => undefined);
     return findCandidates(program, rt.it.globals, rt.tc.classes.Module, undefined, (v) => isKerasModelValue(rt.tc, v)).candidates;
-  } catch {
-    return [];
+  } catch (err) {
+    if (err instanceof BudgetExceeded || err instanceof PyError || err instanceof RangeError) return [];
+    throw err;
   }
 }
 
-function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null = null): Program {
+/** Parsed imported files, kept across analyses by path and text (a warm re-analysis re-parses only what changed). */
+class ImportedPrograms {
+  private readonly cache = new Map<string, { text: string; program: Program }>();
+  private readonly stubs = bundledStubLoader();
+  constructor(private readonly parser: PythonParser) {}
+
+  parse(text: string, file: SourceFile): Program {
+    const hit = this.cache.get(file.path);
+    if (hit && hit.text === text) return hit.program;
+    const program = parseProgram(this.parser, text, null, file);
+    if (this.cache.size > 2000) this.cache.clear();
+    this.cache.set(file.path, { text, program });
+    return program;
+  }
+
+  forLoader(loader: ModuleLoader | undefined): RuntimeImports {
+    return { loader: loader ?? null, stubs: this.stubs, parse: (text, file) => this.parse(text, file) };
+  }
+}
+
+function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null = null, file?: SourceFile): Program {
   const tree = parser.parse(source);
   try {
     const { root, comments } = toPlainTree(tree, parser.cursorExports);
-    return convertProgram(root, comments, source, fixedPos);
+    return convertProgram(root, comments, source, fixedPos, file);
   } finally {
     tree.delete();
   }
@@ -183,7 +219,7 @@ function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
   return out;
 }
 
-function analyzeWith(parser: PythonParser, source: string, file: string, options: AnalyzeOptions & { retriedInput?: boolean }): LayerGraph {
+function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: string, file: string, options: AnalyzeOptions & { retriedInput?: boolean }): LayerGraph {
   const graph = emptyGraph(file);
   if (source.length > MAX_SOURCE_BYTES) {
     graph.diagnostics.push({ severity: 'error', code: 'file-too-large', message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN), related: [] });
@@ -199,8 +235,9 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
   }
   const t1 = nowMs();
   userSites.length = 0;
-  const rt = createRuntime(new Budget(options.stepBudget ?? DEFAULT_STEP_BUDGET, options.maxDepth ?? DEFAULT_MAX_DEPTH));
+  const rt = createRuntime(new Budget(options.stepBudget ?? DEFAULT_STEP_BUDGET, options.maxDepth ?? DEFAULT_MAX_DEPTH), imports.forLoader(options.loader));
   const { it, tc } = rt;
+  it.importer.registerEntry(it.globals);
   const diags = it.diagnostics;
   for (const e of program.syntaxErrors) diags.add('error', 'syntax-error', `syntax error: ${e.message}`, e.p);
   if (program.tooDeep) diags.add('error', 'budget-exceeded', `analysis budget exceeded: ${program.tooDeep.message}`, program.tooDeep.p);
@@ -299,12 +336,13 @@ function analyzeWith(parser: PythonParser, source: string, file: string, options
     const consumer = first ? graph.nodes.find((n) => n.id === first.to) : undefined;
     const better = consumer?.error ? inputFor(consumer.op, consumer.attrs) : null;
     if (better && better.join() !== graph.input.join()) {
-      const again = analyzeWith(parser, source, file, { ...options, input: better as number[], retriedInput: true });
+      const again = analyzeWith(parser, imports, source, file, { ...options, input: better as number[], retriedInput: true });
       again.inputSource = 'default';
       return again;
     }
   }
   graph.diagnostics = sortDiagnostics(diags.list);
+  if (it.importer.importedFiles.length) graph.imports = [...it.importer.importedFiles];
   if (process.env.NETLENS_DEBUG_STEPS) console.error(`steps: ${it.budget.steps}`);
   graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };
   void input;

@@ -56,7 +56,7 @@ describe('cli: netlens check', function () {
     const r = netlens('check', 'examples/resnet.py', '--model', 'resnet18()', '--json');
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'input', 'layers', 'macs', 'model', 'models', 'output', 'params', 'shortcuts'].sort());
+    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'imports', 'input', 'layers', 'macs', 'model', 'models', 'output', 'params', 'shortcuts'].sort());
     assert.equal(report.params, 11_689_512);
     assert.deepEqual(report.input, [1, 3, 224, 224]);
     assert.deepEqual(report.output, [1, 1000]);
@@ -107,5 +107,24 @@ describe('cli: netlens check', function () {
     assert.match(r.stdout, /layer1\.0 +BasicBlock +1×64×56×56 +73,984/);
     assert.match(r.stdout, /Params: +11,689,512/);
     assert.match(r.stdout, /MACs: .*\(1\.81 G\)/);
+  });
+
+  it("follows a project's imports, reads an environment given with --python-path and names imported files in diagnostics", () => {
+    const project = path.join('test', 'fixtures', 'projects', 'segproj');
+    const site = path.join(project, 'site', 'site-packages');
+    const r = netlens('check', path.join(project, 'train.py'), '--model', 'small_unet()', '--python-path', site, '--json');
+    assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
+    const report = JSON.parse(r.stdout);
+    assert.equal(report.params, 7622);
+    assert.equal(report.imports.length, 7);
+    assert.ok(report.layers.some((l: { path: string; file?: string }) => l.path === 'inc.block.0' && l.file?.endsWith(path.join('models', 'parts.py'))));
+    // A broken copy of the project: the error is printed at the imported file's own path and line.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-project-'));
+    fs.cpSync(project, dir, { recursive: true });
+    const parts = path.join(dir, 'segproj', 'models', 'parts.py');
+    fs.writeFileSync(parts, fs.readFileSync(parts, 'utf8').replace('_conv3x3(cout, cout)', '_conv3x3(cin, cout)'));
+    const broken = netlens('check', path.join(dir, 'segproj', 'models', 'unet.py'), '--path', dir, '--python-path', path.join(dir, 'site', 'site-packages'));
+    assert.equal(broken.code, 1, broken.stdout);
+    assert.match(broken.stdout, new RegExp(`${parts.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:20:\\d+: error: `));
   });
 });

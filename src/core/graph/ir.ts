@@ -10,6 +10,8 @@ export interface SourceRange {
   column: number;
   endLine: number;
   endColumn: number;
+  /** The file, when it is not the analysed entry file (a module it imports), as the module loader named it. */
+  file?: string;
 }
 
 /** Attribute values recorded on a node (constructor arguments after defaults are applied). */
@@ -159,4 +161,7 @@ export interface LayerGraph {
   layout?: 'NCHW' | 'NHWC';
   /** Parameters that are not trained (Keras BatchNormalization moving statistics); `params` + this is Keras's "Total params". */
   nonTrainableParams?: number;
+  /** Project files the entry file imported (directly or not), as the module loader named them; libraries excluded.
+   *  A change to any of them calls for a new analysis. */
+  imports?: string[];
 }

@@ -1,6 +1,7 @@
 // Records the traced forward pass: layer nodes in execution order, edges with shapes, module groups and merge shortcuts.
 import type { AttrValue, Edge, Group, GroupKind, LayerNode, Shape, Shortcut, SourceRange } from './ir';
 import type { ModuleState, PyInstance } from '../interpret/values';
+import { isLibraryPos, toRange } from '../interpret/diagnostics';
 
 /** Where a registered module sits in the model's module tree (named_modules order). */
 export interface ModuleInfo {
@@ -75,9 +76,12 @@ export class Tracer {
       params: 0,
       macs: 0,
     };
-    if (mod.defPos) group.defRange = { line: mod.defPos.line, column: mod.defPos.col, endLine: mod.defPos.endLine, endColumn: mod.defPos.endCol };
+    if (mod.defPos) group.defRange = toRange(mod.defPos);
     const cp = info.inst.cls.p;
-    if (cp && cp.line > 0) group.classRange = { line: cp.line, column: cp.col, endLine: cp.line, endColumn: cp.col + 5 + info.inst.cls.name.length + 1 };
+    if (cp && !isLibraryPos(cp)) {
+      group.classRange = { line: cp.line, column: cp.col, endLine: cp.line, endColumn: cp.col + 5 + info.inst.cls.name.length + 1 };
+      if (cp.src) group.classRange.file = cp.src.path;
+    }
     this.groups.push(group);
     this.groupOf.set(mod, group);
     if (!info.parent) this.rootGroup = group;

@@ -2,18 +2,25 @@
 import type { Diagnostic, RelatedLocation, Severity, Shape, SourceRange } from '../graph/ir';
 import type { Pos } from '../python/ast';
 
-/** Call sites in the user's file of the prelude functions executing now (prelude code sits on line 0). */
+/** Call sites in the user's code of the library functions executing now (reset per analysis). */
 export const userSites: Pos[] = [];
 
-/** Maps a prelude position (line 0) to the user's call site that led there. */
+/** True for positions in library code (bundled stubs, installed packages, the line-0 prelude). */
+export function isLibraryPos(p: Pos): boolean {
+  return p.line === 0 || p.src?.library === true;
+}
+
+/** Maps a library position to the user's call site that led there; user positions are kept. */
 export function mapPos(p: Pos): Pos {
-  if (p.line > 0) return p;
+  if (!isLibraryPos(p)) return p;
   return userSites[userSites.length - 1] ?? { line: 1, col: 1, endLine: 1, endCol: 1 };
 }
 
 export function toRange(p: Pos): SourceRange {
   const q = mapPos(p);
-  return { line: q.line, column: q.col, endLine: q.endLine, endColumn: q.endCol };
+  const r: SourceRange = { line: q.line, column: q.col, endLine: q.endLine, endColumn: q.endCol };
+  if (q.src) r.file = q.src.path;
+  return r;
 }
 
 export class DiagnosticSink {

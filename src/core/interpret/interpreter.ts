@@ -1,7 +1,7 @@
 // The interpreter core: calls, argument binding, attribute access, items and iteration over abstract values.
 import type { Pos, Program, Stmt } from '../python/ast';
 import { Budget } from './budget';
-import { DiagnosticSink, userSites } from './diagnostics';
+import { DiagnosticSink, isLibraryPos, userSites } from './diagnostics';
 import { PyError, attributeError, typeError } from './errors';
 import { Scope } from './scope';
 import {
@@ -11,6 +11,7 @@ import {
 import { evalExpr } from './expressions';
 import { execBlock, type Frame } from './statements';
 import type { Tracer } from '../graph/tracer';
+import type { Importer } from './importer';
 
 /** Hooks implemented by the torch layer (modules.ts, tensorOps.ts), kept behind an interface to avoid import cycles. */
 export interface TorchHooks {
@@ -42,6 +43,8 @@ export class Interpreter {
   /** nn.Module, for classes whose unknown base is evidently a module class (`pl.LightningModule`). */
   moduleClass: PyClass | null = null;
   tracer: Tracer | null = null;
+  /** Runs import statements (set by the runtime). */
+  importer!: Importer;
   /** The innermost executing user functions (for zero-argument super()). */
   readonly callStack: FunctionContext[] = [];
   /** The statement being executed, for diagnostics raised deep inside natives. */
@@ -95,7 +98,7 @@ export class Interpreter {
     bindArguments(fn, args, kwargs, scope, site);
     const ctx: FunctionContext = { fn, firstArg: args[0] };
     this.callStack.push(ctx);
-    const fromUser = fn.p.line === 0 && site.line > 0;
+    const fromUser = isLibraryPos(fn.p) && !isLibraryPos(site);
     if (fromUser) userSites.push(site);
     try {
       if (fn.isLambda) return evalExpr(this, fn.body as Parameters<typeof evalExpr>[1], { scope, ret: null, ctx });
@@ -103,7 +106,7 @@ export class Interpreter {
       execBlock(this, fn.body as Stmt[], frame);
       return frame.ret;
     } catch (err) {
-      if (fromUser && err instanceof PyError && (!err.pos || err.pos.line === 0)) err.pos = site;
+      if (fromUser && err instanceof PyError && (!err.pos || isLibraryPos(err.pos))) err.pos = site;
       throw err;
     } finally {
       if (fromUser) userSites.pop();
@@ -166,6 +169,7 @@ export class Interpreter {
     if (obj instanceof PyNamespace) {
       const m = obj.members.get(name);
       if (m !== undefined) return m;
+      if (obj.fromSource) return undefined;
       const resolved = this.hooks.resolveNamespace(obj, name);
       obj.members.set(name, resolved);
       return resolved;

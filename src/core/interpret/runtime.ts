@@ -1,5 +1,8 @@
 // Wires the interpreter to the torch model layer: builtins, library classes and the hooks the core calls.
-import type { Pos } from '../python/ast';
+import type { Pos, Program, SourceFile } from '../python/ast';
+import { Importer, type ImporterHost } from './importer';
+import type { ModuleLoader } from './moduleLoader';
+import { isNativeRoot, nativeModule } from './stdlib';
 import type { AttrValue } from '../graph/ir';
 import { Tracer } from '../graph/tracer';
 import { toRange } from './diagnostics';
@@ -21,8 +24,26 @@ export interface Runtime {
   tc: TorchContext;
 }
 
-export function createRuntime(budget: Budget): Runtime {
+/** How the runtime reads imported modules: the project's loader, the bundled stubs, and a parser for their text. */
+export interface RuntimeImports {
+  loader: ModuleLoader | null;
+  stubs: ModuleLoader | null;
+  parse: (text: string, file: SourceFile) => Program;
+}
+
+/** Libraries whose bundled stub is used even when installed: their real source relies on machinery (registries,
+ *  hub downloads, backend dispatch) that does not build layers. */
+const STUB_FIRST = new Set(['torchvision', 'timm', 'einops']);
+
+export function createRuntime(budget: Budget, imports: RuntimeImports | null = null): Runtime {
   const it = new Interpreter(budget);
+  const importHost: ImporterHost = {
+    parse: imports?.parse ?? (() => ({ body: [], syntaxErrors: [] })),
+    native: (name) => nativeModule(it, name),
+    ownedByFrontend: isNativeRoot,
+    stubFirst: (top) => STUB_FIRST.has(top),
+  };
+  it.importer = new Importer(it, importHost, imports?.loader ?? null, imports?.stubs ?? null);
   const tracer = new Tracer();
   const builtinTypes = installBuiltins(it);
   const moduleClasses = createModuleClasses({ it }, builtinTypes.object);

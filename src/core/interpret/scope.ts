@@ -26,9 +26,10 @@ export class Scope {
     return undefined;
   }
 
+  /** The module's globals this scope belongs to (the scope just below the builtins). */
   root(): Scope {
     let s: Scope = this;
-    while (s.parent) s = s.parent;
+    while (s.parent && s.parent.parent) s = s.parent;
     return s;
   }
 

@@ -6,7 +6,6 @@ import type { FunctionContext, Interpreter } from './interpreter';
 import { evalExpr, truthy, assignTarget, makeFunction } from './expressions';
 import { binaryOp, compare } from './operators';
 import { PyBuiltin, PyNamespace, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyTensor, PyTuple, PyUnknown, PyInstance, type Value } from './values';
-import { importModule } from './stdlib';
 
 export interface Frame {
   scope: Scope;
@@ -135,29 +134,13 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
       return NORMAL;
     case 'import':
       for (const n of s.names) {
-        if (n.alias) frame.scope.assign(n.alias, importModule(it, n.module));
-        else {
-          const top = n.module.split('.')[0];
-          frame.scope.assign(top, importModule(it, top));
-          importModule(it, n.module);
-        }
+        const bound = n.alias ?? n.module.split('.')[0];
+        frame.scope.assign(bound, it.importer.importName(n.module, n.alias !== undefined, s.p));
       }
       return NORMAL;
-    case 'importfrom': {
-      const mod = importModule(it, s.module);
-      if (s.names === '*') {
-        if (mod instanceof PyNamespace) for (const [k, v] of mod.members) frame.scope.assign(k, v);
-        return NORMAL;
-      }
-      for (const n of s.names) {
-        let v: Value;
-        const sub = importModule(it, `${s.module}.${n.name}`, true);
-        if (sub !== null) v = sub;
-        else v = it.getAttrOrUndefined(mod, n.name, s.p) ?? new PyUnknown(`${s.module}.${n.name}`);
-        frame.scope.assign(n.alias ?? n.name, v);
-      }
+    case 'importfrom':
+      it.importer.importFrom(s.module, s.names, frame.scope, s.p);
       return NORMAL;
-    }
     case 'del':
       for (const t of s.targets) {
         if (t.k === 'name') frame.scope.vars.delete(t.id);
@@ -189,8 +172,14 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
 function execTry(it: Interpreter, s: Extract<Stmt, { s: 'try' }>, frame: Frame): Completion {
   try {
     let c: Completion;
+    const guards = s.handlers.some((h) => catchesImportError(h.type));
     try {
-      c = execBlock(it, s.body, frame);
+      if (guards) it.importer.importGuards++;
+      try {
+        c = execBlock(it, s.body, frame);
+      } finally {
+        if (guards) it.importer.importGuards--;
+      }
     } catch (err) {
       if (!(err instanceof PyError)) throw err;
       for (const h of s.handlers) {
@@ -211,6 +200,14 @@ function execTry(it: Interpreter, s: Extract<Stmt, { s: 'try' }>, frame: Frame):
   }
 }
 
+/** True when an `except` clause (by its written type) catches a failed import: bare, ImportError and its bases. */
+function catchesImportError(type: Expr | undefined): boolean {
+  if (!type) return true;
+  if (type.k === 'tuple') return type.items.some((t) => catchesImportError(t));
+  const name = type.k === 'name' ? type.id : type.k === 'attr' ? type.name : '';
+  return ['ImportError', 'ModuleNotFoundError', 'Exception', 'BaseException'].includes(name);
+}
+
 function exceptionMatches(it: Interpreter, err: PyError, handlerType: Value): boolean {
   if (handlerType instanceof PyUnknown) return true;
   if (handlerType instanceof PyClass) {
@@ -220,6 +217,7 @@ function exceptionMatches(it: Interpreter, err: PyError, handlerType: Value): bo
     // Interpreter-raised errors: LookupError covers KeyError/IndexError, ArithmeticError covers ZeroDivisionError.
     if (handlerType.name === 'LookupError') return err.pyType === 'KeyError' || err.pyType === 'IndexError';
     if (handlerType.name === 'ArithmeticError') return err.pyType === 'ZeroDivisionError';
+    if (handlerType.name === 'ImportError') return err.pyType === 'ModuleNotFoundError';
     return false;
   }
   if (handlerType !== null && typeof handlerType === 'object' && 'items' in handlerType) {

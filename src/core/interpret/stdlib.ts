@@ -119,8 +119,9 @@ function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
   return ns;
 }
 
-/** The value of `import name`; with `subOnly`, null unless `name` is itself a known module (for `from a import b`). */
-export function importModule(it: Interpreter, name: string, subOnly = false): Value {
+/** A module NetLens provides natively (torch and Keras namespaces, the torchvision prelude, the standard library
+ *  modules below), or undefined when `name` is not one. One value per interpreter and name. */
+export function nativeModule(it: Interpreter, name: string): Value | undefined {
   let cache = caches.get(it);
   if (!cache) {
     cache = new Map();
@@ -128,7 +129,7 @@ export function importModule(it: Interpreter, name: string, subOnly = false): Va
   }
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
-  let v: Value | null = null;
+  let v: Value | undefined;
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
   else if (isKerasModuleName(name)) v = new PyNamespace(canonicalKerasName(name));
   else if (preludeLoader && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
@@ -136,14 +137,22 @@ export function importModule(it: Interpreter, name: string, subOnly = false): Va
     const ns = new PyNamespace(name);
     STDLIB[name](it, ns);
     v = ns;
-  } else if (subOnly) {
-    const parent = name.slice(0, name.lastIndexOf('.'));
-    if (TORCH_NAMESPACES.has(parent) || STDLIB[parent] || isKerasModuleName(parent)) return null;
-    return null;
-  } else v = new PyUnknown(name);
-  cache.set(name, v);
+  }
+  if (v !== undefined) cache.set(name, v);
   return v;
 }
+
+/** Top-level names whose modules NetLens never reads from files: frameworks it models natively and the standard
+ *  library (modules of it without a model above are unknown values, silently: they do not build layers). */
+export function isNativeRoot(name: string): boolean {
+  const top = name.split('.')[0];
+  return NATIVE_ROOTS.has(top) || isKerasModuleName(top);
+}
+
+const NATIVE_ROOTS = new Set([
+  'torch', 'tensorflow', 'keras', 'tf_keras', 'numpy',
+  ...'abc argparse ast asyncio atexit base64 bisect builtins calendar collections contextlib copy csv dataclasses datetime decimal enum errno fnmatch fractions functools gc glob gzip hashlib heapq importlib inspect io itertools json logging math multiprocessing numbers operator os pathlib pickle platform pprint queue random re shutil signal socket statistics string struct subprocess sys tempfile textwrap threading time timeit traceback types typing typing_extensions unittest urllib uuid warnings weakref zipfile __future__'.split(' '),
+]);
 
 type Filler = (it: Interpreter, ns: PyNamespace) => void;
 

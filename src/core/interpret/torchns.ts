@@ -6,7 +6,8 @@ import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
 import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
 import { attentionTensors, einsumTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
-import { importModule } from './stdlib';
+import { nativeModule } from './stdlib';
+import { applyWeightNorm, removeWeightNorm } from './moduleParams';
 import { TRANSFORMER_CLASSES } from './transformerPrelude';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
@@ -88,10 +89,13 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.true_divide':
       return new PyBuiltin(qualified, (args, _kw, p) => elementwise(tc, name === 'true_divide' ? 'div' : name, args[0] ?? null, args[1] ?? null, p));
     case 'torch.nn.utils.weight_norm':
-    case 'torch.nn.utils.spectral_norm':
     case 'torch.nn.utils.parametrizations.weight_norm':
-    case 'torch.nn.utils.parametrizations.spectral_norm':
+      return new PyBuiltin(qualified, (args, kw, p) => applyWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight', args[2] ?? kw?.get('dim') ?? 0, p));
     case 'torch.nn.utils.remove_weight_norm':
+      return new PyBuiltin(qualified, (args, kw) => removeWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight'));
+    case 'torch.nn.utils.spectral_norm':
+    case 'torch.nn.utils.parametrizations.spectral_norm':
+      // weight becomes weight_orig (same shape) plus u/v buffers: the parameter count does not change.
       return new PyBuiltin(qualified, (args) => args[0] ?? null);
     case 'torch.stack':
       return new PyBuiltin(qualified, (args, kw, p) => stackTensors(tc, args[0] ?? kw?.get('tensors') ?? null, args[1] ?? kw?.get('dim') ?? 0, p));
@@ -172,7 +176,7 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     return functionalOrUnknown(tc, qualified);
   }
   if (ns.qualified === 'torch.nn' && TRANSFORMER_CLASSES.has(name)) {
-    const prelude = importModule(tc.it, 'torchvision');
+    const prelude = nativeModule(tc.it, 'torchvision');
     const cls = prelude instanceof PyNamespace ? prelude.members.get(name) : undefined;
     if (cls instanceof PyClass) return cls;
   }

@@ -148,6 +148,11 @@ export class ModuleState {
   readonly buffers = new Map<string, Value>();
   /** `params`: trainable parameter count of the layer, cached when it is built. */
   layer: { spec: OpSpec; attrs: Attrs; weights: WeightSpec[]; params?: number } | null = null;
+  /**
+   * A layer's own weights as tensors (state-dict names), made once on first use so that identity holds (tied
+   * weights count once); null: removed (`self.bias = None`, weight_norm's `weight`); an assigned tensor replaces one.
+   */
+  layerTensors: Map<string, PyTensor | null> | null = null;
   /** Where the module was constructed (the call expression). */
   defPos: Pos | null = null;
   /** How many times the module has been called while tracing. */
@@ -191,8 +196,13 @@ export class PyTensor {
 
 /** A namespace such as `torch`, `torch.nn`, `math`: members resolved by the interpreter on demand. */
 export class PyNamespace {
-  readonly members = new Map<string, Value>();
-  constructor(readonly qualified: string) {}
+  constructor(
+    readonly qualified: string,
+    /** For a module read from source: its globals, shared with the scope its code runs in. */
+    readonly members = new Map<string, Value>(),
+    /** True for a module read from source: a missing attribute is an AttributeError, not a lazily resolved name. */
+    readonly fromSource = false,
+  ) {}
 }
 
 /** Anything NetLens cannot model; `what` names it for diagnostics. */

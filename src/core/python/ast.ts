@@ -1,11 +1,21 @@
 // The Python-subset syntax tree NetLens interprets: plain JS objects converted once from tree-sitter's tree.
 
+/** The file a position belongs to, when it is not the entry file of the analysis. */
+export interface SourceFile {
+  /** The path the module loader gave for the file (shown in diagnostics and used to reveal it). */
+  path: string;
+  /** Library code (an installed package or a bundled stub): its problems are reported at the user's call site. */
+  library: boolean;
+}
+
 /** 1-based line and column of a node's start and end (end column exclusive). */
 export interface Pos {
   line: number;
   col: number;
   endLine: number;
   endCol: number;
+  /** Absent for the entry file. */
+  src?: SourceFile;
 }
 
 export interface Arg {

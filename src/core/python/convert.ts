@@ -1,5 +1,5 @@
 // Converts the plain syntax tree into NetLens's Python AST, recording syntax errors (ERROR / MISSING nodes) as it goes.
-import type { ExceptHandler, Expr, FuncDef, Pos, Program, Stmt } from './ast';
+import type { ExceptHandler, Expr, FuncDef, Pos, Program, SourceFile, Stmt } from './ast';
 import type { PNode } from './plainTree';
 import { ExprConverter, MAX_NESTING } from './convertExpr';
 
@@ -216,8 +216,8 @@ class Converter extends ExprConverter {
 const INPUT_COMMENT = /#\s*netlens\s*:\s*input\s*=\s*\(?\s*([0-9][0-9,\s]*)/i;
 
 /** Converts a whole module; syntax errors are collected, never thrown. */
-export function convertProgram(root: PNode, comments: PNode[], source: string, fixedPos: Pos | null = null): Program {
-  const conv = new Converter(source, fixedPos);
+export function convertProgram(root: PNode, comments: PNode[], source: string, fixedPos: Pos | null = null, file?: SourceFile): Program {
+  const conv = new Converter(source, fixedPos, file);
   const body = conv.block(root);
   conv.errors.length = 0;
   conv.scanErrors(root);

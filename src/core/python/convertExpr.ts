@@ -1,5 +1,5 @@
 // Converts expression syntax (calls, operators, literals, comprehensions, f-strings, parameters) into NetLens's AST.
-import type { Arg, CompClause, DictEntry, Expr, FStrPart, Param, Pos, SyntaxProblem } from './ast';
+import type { Arg, CompClause, DictEntry, Expr, FStrPart, Param, Pos, SourceFile, SyntaxProblem } from './ast';
 import { lineOf, lineStarts, type PNode } from './plainTree';
 
 /** Nesting deeper than this is cut off (reported once) so that nothing downstream recurses without bound. */
@@ -12,6 +12,8 @@ export class ExprConverter {
     private readonly src: string,
     /** When set, every node gets this position (code that is not part of the user's file). */
     private readonly fixedPos: Pos | null = null,
+    /** The imported file being converted (absent for the entry file). */
+    private readonly file: SourceFile | undefined = undefined,
   ) {
     this.starts = fixedPos ? new Int32Array(1) : lineStarts(src);
   }
@@ -22,7 +24,9 @@ export class ExprConverter {
     if (this.fixedPos) return this.fixedPos;
     const sl = lineOf(this.starts, n.s);
     const el = n.e === n.s ? sl : lineOf(this.starts, n.e);
-    return { line: sl + 1, col: n.s - this.starts[sl] + 1, endLine: el + 1, endCol: n.e - this.starts[el] + 1 };
+    const p: Pos = { line: sl + 1, col: n.s - this.starts[sl] + 1, endLine: el + 1, endCol: n.e - this.starts[el] + 1 };
+    if (this.file) p.src = this.file;
+    return p;
   }
   text(n: PNode): string {
     return this.src.slice(n.s, n.e);
