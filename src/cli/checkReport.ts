@@ -1,5 +1,5 @@
 // The `netlens check --json` contract: one typed object built from the LayerGraph (tests and CI depend on it exactly).
-import type { Diagnostic, LayerGraph, Shape } from '../core/graph/ir';
+import type { Diagnostic, LayerGraph, ModelInput, Shape } from '../core/graph/ir';
 
 export interface CheckJsonLayer {
   path: string;
@@ -40,6 +40,8 @@ export interface CheckJson {
   /** Constructible model candidates as Python call expressions. */
   models: string[];
   input: Shape;
+  /** Every argument forward was traced with (name, shape or null when unknown, dtype, where it came from). */
+  inputs: ModelInput[];
   output: Shape | null;
   params: number;
   macs: number;
@@ -56,6 +58,7 @@ export function buildCheckJson(graph: LayerGraph): CheckJson {
     model: graph.model,
     models: graph.models.map((m) => m.expr),
     input: graph.input,
+    inputs: graph.inputs ?? [],
     output: graph.output,
     params: graph.params,
     macs: graph.macs,

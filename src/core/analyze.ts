@@ -1,5 +1,7 @@
 // Public entry point of the engine: source text → LayerGraph (parse, interpret the model code, trace forward).
-import type { Diagnostic, LayerGraph, ModelCandidate, Shape } from './graph/ir';
+import type { Diagnostic, InputDtype, InputSpec, LayerGraph, ModelCandidate, ModelInput, Shape } from './graph/ir';
+import { bindInputs, defaultInputFor, inputForLayer, modelInput, observedInputFor, observeFileUsage } from './modelInputs';
+import { execBlock } from './interpret/statements';
 import { loadPythonParser, type PythonParser } from './python/parser';
 import { toPlainTree } from './python/plainTree';
 import { convertProgram } from './python/convert';
@@ -21,8 +23,11 @@ import { isKerasModelValue, isKerasModule, kerasDeclaredInput, kerasNonTrainable
 export interface AnalyzeOptions {
   /** Python call expression evaluated in the file's scope: 'resnet50()', 'ResNet(Bottleneck, [3,4,6,3], num_classes=10)'. */
   model?: string;
-  /** e.g. [1,3,224,224]; else a '# netlens: input=1,3,224,224' comment; else a default from the first layer. */
+  /** e.g. [1,3,224,224]; else a '# netlens: input=1,3,224,224' comment; else the file's own call of the model
+   *  (`net(torch.randn(1, 3, 32, 32))` in a test function or main block); else a default from the first layer. */
   input?: number[];
+  /** Every input by position or forward's parameter name, with dtypes and plain values (`--input` repeated). */
+  inputs?: InputSpec[];
   /** Interpreter steps (default fits ResNet-152 many times over; a runaway loop ends well under a second). */
   stepBudget?: number;
   /** Call depth limit. */
@@ -167,42 +172,6 @@ function probeFactory(rt: Runtime, fn: PyFunction): boolean {
 }
 const PROBE_STEPS = 200_000;
 
-function defaultInput(root: Value): Shape {
-  if (!isModule(root)) return [1, 3, 224, 224];
-  for (const m of walkModules(root)) {
-    const layer = m.mod!.layer;
-    if (!layer) continue;
-    const shape = inputFor(layer.spec.op, layer.attrs);
-    if (shape) return shape;
-  }
-  return [1, 3, 224, 224];
-}
-
-/** The default input a layer type implies (Conv2d with C input channels → 1×C×224×224), or null. */
-function inputFor(op: string, a: Record<string, unknown>): Shape | null {
-  {
-    const ch = (a.in_channels ?? a.num_features) as number | undefined;
-    switch (op) {
-      case 'Conv2d':
-      case 'BatchNorm2d':
-      case 'ConvTranspose2d':
-        return [1, ch ?? 3, 224, 224];
-      case 'Conv1d':
-      case 'BatchNorm1d':
-        return op === 'BatchNorm1d' ? [1, ch ?? 1] : [1, ch ?? 1, 1024];
-      case 'Conv3d':
-        return [1, ch ?? 3, 16, 112, 112];
-      case 'Linear':
-        return [1, (a.in_features as number) ?? 1];
-      case 'LayerNorm': {
-        const ns = a.normalized_shape;
-        return [1, ...(Array.isArray(ns) ? (ns as number[]) : [ns as number])];
-      }
-    }
-  }
-  return null;
-}
-
 /** A Keras model's declared input (batch None unless given); else a warned channels-last guess. */
 function kerasDefaultInput(rt: Runtime, root: Value): Shape {
   const declared = isModule(root) ? kerasDeclaredInput(rt.tc, root) : null;
@@ -286,8 +255,33 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   const t2 = nowMs();
   const keras = isKerasModule(tc, root);
   if (keras) graph.layout = 'NHWC';
-  let input: Shape = options.input ?? program.inputComment?.shape ?? (keras ? kerasDefaultInput(rt, root) : defaultInput(root));
-  graph.inputSource = options.input ? 'argument' : program.inputComment ? 'comment' : 'default';
+  let observedRest: Shape[] = [];
+  const given: InputSpec[] = options.retriedInput ? [] : options.inputs ?? (options.input ? [{ shape: options.input }] : []);
+  const firstGiven = given.find((g) => g.name === undefined && g.shape) ?? given.find((g) => g.name !== undefined && g.shape && isFirstForwardParam(root, g.name));
+  let firstDtype: InputDtype = firstGiven?.dtype ?? 'float32';
+  let input: Shape;
+  if (firstGiven?.shape) {
+    input = firstGiven.shape;
+    graph.inputSource = 'argument';
+  } else if (program.inputComment) {
+    input = program.inputComment.shape;
+    graph.inputSource = 'comment';
+  } else {
+    const observed = !keras && root instanceof PyInstance && !stopped ? observedInputFor(observeFileUsage(it, program, (body) => execBlock(it, body, { scope: it.globals, ret: null, ctx: null })), root) : null;
+    if (observed) {
+      input = observed[0];
+      graph.inputSource = 'file';
+      observedRest = observed.slice(1);
+    } else if (keras) {
+      input = kerasDefaultInput(rt, root);
+      graph.inputSource = 'default';
+    } else {
+      const guess = options.retriedInput && options.input ? { shape: options.input, dtype: 'float32' as InputDtype } : defaultInputFor(root);
+      input = guess.shape;
+      firstDtype = guess.dtype;
+      graph.inputSource = 'default';
+    }
+  }
   graph.input = input;
   if (isModule(root) && !stopped) {
     const tracer = tc.tracer;
@@ -296,20 +290,47 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
       tracer.indexModules(root);
       tracer.ensureGroup(root.mod!);
       tracer.recording = true;
-      const inputNode = tracer.addInput(input);
-      const inputs: Value[] = [new PyTensor(input, inputNode.id)];
-      // forward(self, x, y, ...) with more required inputs: each extra one is an input of unknown shape.
       const forward = root.cls.lookup('forward');
-      if (forward instanceof PyFunction) {
-        const required = forward.params.filter((p) => p.kind === 'normal' && !forward.defaults.has(p.name)).length - 1;
-        for (let i = 1; i < required; i++) {
-          const extra = tracer.addNode({ op: 'Input', attrs: { shape: null }, summary: '?', inputs: [], inputShapes: [], outputShape: null, params: 0, macs: 0, module: null, suffix: 'input' });
-          extra.group = null;
-          inputs.push(new PyTensor(null, extra.id));
+      const { bound, missing, unknownNames } = bindInputs(forward, given.length ? given : []);
+      const firstName = forward instanceof PyFunction ? forward.params[1]?.name ?? 'input' : 'input';
+      const inputs: Value[] = [];
+      const kwargs = new Map<string, Value>();
+      const records: ModelInput[] = [];
+      const inputNode = tracer.addInput(input, 'input', firstDtype);
+      inputs.push(new PyTensor(input, inputNode.id));
+      records.push(modelInput(firstName, input, firstDtype, graph.inputSource === 'default' ? 'default' : graph.inputSource));
+      const positionalRest = bound.filter((b) => b.name !== firstName);
+      for (const b of positionalRest) {
+        let v: Value;
+        if (b.value !== undefined) v = b.value;
+        else {
+          const node = tracer.addInput(b.shape ?? null, b.name, b.dtype ?? 'float32');
+          v = new PyTensor(b.shape ?? null, node.id);
         }
-        if (required > 1) diags.add('warning', 'extra-inputs', `forward() takes ${required} inputs; only the first has a known shape (${input.join('×')})`, forward.p);
+        records.push(modelInput(b.name, b.shape ?? null, b.dtype ?? 'float32', 'argument', b.value));
+        kwargs.set(b.name, v);
       }
-      const out = it.call(root, inputs, null, root.mod!.defPos ?? ORIGIN);
+      // Inputs the file itself passed after the first (`net(x, t)` in its test code).
+      observedRest.forEach((shape, i) => {
+        const name = forward instanceof PyFunction ? forward.params[2 + i]?.name : undefined;
+        if (!name || kwargs.has(name)) return;
+        const node = tracer.addInput(shape, name);
+        kwargs.set(name, new PyTensor(shape, node.id));
+        records.push(modelInput(name, shape, 'float32', 'file'));
+      });
+      // forward(self, x, t, y) with required inputs nobody gave: each is an input of unknown shape.
+      const unknown = missing.filter((n) => n !== firstName && !kwargs.has(n));
+      for (const name of unknown) {
+        const node = tracer.addInput(null, name);
+        kwargs.set(name, new PyTensor(null, node.id));
+        records.push(modelInput(name, null, 'float32', 'unknown'));
+      }
+      if (unknown.length && forward instanceof PyFunction) {
+        diags.add('warning', 'extra-inputs', `forward() takes ${unknown.length + 1} inputs; the shapes of ${unknown.map((n) => `'${n}'`).join(', ')} are unknown: give them with --input NAME=SHAPE[:DTYPE] (e.g. --input ${unknown[0]}=1:int64)`, forward.p);
+      }
+      for (const name of unknownNames) diags.add('error', 'bad-input', `--input ${name}=…: forward() has no parameter '${name}'`, forward instanceof PyFunction ? forward.p : ORIGIN);
+      graph.inputs = records;
+      const out = it.call(root, inputs, kwargs.size ? kwargs : null, root.mod!.defPos ?? ORIGIN);
       const outs = collectTensors(out, []);
       const traced = outs.filter((t) => t.node !== null);
       graph.output = outs.length ? outs[0].shape : null;
@@ -331,23 +352,36 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   const t3 = nowMs();
   // A default input guessed from the first registered layer, rejected by the first layer actually applied:
   // analyse again with the input that layer declares (its module was registered later than it runs).
-  if (graph.inputSource === 'default' && !options.input && !options.retriedInput) {
+  if (graph.inputSource === 'default' && !options.retriedInput) {
     const first = graph.edges.find((e) => e.from === graph.nodes[0]?.id);
     const consumer = first ? graph.nodes.find((n) => n.id === first.to) : undefined;
-    const better = consumer?.error ? inputFor(consumer.op, consumer.attrs) : null;
+    const better = consumer?.error ? inputForLayer(consumer.op, consumer.attrs) : null;
     if (better && better.join() !== graph.input.join()) {
       const again = analyzeWith(parser, imports, source, file, { ...options, input: better as number[], retriedInput: true });
-      again.inputSource = 'default';
       return again;
     }
   }
+  if (graph.inputSource === 'default' && !keras) noteAssumedInput(graph, diags.list);
   graph.diagnostics = sortDiagnostics(diags.list);
   if (it.importer.importedFiles.length) graph.imports = [...it.importer.importedFiles];
   if (process.env.NETLENS_DEBUG_STEPS) console.error(`steps: ${it.budget.steps}`);
   graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };
-  void input;
-  input = graph.input;
   return graph;
+}
+
+/** The first parameter of the model's forward after self. */
+function isFirstForwardParam(root: Value, name: string): boolean {
+  const forward = root instanceof PyInstance ? root.cls.lookup('forward') : undefined;
+  return forward instanceof PyFunction && forward.params[1]?.name === name;
+}
+
+/** Shape errors found with an assumed input say so, and how to give the real one. */
+function noteAssumedInput(graph: LayerGraph, list: Diagnostic[]): void {
+  const shape = graph.input.map((d) => d ?? '?').join('×');
+  for (const d of list) {
+    if (d.severity !== 'error' || !d.nodeId) continue;
+    d.message += ` (with the assumed input ${shape}; give the real one with --input or a '# netlens: input=…' comment)`;
+  }
 }
 
 function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {

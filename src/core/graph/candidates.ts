@@ -31,6 +31,39 @@ function callableWithoutArgs(fn: PyFunction, skip: number): boolean {
   return true;
 }
 
+/** Parameter names that take a configuration object (`GPT(config)`, `Net(cfg)`, `Model(args)`). */
+const CONFIG_PARAM = /^(config|cfg|conf|configs|args|hparams|hp|params|opt|opts|options|model_args|model_config|settings)$/i;
+/** Class names of configuration objects. */
+const CONFIG_CLASS = /(Config|Cfg|Args|Arguments|Params|Options|HParams|Settings)$/;
+
+/**
+ * The call that builds `cls` when its constructor needs only configuration objects constructible with their defaults
+ * (`GPT(GPTConfig())`), else null. The parameter's annotation names the class; without one, a config-named parameter
+ * takes the file's config class (the one sharing the model's name prefix when there are several).
+ */
+function configuredConstruction(cls: PyClass, globals: Scope, moduleClass: PyClass): string | null {
+  const init = cls.lookup('__init__');
+  if (!(init instanceof PyFunction)) return null;
+  const required = init.params.slice(1).filter((p) => (p.kind === 'normal' || p.kind === 'kwonly') && !init.defaults.has(p.name));
+  if (required.length === 0 || required.some((p) => p.kind === 'kwonly')) return null;
+  const isConfigClass = (v: Value | undefined): v is PyClass => v instanceof PyClass && !v.isSubclassOf(moduleClass) && constructibleWithDefaults(v);
+  const configClasses = [...globals.vars].filter(([name, v]) => CONFIG_CLASS.test(name) && isConfigClass(v)).map(([name]) => name);
+  const args: string[] = [];
+  for (const p of required) {
+    const annotated = p.annotation?.replace(/^["']|["']$/g, '');
+    if (annotated && /^[A-Za-z_][A-Za-z0-9_]*$/.test(annotated) && isConfigClass(globals.vars.get(annotated))) {
+      args.push(`${annotated}()`);
+      continue;
+    }
+    if (!CONFIG_PARAM.test(p.name) || configClasses.length === 0) return null;
+    const prefixed = configClasses.filter((c) => c.toLowerCase().startsWith(cls.name.toLowerCase()) || cls.name.toLowerCase().startsWith(c.replace(CONFIG_CLASS, '').toLowerCase()));
+    const pick = configClasses.length === 1 ? configClasses[0] : prefixed.length === 1 ? prefixed[0] : null;
+    if (!pick) return null;
+    args.push(`${pick}()`);
+  }
+  return `${cls.name}(${args.join(', ')})`;
+}
+
 /** Return expressions of a function body (nested defs and classes excluded). */
 function returnExprs(body: Stmt[], out: unknown[] = []): unknown[] {
   for (const s of body) {
@@ -122,8 +155,10 @@ export function findCandidates(
   for (const d of defs) {
     const v = globalValue(d.name);
     if (d.s === 'class') {
-      if (d.name.startsWith('_') || !isModuleClass(d.name) || !(v instanceof PyClass) || !constructibleWithDefaults(v)) continue;
-      candidates.push({ expr: `${d.name}()`, kind: 'class', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
+      if (d.name.startsWith('_') || !isModuleClass(d.name) || !(v instanceof PyClass)) continue;
+      const expr = constructibleWithDefaults(v) ? `${d.name}()` : configuredConstruction(v, globals, moduleClass);
+      if (!expr) continue;
+      candidates.push({ expr, kind: 'class', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });
     } else {
       if (!(v instanceof PyFunction) || !callableWithoutArgs(v, 0) || d.name.startsWith('_') || !fnReturnsModule(d.name, 0)) continue;
       candidates.push({ expr: `${d.name}()`, kind: 'function', name: d.name, line: d.p.line, refs: referencedNames(d.body, new Set()) });

@@ -135,14 +135,41 @@ export interface ModelCandidate {
   line: number;
 }
 
+export type InputDtype = 'float32' | 'int64' | 'bool';
+
+/** An input asked for by the user (`--input 1,3,224,224`, `--input t=1:int64`, `--input start_pos=0`). */
+export interface InputSpec {
+  /** forward's parameter name; absent = the next positional parameter. */
+  name?: string;
+  /** A tensor's shape (absent for a plain Python value). */
+  shape?: number[];
+  dtype?: InputDtype;
+  /** A non-tensor argument (a Python int or bool). */
+  value?: number | boolean;
+}
+
+/** One argument forward was traced with. */
+export interface ModelInput {
+  name: string;
+  /** Null when nobody gave it and NetLens cannot know it. */
+  shape: Shape | null;
+  dtype: InputDtype;
+  source: 'argument' | 'comment' | 'file' | 'default' | 'unknown';
+  /** A non-tensor argument's value. */
+  value?: number | boolean;
+}
+
 export interface LayerGraph {
   file: string;
   /** Expression used to build the analysed model. */
   model: string | null;
   models: ModelCandidate[];
   input: Shape;
-  /** Where the input shape came from. */
-  inputSource: 'argument' | 'comment' | 'default';
+  /** Where the input shape came from: given (`--input`), the file's `# netlens: input=` comment, the file's own call
+   *  of the model (`net(torch.randn(1, 3, 32, 32))`), or a default derived from the first layer. */
+  inputSource: 'argument' | 'comment' | 'file' | 'default';
+  /** Every argument forward was traced with, in order (the first is `input`); absent when no model was traced. */
+  inputs?: ModelInput[];
   output: Shape | null;
   params: number;
   macs: number;

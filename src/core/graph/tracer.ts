@@ -154,8 +154,13 @@ export class Tracer {
   }
 
   /** Input node: first in the graph, top level. */
-  addInput(shape: Shape): LayerNode {
-    const node = this.addNode({ op: 'Input', attrs: { shape }, summary: shape.join('×'), inputs: [], inputShapes: [], outputShape: shape, params: 0, macs: 0, module: null, suffix: 'input' });
+  /** An input of forward: the first is named `input`; the others by their parameter name. */
+  addInput(shape: Shape | null, name = 'input', dtype = 'float32'): LayerNode {
+    const attrs: Record<string, AttrValue> = { shape };
+    if (name !== 'input') attrs.name = name;
+    if (dtype !== 'float32') attrs.dtype = dtype;
+    const summary = (shape ? shape.map((d) => d ?? '?').join('×') : '?') + (dtype !== 'float32' ? ` ${dtype}` : '');
+    const node = this.addNode({ op: 'Input', attrs, summary, inputs: [], inputShapes: [], outputShape: shape, params: 0, macs: 0, module: null, suffix: name });
     node.group = null;
     return node;
   }

@@ -28,6 +28,8 @@ export interface Param {
   name: string;
   kind: 'normal' | 'varargs' | 'kwonly' | 'kwargs';
   default?: Expr;
+  /** The annotation's source text of a parameter without default (`config: GPTConfig`). */
+  annotation?: string;
 }
 
 export type CompClause = { kind: 'for'; target: Expr; iter: Expr } | { kind: 'if'; cond: Expr };

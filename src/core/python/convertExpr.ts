@@ -77,7 +77,10 @@ export class ExprConverter {
             out.push({ name: this.text(this.named(inner)[0]), kind: 'varargs' });
             kwOnly = true;
           } else if (inner?.t === 'dictionary_splat_pattern') out.push({ name: this.text(this.named(inner)[0]), kind: 'kwargs' });
-          else if (inner) out.push({ name: this.text(inner), kind: kwOnly ? 'kwonly' : 'normal' });
+          else if (inner) {
+            const type = this.field(c, 'type');
+            out.push({ name: this.text(inner), kind: kwOnly ? 'kwonly' : 'normal', ...(type ? { annotation: this.text(type) } : {}) });
+          }
           break;
         }
         case 'default_parameter':
