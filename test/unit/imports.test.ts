@@ -96,6 +96,36 @@ describe('imports across files', () => {
     assert.ok(!again.diagnostics.some((d) => d.code === 'module-level-error'), codes(again).join('\n'));
   });
 
+  it('builds a detector from its YAML file (open, yaml.safe_load, eval of module names, contextlib.suppress)', async () => {
+    const entry = path.join(FIXTURES_DIR, 'projects', 'yolo_yaml', 'models', 'yolo.py');
+    const source = (await import('node:fs')).readFileSync(entry, 'utf8');
+    const g = await analyzeSource(source, entry, { loader: createFileModuleLoader({ entry }) });
+    // Real PyTorch 1.13 on the same files: 1,790,977 parameters, conv MACs 526,259,200 at the 1×3×320×320 of __main__.
+    assert.equal(g.model, 'Model()');
+    assert.equal(g.inputSource, 'file');
+    assert.deepEqual(g.input, [1, 3, 320, 320]);
+    assert.equal(g.params, 1790977);
+    assert.equal(g.macs, 526259200);
+    assert.deepEqual(g.output, [1, 3, 40, 40, 25]);
+    assert.deepEqual(g.diagnostics.filter((d) => d.severity !== 'info'), []);
+  });
+
+  it('reads YAML configs as PyYAML does and reports what it cannot read', async () => {
+    const yaml = 'a: 1\nb: [1, 2.5, [x, "y z"], {k: v}]\nc:\n  - d: true\n    e: ~\n  - plain text  # comment\nf: .inf\n';
+    const loader = mapModuleLoader({}, { name: 'main', isPackage: false }, { 'cfg.yaml': yaml, 'bad.yaml': 'a: &x 1\n' });
+    const src = [
+      'import yaml', 'import torch.nn as nn', 'with open("cfg.yaml") as f:', '    cfg = yaml.safe_load(f)', 'try:', '    yaml.safe_load(open("bad.yaml"))', '    failed = False',
+      'except Exception:', '    failed = True', 'missing = open("missing.yaml")', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
+      '        out = len(cfg["c"]) + (10 if cfg["f"] > 1e308 else 0) + (100 if failed else 0) + (1000 if cfg["c"][0]["e"] is None else 0)',
+      '        out += 5000 * (cfg["b"][2][1] == "y z") + 20000 * (cfg["c"][1] == "plain text")',
+      '        self.fc = nn.Linear(cfg["a"] + int(cfg["b"][1] * 2), out)', '    def forward(self, x):', '        return self.fc(x)', '',
+    ].join('\n');
+    const g = await analyzeSource(src, 'main.py', { loader, input: [1, 6] });
+    // in = 1 + 2.5 * 2 = 6; out = 2 + 10 + 100 + 1000 + 5000 + 20000 = 26112.
+    assert.equal(g.params, 6 * 26112 + 26112, g.diagnostics.map((d) => d.message).join('\n'));
+    assert.deepEqual(g.diagnostics, []);
+  });
+
   it('reports a relative import beyond the top-level package as Python does', async () => {
     const g = await analyzeSource('from ...x import y\n', 'main.py', { loader: mapModuleLoader({}, { name: 'pkg.main', isPackage: false }) });
     assert.ok(g.diagnostics.some((d) => /beyond top-level package/.test(d.message)), codes(g).join('\n'));

@@ -87,6 +87,14 @@ export class Importer {
     }
   }
 
+  /** A data file (YAML, JSON) the model code opens, through the loader; null when there is none or it cannot be read. */
+  readData(path: string): string | null {
+    const text = this.loader?.readData?.(path) ?? null;
+    if (text === null) return null;
+    this.bytes += text.length;
+    return this.bytes > IMPORT_LIMITS.bytes ? null : text;
+  }
+
   /** The file that defines a module loaded in this analysis (for diagnostics and the IR). */
   sourceFor(name: string): ModuleSource | undefined {
     return this.sourceOf.get(name);
