@@ -3,6 +3,7 @@ import type { Pos, Program, SourceFile } from '../python/ast';
 import { Importer, type ImporterHost } from './importer';
 import type { ModuleLoader } from './moduleLoader';
 import { isNativeRoot, nativeModule } from './stdlib';
+import { registerEinops } from './einops/namespace';
 import type { AttrValue } from '../graph/ir';
 import { Tracer } from '../graph/tracer';
 import { toRange } from './diagnostics';
@@ -80,6 +81,7 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
     tensorBinary: (op, a, b, site) => kerasTensorBinary(tc, op, a, b, site) ?? tensorBinary(tc, op, a, b, site),
   };
   it.hooks = hooks;
+  registerEinops(tc);
   return { it, tc };
 }
 

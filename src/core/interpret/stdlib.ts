@@ -7,6 +7,7 @@ import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
 import { TORCH_NAMESPACES } from './torchns';
+import { EINOPS_MODULES, einopsModule } from './einops/namespace';
 import { canonicalKerasName, isKerasModuleName } from './keras/namespace';
 import { cloneModule, isModule } from './modules';
 import {
@@ -132,6 +133,7 @@ export function nativeModule(it: Interpreter, name: string): Value | undefined {
   let v: Value | undefined;
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
   else if (isKerasModuleName(name)) v = new PyNamespace(canonicalKerasName(name));
+  else if (EINOPS_MODULES.has(name)) v = einopsModule(it, name);
   else if (preludeLoader && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
   else if (STDLIB[name]) {
     const ns = new PyNamespace(name);

@@ -14,6 +14,7 @@ import { RESAMPLE_OPS } from './resample';
 import { KERAS_OPS } from './keras';
 import { SEQUENCE_OPS } from './sequence';
 import { INDEXING_OPS } from './indexing';
+import { EINOPS_OPS } from './einops';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -30,6 +31,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...RESAMPLE_OPS,
   ...SEQUENCE_OPS,
   ...INDEXING_OPS,
+  ...EINOPS_OPS,
   ...KERAS_OPS,
 ];
 
