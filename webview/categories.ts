@@ -1,35 +1,44 @@
-// Op categories: which colour family a layer type is drawn with.
+// Colour families of op categories: which legend swatch a node's IR category (set by the tracer) is drawn with.
+import type { OpCategory } from '../src/core/graph/ir';
 
-export type OpCategory = 'conv' | 'norm' | 'activation' | 'pool' | 'linear' | 'merge' | 'io' | 'reshape' | 'dropout' | 'attention' | 'other';
+/** A legend entry; several IR categories may share one colour. */
+export type ColourFamily = 'conv' | 'norm' | 'activation' | 'pool' | 'linear' | 'merge' | 'io' | 'reshape' | 'dropout' | 'attention' | 'other';
 
-const PATTERNS: [RegExp, OpCategory][] = [
-  [/^(Input|Output)$/, 'io'],
-  [/^(add|cat|mul|stack|sum|matmul|bmm)$/i, 'merge'],
-  [/conv/i, 'conv'],
-  [/norm/i, 'norm'],
-  [/attention|transformer|embedding/i, 'attention'],
-  [/relu|gelu|silu|sigmoid|tanh|softmax|elu|hardswish|hardsigmoid|mish|swish|prelu|softplus|identity/i, 'activation'],
-  [/pool/i, 'pool'],
-  [/linear|bilinear|lazylinear/i, 'linear'],
-  [/dropout/i, 'dropout'],
-  [/flatten|reshape|view|permute|transpose|squeeze|unsqueeze|upsample|interpolate|pad|shuffle|chunk|split/i, 'reshape'],
-];
+const FAMILY: Record<OpCategory, ColourFamily> = {
+  conv: 'conv',
+  linear: 'linear',
+  norm: 'norm',
+  activation: 'activation',
+  pool: 'pool',
+  merge: 'merge',
+  elementwise: 'merge',
+  reduce: 'merge',
+  reshape: 'reshape',
+  resample: 'reshape',
+  identity: 'reshape',
+  attention: 'attention',
+  sequence: 'attention',
+  embedding: 'attention',
+  dropout: 'dropout',
+  io: 'io',
+  other: 'other',
+};
 
-export function opCategory(op: string): OpCategory {
-  for (const [pattern, category] of PATTERNS) if (pattern.test(op)) return category;
-  return 'other';
+/** The colour family of a node's category; `other` for a category this build does not know. */
+export function colourFamily(category: OpCategory | undefined): ColourFamily {
+  return category !== undefined && Object.hasOwn(FAMILY, category) ? FAMILY[category] : 'other';
 }
 
-/** Categories in legend order with a human label. */
-export const CATEGORY_LABELS: [OpCategory, string][] = [
+/** Colour families in legend order with a human label. */
+export const CATEGORY_LABELS: [ColourFamily, string][] = [
   ['conv', 'Convolution'],
   ['norm', 'Normalization'],
   ['activation', 'Activation'],
   ['pool', 'Pooling'],
   ['linear', 'Linear'],
-  ['attention', 'Attention / embedding'],
-  ['merge', 'Merge (add, cat)'],
-  ['reshape', 'Reshape'],
+  ['attention', 'Attention / recurrent / embedding'],
+  ['merge', 'Merge / elementwise (add, cat)'],
+  ['reshape', 'Reshape / resample'],
   ['dropout', 'Dropout'],
   ['other', 'Other'],
 ];

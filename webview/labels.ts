@@ -1,7 +1,8 @@
 // Text lines and box sizes of drawn items, computed once so layout and painting agree.
 import type { Group, LayerNode } from '../src/core/graph/ir';
 import type { ViewOptions } from '../src/protocol';
-import { formatCompactShape, formatCount, lastSegment, textWidth } from './format';
+import { formatCompact, formatCompactShape } from '../src/core/format';
+import { lastSegment, textWidth } from './format';
 
 export const FONT = { title: 12, detail: 11 };
 export const NODE_HEIGHT = 42;
@@ -41,8 +42,8 @@ export function nodeLabel(node: LayerNode, options: ViewOptions): BoxLabel {
   const name = segment && !indexed ? segment : node.op;
   const details: string[] = [];
   if (node.summary) details.push(node.summary);
-  if (options.showParams && node.params > 0) details.push(`${formatCount(node.params)} params`);
-  if (options.showMacs && node.macs > 0) details.push(`${formatCount(node.macs)} MACs`);
+  if (options.showParams && node.params > 0) details.push(`${formatCompact(node.params)} params`);
+  if (options.showMacs && node.macs > 0) details.push(`${formatCompact(node.macs)} MACs`);
   const detail = details.join(' · ');
   const titleRight = indexed ? `[${segment}]` : name === node.op ? '' : node.op;
   const lines = detail ? [detail] : [];
@@ -53,8 +54,8 @@ export function nodeLabel(node: LayerNode, options: ViewOptions): BoxLabel {
 /** Labels of a collapsed group: `layer2.0 · BasicBlock` / `230 K params · 0.1 G MACs` / `→ 128×28×28`. */
 export function collapsedLabel(group: Group, outputShape: string, childCount: number): BoxLabel {
   const title = group.path || group.className;
-  const stats = [`${formatCount(group.params)} params`];
-  if (group.macs > 0) stats.push(`${formatCount(group.macs)} MACs`);
+  const stats = [`${formatCompact(group.params)} params`];
+  if (group.macs > 0) stats.push(`${formatCompact(group.macs)} MACs`);
   const third = [`${childCount} layer${childCount === 1 ? '' : 's'}`];
   if (outputShape) third.push(`→ ${outputShape}`);
   const lines = [stats.join(' · '), third.join('  ')];
@@ -64,6 +65,6 @@ export function collapsedLabel(group: Group, outputShape: string, childCount: nu
 
 /** Header of an expanded group box: `▾ layer2.0 · BasicBlock · 230 K params`. */
 export function groupHeader(group: Group): string {
-  const parts = [group.path || group.className, group.className, `${formatCount(group.params)} params`];
+  const parts = [group.path || group.className, group.className, `${formatCompact(group.params)} params`];
   return parts.join(' · ');
 }

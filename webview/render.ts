@@ -2,8 +2,9 @@
 import type { GraphIndex } from './graph-index';
 import type { LayoutResult, Point, Rect } from './geometry';
 import type { VisibleBox, VisibleEdge, VisibleGraph } from './visible';
-import { opCategory } from './categories';
-import { escapeXml, fitText, formatCompactShape } from './format';
+import { colourFamily } from './categories';
+import { escapeHtml, formatCompactShape } from '../src/core/format';
+import { fitText } from './format';
 import { FONT, PAD_X, groupHeader } from './labels';
 import { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
 
@@ -42,7 +43,7 @@ export function laneRoute(source: Rect, target: Rect, block: Rect | undefined): 
 }
 
 function attr(name: string, value: string | number | undefined): string {
-  return value === undefined ? '' : ` ${name}="${typeof value === 'number' ? value : escapeXml(value)}"`;
+  return value === undefined ? '' : ` ${name}="${typeof value === 'number' ? value : escapeHtml(value)}"`;
 }
 
 /** Groups (boxes and headers) and, separately, copies of their titles drawn above the edges so no edge line crosses a title. */
@@ -60,12 +61,12 @@ function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIn
     parts.push(
       `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)}${item.error ? ' data-error="true"' : ''}>` +
       `<rect class="group-box" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" rx="8"/>` +
-      `<g class="group-header" data-toggle="${escapeXml(group.id)}" tabindex="0" role="button"${attr('aria-label', `Collapse ${group.path || group.className}`)}>` +
+      `<g class="group-header" data-toggle="${escapeHtml(group.id)}" tabindex="0" role="button"${attr('aria-label', `Collapse ${group.path || group.className}`)}>` +
       `<rect class="group-header-hit" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${GROUP_PADDING.top - 4}" rx="8"/>` +
       `<path class="chevron" d="M${rect.x + 11},${rect.y + 11} l4,5 l4,-5"/>` +
-      `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text></g></g>`,
+      `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeHtml(header)}</text></g></g>`,
     );
-    titles.push(`<text class="group-title${item.error ? ' error' : ''}${group.kind === 'residual' ? ' residual' : ''}" x="${rect.x + 26}" y="${rect.y + 19}">${escapeXml(header)}</text>`);
+    titles.push(`<text class="group-title${item.error ? ' error' : ''}${group.kind === 'residual' ? ' residual' : ''}" x="${rect.x + 26}" y="${rect.y + 19}">${escapeHtml(header)}</text>`);
   }
   return { groups: parts.join(''), titles: titles.join('') };
 }
@@ -91,7 +92,7 @@ function paintEdges(visible: VisibleGraph, layout: LayoutResult, options: PaintO
     if (options.showShapes && edge.kind === 'data' && edge.shape && !labelled.has(edge.from)) {
       labelled.add(edge.from);
       const start = points[0];
-      labels.push(`<text class="edge-label"${attr('data-label-of', edge.id)} x="${start.x + 6}" y="${start.y + 13}">${escapeXml(formatCompactShape(edge.shape))}</text>`);
+      labels.push(`<text class="edge-label"${attr('data-label-of', edge.id)} x="${start.x + 6}" y="${start.y + 13}">${escapeHtml(formatCompactShape(edge.shape))}</text>`);
     }
     const title = edge.shortcut ? `${edge.shortcut.kind} shortcut · ${edge.shortcut.shapes.map(formatCompactShape).join(' + ')}` : undefined;
     parts.push(
@@ -119,7 +120,7 @@ function paintBox(box: VisibleBox, rect: Rect): string {
   const errorAttr = box.error ? ' data-error="true"' : '';
   const firstDetailY = box.kind === 'collapsed' ? 35 : 32;
   const lines = label.lines.map((line, i) =>
-    `<text class="box-detail" x="${PAD_X}" y="${firstDetailY + i * 15}">${escapeXml(fitText(line, w - 2 * PAD_X, FONT.detail))}</text>`).join('');
+    `<text class="box-detail" x="${PAD_X}" y="${firstDetailY + i * 15}">${escapeHtml(fitText(line, w - 2 * PAD_X, FONT.detail))}</text>`).join('');
   if (box.kind === 'collapsed' && box.group) {
     const group = box.group;
     const cls = ['collapsed', `kind-${group.kind}`, box.error ? 'error' : ''].filter(Boolean).join(' ');
@@ -129,21 +130,21 @@ function paintBox(box: VisibleBox, rect: Rect): string {
       `<rect class="box-shadow" x="3" y="3" width="${w}" height="${h}" rx="7"/>` +
       `<rect class="box" width="${w}" height="${h}" rx="7"/>` +
       `<path class="chevron" d="M${PAD_X - 2},${10} l5,4 l-5,4"/>` +
-      `<text class="box-title" x="${PAD_X + 9}" y="18">${escapeXml(title)}</text>` +
-      `<text class="box-op" x="${w - PAD_X}" y="18" text-anchor="end">${escapeXml(right)}</text>${lines}</g>`;
+      `<text class="box-title" x="${PAD_X + 9}" y="18">${escapeHtml(title)}</text>` +
+      `<text class="box-op" x="${w - PAD_X}" y="18" text-anchor="end">${escapeHtml(right)}</text>${lines}</g>`;
   }
   const node = box.node!;
-  const category = opCategory(node.op);
-  const io = node.op === 'Input' || node.op === 'Output';
+  const category = colourFamily(node.category);
+  const io = node.category === 'io';
   const cls = ['node', `cat-${category}`, io ? 'io' : '', box.error ? 'error' : ''].filter(Boolean).join(' ');
   const titleY = label.lines.length ? 17 : h / 2 + 4;
   const indexed = label.titleRight.startsWith('[');
-  const right = label.titleRight ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeXml(label.titleRight)}</text>` : '';
+  const right = label.titleRight ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeHtml(label.titleRight)}</text>` : '';
   const titleRoom = w - 2 * PAD_X - (label.titleRight ? label.titleRight.length * 6.6 + 8 : 0);
   return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} tabindex="0" role="button"${attr('aria-label', `${node.path || node.op}, ${node.op}${node.summary ? `, ${node.summary}` : ''}`)} transform="translate(${rect.x},${rect.y})">` +
     `<rect class="box" width="${w}" height="${h}" rx="${io ? h / 2 : 6}"/>` +
     (io ? '' : `<rect class="accent" x="0.5" y="${4}" width="3" height="${h - 8}" rx="1.5"/>`) +
-    `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeXml(fitText(label.title, titleRoom, FONT.title))}</text>` +
+    `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeHtml(fitText(label.title, titleRoom, FONT.title))}</text>` +
     `${right}${lines}</g>`;
 }
 

@@ -17,7 +17,7 @@ const isOptRange = (v: unknown): boolean => v === undefined || isRange(v);
 const arrayOf = (v: unknown, item: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length <= MAX_ITEMS && v.every(item);
 
 const isNode = (v: unknown): boolean =>
-  isRec(v) && isStr(v.id) && isStr(v.op) && isStr(v.path) && (v.group === null || isStr(v.group)) && isNum(v.params) && isNum(v.macs) &&
+  isRec(v) && isStr(v.id) && isStr(v.op) && isStr(v.category) && isStr(v.path) && (v.group === null || isStr(v.group)) && isNum(v.params) && isNum(v.macs) &&
   isShapeOrNull(v.outputShape) && (v.summary === undefined || isStr(v.summary)) && isOptRange(v.defRange) && isOptRange(v.callRange) &&
   (v.inputShapes === undefined || arrayOf(v.inputShapes, isShapeOrNull));
 const isEdge = (v: unknown): boolean =>

@@ -2,7 +2,7 @@
 import type { Edge, Group, LayerNode, Shape, Shortcut } from '../src/core/graph/ir';
 import type { ViewOptions } from '../src/protocol';
 import type { GraphIndex } from './graph-index';
-import { formatCompactShape } from './format';
+import { formatCompactShape } from '../src/core/format';
 import { collapsedLabel, nodeLabel, type BoxLabel } from './labels';
 
 export interface VisibleBox {

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { LayerGraph } from '../core/graph/ir';
-import { formatCompact, formatShape } from '../core/format';
+import { formatCompact, formatGflops, formatMs, formatPercent, formatShape } from '../core/format';
 import type { Tf } from '../core/ops/types';
 import {
   LayerFailedError,
@@ -108,14 +108,12 @@ export function toRunJson(report: ForwardReport): RunJson {
 }
 
 function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  // A loop, not Math.max(...rows): spreading 125,000 rows into arguments overflows the stack.
+  const widths = rows[0]!.map((_, column) => rows.reduce((most, row) => Math.max(most, (row[column] ?? '').length), 0));
   return rows
     .map((row) => row.map((cell, column) => (rightAligned.has(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!))).join('  ').trimEnd())
     .join('\n');
 }
-
-const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
-const millis = (ms: number): string => (ms >= 100 ? ms.toFixed(1) : ms.toFixed(3));
 
 /** The human-readable report: per-layer table, per-block totals, totals and shape check. */
 export function renderRunReport(report: ForwardReport, graph: LayerGraph, displayFile: string): string {
@@ -128,18 +126,18 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
   const layerRows = [['layer', 'op', 'shape', 'ms', 'share', 'GFLOP/s', 'static shape']];
   for (const layer of report.layers) {
     const check = layer.staticShape === null ? '? (unknown)' : layer.mismatch ? `MISMATCH: ${formatShape(layer.staticShape)}` : 'ok';
-    layerRows.push([layer.path || '(model)', layer.op, formatShape(layer.shape), millis(layer.ms), percent(layer.share), layer.gflops ? layer.gflops.toFixed(1) : '', check]);
+    layerRows.push([layer.path || '(model)', layer.op, formatShape(layer.shape), formatMs(layer.ms), formatPercent(layer.share), formatGflops(layer.gflops), check]);
   }
   out.push(table(layerRows, new Set([3, 4, 5])), '');
   if (report.blocks.length > 0) {
     const blockRows = [['block', 'class', 'ms', 'share', 'params', 'MACs', 'GFLOP/s']];
     for (const block of report.blocks) {
-      blockRows.push(['  '.repeat(block.depth - 1) + block.path, block.className, millis(block.ms), percent(block.share), formatCompact(block.params), formatCompact(block.macs), block.gflops ? block.gflops.toFixed(1) : '']);
+      blockRows.push(['  '.repeat(block.depth - 1) + block.path, block.className, formatMs(block.ms), formatPercent(block.share), formatCompact(block.params), formatCompact(block.macs), formatGflops(block.gflops)]);
     }
     out.push(table(blockRows, new Set([2, 3, 4, 5, 6])), '');
   }
   out.push(
-    `Total ${millis(report.totalMs)} ms (sum of per-layer medians) · plain pass ${millis(report.plainMs)} ms · output ${formatShape(report.output)} · ` +
+    `Total ${formatMs(report.totalMs)} ms (sum of per-layer medians) · plain pass ${formatMs(report.plainMs)} ms · output ${formatShape(report.output)} · ` +
       `memory ≈ ${formatBytes(report.memory.totalBytes)}${report.memory.incomplete ? ' (incomplete: some shapes unknown)' : ''}`,
   );
   const stats = report.outputStats;

@@ -1,5 +1,6 @@
 // Synthetic LayerGraphs (ResNet-like with groups, shortcuts, errors, very large) for webview tests and benches.
 import type { Diagnostic, Edge, Group, LayerGraph, LayerNode, Shape, Shortcut, SourceRange } from '../../src/core/graph/ir';
+import { opCategory } from '../../src/core/ops/categories';
 
 export interface SyntheticOptions {
   /** Blocks per stage, e.g. [3, 8, 36, 3] for ResNet-152. */
@@ -34,7 +35,7 @@ class GraphBuilder {
 
   node(op: string, path: string, group: Group, inputs: LayerNode[], outputShape: Shape | null, extra: Partial<LayerNode> = {}): LayerNode {
     const node: LayerNode = {
-      id: `n${this.nodes.length}`, op, path, group: group.id, attrs: {}, summary: '', params: 0, macs: 0,
+      id: `n${this.nodes.length}`, op, category: opCategory(op), path, group: group.id, attrs: {}, summary: '', params: 0, macs: 0,
       inputShapes: inputs.map((input) => input.outputShape), outputShape,
       defRange: range(this.line++), callRange: range(this.line++), ...extra,
     };

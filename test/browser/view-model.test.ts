@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { parseHostMessage, readOptions } from '../../webview/validate';
 import { GraphIndex } from '../../webview/graph-index';
 import { buildVisibleGraph, countNodesPerGroup, countVisibleBoxes, initialExpanded } from '../../webview/visible';
-import { formatCompactShape, formatCount, formatShape } from '../../webview/format';
+import { formatCompact, formatCompactShape, formatShape } from '../../src/core/format';
 import { laneRoute, roundedPath } from '../../webview/render';
 import { nodeLabel } from '../../webview/labels';
 import { chainLayout } from '../../webview/chain-layout';
@@ -109,10 +109,10 @@ describe('webview view model', () => {
 
   describe('labels and geometry', () => {
     it('formats counts and shapes compactly', () => {
-      assert.equal(formatCount(230_000), '230 K');
-      assert.equal(formatCount(11_689_512), '11.7 M');
-      assert.equal(formatCount(1_814_073_344), '1.81 G');
-      assert.equal(formatCount(512), '512');
+      assert.equal(formatCompact(230_000), '230 K');
+      assert.equal(formatCompact(11_689_512), '11.7 M');
+      assert.equal(formatCompact(1_814_073_344), '1.81 G');
+      assert.equal(formatCompact(512), '512');
       assert.equal(formatShape([1, 64, null, 56]), '1×64×?×56');
       assert.equal(formatCompactShape([1, 64, 56, 56]), '64×56×56');
       assert.equal(formatShape(null), '?');

@@ -1,6 +1,7 @@
 // Builds LayerGraphs by hand through the op registry (shapes, params, MACs from each entry) for forward-pass tests and benches.
 import type { AttrValue, Edge, Group, GroupKind, LayerGraph, LayerNode, Shape } from '../../src/core/graph/ir';
 import { getOp } from '../../src/core/ops/registry';
+import { opCategory } from '../../src/core/ops/categories';
 import type { Attrs } from '../../src/core/ops/types';
 
 export class GraphBuilder {
@@ -90,6 +91,7 @@ export class GraphBuilder {
     this.nodes.push({
       id,
       op: init.op,
+      category: opCategory(init.op),
       path: init.path,
       group: init.op === 'Input' ? (this.groupByPath.get('')?.id ?? null) : this.groupFor(init.path),
       attrs: init.attrs,

@@ -1,6 +1,6 @@
 // The Run panel: runs a real forward pass in the webview (WebGL → WASM → CPU), profiles layers and blocks, paints heat.
 import type { LayerGraph } from '../../src/core/graph/ir';
-import { formatCompact, formatShape } from '../../src/core/format';
+import { formatCompact, formatGflops, formatMs, formatShape } from '../../src/core/format';
 import { estimateMemory, formatBytes, type MemoryEstimate } from '../../src/core/run/memory';
 import { planProgram } from '../../src/core/run/plan';
 import { floatWeightBytes } from '../../src/core/run/weights';
@@ -8,7 +8,7 @@ import { LayerFailedError, RunCancelledError, RunRefusedError } from '../../src/
 import type { ForwardReport } from '../../src/core/run/report';
 import { prepareRun, runForward } from '../../src/core/run/forward';
 import { loadBrowserBackend, type BackendChoice } from './backend';
-import { SortableTable, formatGflops, formatMs, type TimedRow } from './table';
+import { SortableTable, type TimedRow } from './table';
 import { injectRunPanelStyles } from './styles';
 
 export interface RunPanelHooks {
@@ -212,7 +212,7 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     tables.layers.setRows(layerRows(report));
     showTab(report.blocks.length > 0 ? tab : 'layers');
     results.hidden = false;
-    const slowest = Math.max(1e-9, ...report.layers.map((layer) => layer.ms));
+    const slowest = report.layers.reduce((most, layer) => Math.max(most, layer.ms), 1e-9);
     hooks.setNodeHeat(new Map(report.layers.map((layer) => [layer.nodeId, layer.ms / slowest])));
   };
 

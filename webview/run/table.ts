@@ -1,5 +1,5 @@
 // A sortable table of timed rows (blocks or layers) with share bars; clicking a row focuses its node in the graph.
-import { formatCompact } from '../../src/core/format';
+import { escapeHtml, formatCompact, formatGflops, formatMs, formatPercent } from '../../src/core/format';
 
 export interface TimedRow {
   /** Position in model order (the default sort). */
@@ -33,22 +33,6 @@ const COLUMNS: { key: SortKey; label: string; numeric: boolean; title: string }[
   { key: 'share', label: 'Share', numeric: true, title: 'Share of the total time' },
   { key: 'gflops', label: 'GFLOP/s', numeric: true, title: 'Achieved GFLOP/s = 2·MACs / time' },
 ];
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] as string);
-}
-
-export function formatMs(ms: number): string {
-  if (!Number.isFinite(ms)) return '–';
-  if (ms >= 100) return ms.toFixed(0);
-  if (ms >= 10) return ms.toFixed(1);
-  return ms.toFixed(2);
-}
-
-export function formatGflops(gflops: number): string {
-  if (!gflops) return '';
-  return gflops >= 10 ? gflops.toFixed(1) : gflops.toPrecision(2);
-}
 
 export class SortableTable {
   readonly element: HTMLTableElement;
@@ -131,7 +115,7 @@ export class SortableTable {
           `<td class="num">${r.params ? formatCompact(r.params) : ''}</td>` +
           `<td class="num">${r.macs ? formatCompact(r.macs) : ''}</td>` +
           `<td class="num ms">${formatMs(r.ms)}</td>` +
-          `<td class="num share"><span class="nlr-share">${bar}<span class="nlr-share-text">${(r.share * 100).toFixed(1)}%</span></span></td>` +
+          `<td class="num share"><span class="nlr-share">${bar}<span class="nlr-share-text">${formatPercent(r.share)}</span></span></td>` +
           `<td class="num">${formatGflops(r.gflops)}</td>` +
           '</tr>'
         );

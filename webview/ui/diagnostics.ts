@@ -1,6 +1,6 @@
 // The problems list under the graph: one row per diagnostic; a row focuses its node and reveals its line.
 import type { Diagnostic, LayerGraph } from '../../src/core/graph/ir';
-import { escapeXml } from '../format';
+import { escapeHtml } from '../../src/core/format';
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 
@@ -27,8 +27,8 @@ export class DiagnosticsPanel {
     const rows = this.diagnostics.map((d, i) =>
       `<li class="nl-problem sev-${d.severity}" data-diagnostic="${i}" tabindex="0"${d.severity === 'error' ? ' data-error="true"' : ''}>` +
       `<span class="nl-sev">${d.severity === 'error' ? '●' : d.severity === 'warning' ? '▲' : 'i'}</span>` +
-      `<span class="nl-problem-message">${escapeXml(d.message)}</span>` +
-      `<span class="nl-problem-where">${escapeXml(d.code)} · line ${d.range.line}</span></li>`).join('');
+      `<span class="nl-problem-message">${escapeHtml(d.message)}</span>` +
+      `<span class="nl-problem-where">${escapeHtml(d.code)} · line ${d.range.line}</span></li>`).join('');
     this.element.innerHTML = `<div class="nl-problems-title">Problems <span class="nl-muted">${this.diagnostics.length}</span></div><ul>${rows}</ul>`;
     this.element.hidden = this.diagnostics.length === 0;
   }

@@ -2,7 +2,7 @@
 import type { GraphIndex } from '../graph-index';
 import type { Viewport } from '../viewport';
 import type { WebviewToHost } from '../../src/protocol';
-import { escapeXml } from '../format';
+import { escapeHtml } from '../../src/core/format';
 import { Tooltip, groupTooltip, nodeTooltip } from './tooltip';
 
 export interface InputHost {
@@ -53,7 +53,7 @@ export function wirePointer(host: InputHost): void {
     if (!item) return tooltip.hide();
     const id = item.dataset.toggle ?? item.dataset.id;
     const html = item.dataset.node !== undefined ? nodeTooltip(index, id!)
-      : item.dataset.edge !== undefined ? (item.dataset.title ? `<div class="nl-tip-title">${escapeXml(item.dataset.title)}</div>` : '')
+      : item.dataset.edge !== undefined ? (item.dataset.title ? `<div class="nl-tip-title">${escapeHtml(item.dataset.title)}</div>` : '')
       : groupTooltip(index, id!, item.dataset.collapsed !== undefined);
     if (html) tooltip.show(html, id ?? item.dataset.edge ?? '', event.clientX, event.clientY);
     else tooltip.hide();

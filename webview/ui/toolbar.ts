@@ -5,7 +5,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-option/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import type { LayerGraph } from '../../src/core/graph/ir';
-import { escapeXml, formatCount, formatShape } from '../format';
+import { escapeHtml, formatCompact, formatShape } from '../../src/core/format';
 
 export interface ToolbarActions {
   fit(): void;
@@ -117,16 +117,16 @@ export class Toolbar {
     this.subtitle.title = graph.file;
     const batch = graph.input.length > 1 ? `batch ${graph.input[0] ?? '?'}` : '';
     const chips = [
-      ['params', formatCount(graph.params)], ['MACs', formatCount(graph.macs)], ['output', formatShape(graph.output)], ['layers', String(graph.nodes.length)],
+      ['params', formatCompact(graph.params)], ['MACs', formatCompact(graph.macs)], ['output', formatShape(graph.output)], ['layers', String(graph.nodes.length)],
     ];
-    this.stats.innerHTML = chips.map(([name, value]) => `<span class="nl-chip"><b>${escapeXml(value)}</b> ${escapeXml(name)}</span>`).join('') +
-      (batch ? `<span class="nl-chip nl-muted" title="Edge labels omit the batch dimension">${escapeXml(batch)}</span>` : '');
+    this.stats.innerHTML = chips.map(([name, value]) => `<span class="nl-chip"><b>${escapeHtml(value)}</b> ${escapeHtml(name)}</span>`).join('') +
+      (batch ? `<span class="nl-chip nl-muted" title="Edge labels omit the batch dimension">${escapeHtml(batch)}</span>` : '');
     const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
     this.diagnosticsBadge.textContent = String(graph.diagnostics.length);
     this.diagnosticsBadge.classList.toggle('has-errors', errors > 0);
     this.element.querySelector('.nl-diag-toggle')!.classList.toggle('has-errors', errors > 0);
-    this.modelPicker.innerHTML = graph.models.map((m) => `<vscode-option value="${escapeXml(m.expr)}"${m.expr === graph.model ? ' selected' : ''}>${escapeXml(m.expr)}</vscode-option>`).join('') ||
-      `<vscode-option value="">${escapeXml(graph.model ?? '—')}</vscode-option>`;
+    this.modelPicker.innerHTML = graph.models.map((m) => `<vscode-option value="${escapeHtml(m.expr)}"${m.expr === graph.model ? ' selected' : ''}>${escapeHtml(m.expr)}</vscode-option>`).join('') ||
+      `<vscode-option value="">${escapeHtml(graph.model ?? '—')}</vscode-option>`;
     this.modelPicker.disabled = graph.models.length < 2;
     this.inputField.value = graph.input.map((d) => d ?? '?').join(',');
   }

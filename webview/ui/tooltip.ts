@@ -1,6 +1,6 @@
 // Hover card for nodes, groups and edges: identity, shapes, params, MACs and any diagnostic messages (errors in red).
 import type { GraphIndex } from '../graph-index';
-import { escapeXml, formatCount, formatShape } from '../format';
+import { escapeHtml, formatCompact, formatInteger, formatShape } from '../../src/core/format';
 
 export class Tooltip {
   readonly element: HTMLElement;
@@ -34,11 +34,11 @@ export class Tooltip {
 }
 
 function diagnosticsHtml(index: GraphIndex, id: string): string {
-  return index.diagnosticsOf(id).map((d) => `<div class="nl-tip-diag sev-${d.severity}">${escapeXml(d.message)}</div>`).join('');
+  return index.diagnosticsOf(id).map((d) => `<div class="nl-tip-diag sev-${d.severity}">${escapeHtml(d.message)}</div>`).join('');
 }
 
 function row(name: string, value: string): string {
-  return `<div class="nl-tip-row"><span>${escapeXml(name)}</span><b>${escapeXml(value)}</b></div>`;
+  return `<div class="nl-tip-row"><span>${escapeHtml(name)}</span><b>${escapeHtml(value)}</b></div>`;
 }
 
 /** Card content of a layer node. */
@@ -46,10 +46,10 @@ export function nodeTooltip(index: GraphIndex, id: string): string {
   const node = index.nodeById.get(id);
   if (!node) return '';
   const inputs = node.inputShapes.length ? node.inputShapes.map(formatShape).join(', ') : '—';
-  return `<div class="nl-tip-title">${escapeXml(node.path || node.op)} <span class="nl-muted">${escapeXml(node.op)}</span></div>` +
-    (node.summary ? `<div class="nl-tip-summary">${escapeXml(node.summary)}</div>` : '') +
-    row('input', inputs) + row('output', formatShape(node.outputShape)) + row('params', node.params.toLocaleString('en-US')) +
-    (node.macs ? row('MACs', formatCount(node.macs)) : '') + (node.reuse ? row('reused call', `#${node.reuse + 1}`) : '') + diagnosticsHtml(index, id);
+  return `<div class="nl-tip-title">${escapeHtml(node.path || node.op)} <span class="nl-muted">${escapeHtml(node.op)}</span></div>` +
+    (node.summary ? `<div class="nl-tip-summary">${escapeHtml(node.summary)}</div>` : '') +
+    row('input', inputs) + row('output', formatShape(node.outputShape)) + row('params', formatInteger(node.params)) +
+    (node.macs ? row('MACs', formatCompact(node.macs)) : '') + (node.reuse ? row('reused call', `#${node.reuse + 1}`) : '') + diagnosticsHtml(index, id);
 }
 
 /** Card content of a group (expanded header or collapsed box). */
@@ -58,9 +58,9 @@ export function groupTooltip(index: GraphIndex, id: string, collapsed: boolean):
   if (!group) return '';
   const inner: string[] = [];
   for (const node of index.graph.nodes) if (node.group === id && index.hasError(node.id)) inner.push(...index.diagnosticsOf(node.id).map((d) => d.message));
-  return `<div class="nl-tip-title">${escapeXml(group.path || group.className)} <span class="nl-muted">${escapeXml(group.className)}</span></div>` +
-    row('params', group.params.toLocaleString('en-US')) + row('MACs', formatCount(group.macs)) +
+  return `<div class="nl-tip-title">${escapeHtml(group.path || group.className)} <span class="nl-muted">${escapeHtml(group.className)}</span></div>` +
+    row('params', formatInteger(group.params)) + row('MACs', formatCompact(group.macs)) +
     row('output', formatShape(index.groupOutputShape.get(id))) + diagnosticsHtml(index, id) +
-    inner.map((message) => `<div class="nl-tip-diag sev-error">${escapeXml(message)}</div>`).join('') +
+    inner.map((message) => `<div class="nl-tip-diag sev-error">${escapeHtml(message)}</div>`).join('') +
     `<div class="nl-tip-hint">${collapsed ? 'Click to expand' : 'Click the header to collapse'}</div>`;
 }

@@ -38,14 +38,40 @@ export interface Diagnostic {
   groupId?: string;
 }
 
-/** Node kinds that are not registered layers. */
-export type PseudoOp = 'Input' | 'Output' | 'add' | 'cat' | 'mul' | 'Unknown';
+/**
+ * What kind of layer a node is; the webview colours nodes by it. Declared by each op registry entry and written into
+ * every node by the tracer (pseudo ops too: `Input`/`Output` are `io`, `Unknown` is `other`).
+ */
+export type OpCategory =
+  | 'conv'
+  | 'linear'
+  | 'norm'
+  | 'activation'
+  | 'pool'
+  /** Tensors combined elementwise or joined: add, sub, mul, div, pow, cat, stack, Keras Add/Concatenate. */
+  | 'merge'
+  /** One tensor's elements mapped one by one without being an activation layer: sqrt, exp, clamp, masked_fill. */
+  | 'elementwise'
+  | 'reduce'
+  | 'reshape'
+  /** Spatial size changes without weights: upsampling, interpolation, padding, pixel shuffle. */
+  | 'resample'
+  | 'attention'
+  /** Recurrent layers: RNN, LSTM, GRU and their cells. */
+  | 'sequence'
+  | 'embedding'
+  | 'dropout'
+  /** Passes its input through unchanged (nn.Identity, contiguous, Rescaling's shape). */
+  | 'identity'
+  | 'io'
+  | 'other';
 
 export interface LayerNode {
   /** Unique id within the graph (e.g. `n12`). */
   id: string;
   /** Registered op name (`Conv2d`, `ReLU`, ...) or a pseudo op. Functional calls use the same op name as the module form. */
   op: string;
+  category: OpCategory;
   /** Module path as PyTorch names it in `named_modules()` (`layer2.0.conv1`); for functional calls and tensor ops,
    *  the enclosing module's path plus a suffix (`layer2.0.add`, `layer2.0.relu#2`). */
   path: string;

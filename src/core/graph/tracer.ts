@@ -1,7 +1,8 @@
 // Records the traced forward pass: layer nodes in execution order, edges with shapes, module groups and merge shortcuts.
-import type { AttrValue, Edge, Group, GroupKind, LayerNode, Shape, Shortcut, SourceRange } from './ir';
+import type { AttrValue, Edge, Group, GroupKind, LayerNode, OpCategory, Shape, Shortcut, SourceRange } from './ir';
 import type { ModuleState, PyInstance } from '../interpret/values';
 import { isLibraryPos, toRange } from '../interpret/diagnostics';
+import { opCategory } from '../ops/categories';
 
 /** Where a registered module sits in the model's module tree (named_modules order). */
 export interface ModuleInfo {
@@ -12,6 +13,8 @@ export interface ModuleInfo {
 
 export interface NodeRequest {
   op: string;
+  /** Defaults to the op's category in the registry (ops/categories.ts). */
+  category?: OpCategory;
   attrs: Record<string, AttrValue>;
   summary: string;
   /** Producer node ids of the inputs, in order (null for constants). */
@@ -126,6 +129,7 @@ export class Tracer {
     const node: LayerNode = {
       id,
       op: req.op,
+      category: req.category ?? opCategory(req.op),
       path,
       group: group ? group.id : null,
       attrs: req.attrs,
@@ -153,7 +157,6 @@ export class Tracer {
     return node;
   }
 
-  /** Input node: first in the graph, top level. */
   /** An input of forward: the first is named `input`; the others by their parameter name. */
   addInput(shape: Shape | null, name = 'input', dtype = 'float32'): LayerNode {
     const attrs: Record<string, AttrValue> = { shape };

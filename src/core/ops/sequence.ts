@@ -13,7 +13,7 @@ function uniform(name: string, shape: number[], bound: number): WeightSpec {
 
 export const Embedding: OpSpec = {
   op: 'Embedding',
-  category: 'linear',
+  category: 'embedding',
   moduleNames: ['torch.nn.Embedding'],
   signature: [
     { name: 'num_embeddings' },
@@ -118,7 +118,7 @@ function rnnEntry(kind: RnnKind): OpSpec {
   ];
   return {
     op: kind,
-    category: 'linear',
+    category: 'sequence',
     moduleNames: [`torch.nn.${kind}`],
     signature,
     normalize: (attrs) => {
@@ -162,7 +162,7 @@ function cellEntry(kind: RnnKind): OpSpec {
   const name = `${kind}Cell`;
   return {
     op: name,
-    category: 'linear',
+    category: 'sequence',
     moduleNames: [`torch.nn.${name}`],
     signature: [{ name: 'input_size' }, { name: 'hidden_size' }, { name: 'bias', default: true }, ...(kind === 'RNN' ? [{ name: 'nonlinearity', default: 'tanh' }] : []), ...DEVICE],
     normalize: (attrs) => ({ ...attrs, input_size: readPositiveInt(name, attrs, 'input_size'), hidden_size: readPositiveInt(name, attrs, 'hidden_size') }),
@@ -229,7 +229,7 @@ function mhaDims(c: MhaConfig, shape: Shape, what: string, features: number): [n
 
 export const MultiheadAttention: OpSpec = {
   op: 'MultiheadAttention',
-  category: 'linear',
+  category: 'attention',
   moduleNames: ['torch.nn.MultiheadAttention'],
   signature: [
     { name: 'embed_dim' },

@@ -1,7 +1,9 @@
 // Types of the op registry: one OpSpec per layer type, read by shape inference, the CLI, the webview and the forward pass.
 // Core stays free of TensorFlow.js at run time: builders receive the `tf` namespace as an argument (type-only import).
 import type * as tfc from '@tensorflow/tfjs-core';
-import type { AttrValue, Shape } from '../graph/ir';
+import type { AttrValue, OpCategory, Shape } from '../graph/ir';
+
+export type { OpCategory };
 
 export type Attrs = Record<string, AttrValue>;
 export type Tf = typeof tfc;
@@ -55,19 +57,6 @@ export class OpArgumentError extends Error {
 /** One element of a module's tuple result: a tensor of `shape` (null when unknown or None) or a nested tuple. */
 export type TupleOutput = { shape: Shape | null } | { items: TupleOutput[] };
 
-export type OpCategory =
-  | 'conv'
-  | 'norm'
-  | 'activation'
-  | 'pool'
-  | 'linear'
-  | 'dropout'
-  | 'reshape'
-  | 'resample'
-  | 'merge'
-  | 'reduce'
-  | 'identity';
-
 /**
  * Tensor layout contract for `forward`: tensors of rank >= 3 are channels-last inside TensorFlow.js
  * (N,H,W,C for rank 4; N,L,C for rank 3); rank <= 2 tensors are as in PyTorch. Axis-dependent ops
@@ -76,7 +65,11 @@ export type OpCategory =
 export interface OpSpec {
   /** Canonical name, shown everywhere: `Conv2d`, `ReLU`, `add`. */
   op: string;
-  category: OpCategory;
+  /**
+   * What kind of layer this is (the IR and the webview's colours read it). Every entry declares one; optional in the type
+   * only so an entry being written still compiles: test/unit/op-categories.test.ts fails on any entry without it.
+   */
+  category?: OpCategory;
   /** Fully qualified module class names, e.g. `torch.nn.Conv2d`. */
   moduleNames?: string[];
   /** Constructor signature (after `self`), in positional order. */
