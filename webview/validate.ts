@@ -1,8 +1,9 @@
 // Structural validation of untrusted messages the webview receives: malformed ones are refused, never half-used.
 import type { HostToWebview, ViewOptions } from '../src/protocol';
 import type { LayerGraph } from '../src/core/graph/ir';
+import { defaultViewOptions } from '../src/core/defaults';
 
-export const DEFAULT_OPTIONS: ViewOptions = { collapseDepth: 1, showShapes: true, showParams: true, showMacs: false, runMemoryBudgetMiB: 1024 };
+export const DEFAULT_OPTIONS: ViewOptions = defaultViewOptions();
 
 const MAX_ITEMS = 200_000;
 

@@ -1,5 +1,6 @@
 // Reads the netlens.* settings into typed values; the parsing is pure so it can be tested without VS Code.
 import type { ViewOptions } from '../protocol';
+import { SETTING_BOUNDS, SETTING_DEFAULTS } from '../core/defaults';
 
 /** The raw values as VS Code's configuration returns them (anything may be of the wrong type in settings.json). */
 export interface RawSettings {
@@ -41,21 +42,28 @@ function booleanOr(value: unknown, fallback: boolean): boolean {
 export function readSettings(raw: RawSettings): HostSettings {
   const input = typeof raw.defaultInputShape === 'string' ? parseInputShape(raw.defaultInputShape) : {};
   const depth = raw.collapseDepth;
+  const depthBounds = SETTING_BOUNDS.collapseDepth;
   const collapseDepth: number | 'all' =
-    depth === 'all' ? 'all' : typeof depth === 'number' && Number.isFinite(depth) && depth >= 0 ? Math.min(Math.floor(depth), 64) : 1;
+    depth === 'all' ? 'all'
+      : typeof depth === 'number' && Number.isFinite(depth) && depth >= depthBounds.minimum ? Math.min(Math.floor(depth), depthBounds.maximum)
+      : SETTING_DEFAULTS.collapseDepth;
   const details = typeof raw.nodeDetails === 'object' && raw.nodeDetails !== null ? (raw.nodeDetails as Record<string, unknown>) : {};
   const budget = raw.runMemoryBudgetMiB;
+  const budgetBounds = SETTING_BOUNDS.runMemoryBudgetMiB;
+  const shown = SETTING_DEFAULTS.nodeDetails;
   return {
     defaultInput: input.shape,
     inputShapeProblem: input.problem,
     view: {
       collapseDepth,
-      showShapes: booleanOr(details.shapes, true),
-      showParams: booleanOr(details.params, true),
-      showMacs: booleanOr(details.macs, false),
-      runMemoryBudgetMiB: typeof budget === 'number' && Number.isFinite(budget) && budget >= 16 ? Math.min(budget, 65536) : 2048,
+      showShapes: booleanOr(details.shapes, shown.shapes),
+      showParams: booleanOr(details.params, shown.params),
+      showMacs: booleanOr(details.macs, shown.macs),
+      runMemoryBudgetMiB: typeof budget === 'number' && Number.isFinite(budget) && budget >= budgetBounds.minimum
+        ? Math.min(budget, budgetBounds.maximum)
+        : SETTING_DEFAULTS.runMemoryBudgetMiB,
     },
-    liveDiagnostics: booleanOr(raw.liveDiagnostics, true),
+    liveDiagnostics: booleanOr(raw.liveDiagnostics, SETTING_DEFAULTS.liveDiagnostics),
   };
 }
 

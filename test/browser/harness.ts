@@ -6,13 +6,14 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { LayerGraph } from '../../src/core/graph/ir';
 import type { ViewOptions } from '../../src/protocol';
+import { defaultViewOptions } from '../../src/core/defaults';
 import { loadWebviewAssets, renderStandaloneHtml, type WebviewAssets } from '../../src/cli/view';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const RESULTS = path.join(ROOT, 'test-results');
 export const SCREENSHOTS = path.join(RESULTS, 'screenshots');
 
-export const DEFAULT_VIEW: ViewOptions = { collapseDepth: 1, showShapes: true, showParams: true, showMacs: false, runMemoryBudgetMiB: 1024 };
+export const DEFAULT_VIEW: ViewOptions = defaultViewOptions();
 
 let assets: WebviewAssets | undefined;
 

@@ -1,6 +1,7 @@
 // The Run panel: runs a real forward pass in the webview (WebGL → WASM → CPU), profiles layers and blocks, paints heat.
 import type { LayerGraph } from '../../src/core/graph/ir';
 import { formatCompact, formatGflops, formatMs, formatShape } from '../../src/core/format';
+import { SETTING_DEFAULTS } from '../../src/core/defaults';
 import { estimateMemory, formatBytes, type MemoryEstimate } from '../../src/core/run/memory';
 import { planProgram } from '../../src/core/run/plan';
 import { floatWeightBytes } from '../../src/core/run/weights';
@@ -14,7 +15,7 @@ import { injectRunPanelStyles } from './styles';
 export interface RunPanelHooks {
   setNodeHeat(heat: Map<string, number> | null): void;
   focusNode(nodeId: string): void;
-  /** Memory budget in MiB (ViewOptions.runMemoryBudgetMiB); 2048 when absent. */
+  /** Memory budget in MiB (ViewOptions.runMemoryBudgetMiB); SETTING_DEFAULTS.runMemoryBudgetMiB when absent. */
   memoryBudgetMiB?: number;
   /** Told when a run completes (the host shows it in the status bar). */
   onFinished?(summary: { backend: string; totalMs: number; mismatches: number }): void;
@@ -41,7 +42,6 @@ declare global {
   }
 }
 
-const DEFAULT_BUDGET_MIB = 2048;
 
 function staticEstimate(graph: LayerGraph): MemoryEstimate | string {
   try {
@@ -92,7 +92,7 @@ function blockRows(report: ForwardReport, graph: LayerGraph): TimedRow[] {
 
 export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: RunPanelHooks): { run(): void; dispose(): void } {
   injectRunPanelStyles();
-  const budget = hooks.memoryBudgetMiB ?? DEFAULT_BUDGET_MIB;
+  const budget = hooks.memoryBudgetMiB ?? SETTING_DEFAULTS.runMemoryBudgetMiB;
   const root = document.createElement('div');
   root.className = 'nlr';
   root.dataset.runState = 'idle';

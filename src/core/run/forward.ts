@@ -1,5 +1,6 @@
 // The forward pass end to end: plan, weights, memory check, warm-up, per-layer profiling, plain passes, report.
 import type { LayerGraph } from '../graph/ir';
+import { SETTING_DEFAULTS } from '../defaults';
 import { toTorchOrder } from '../ops/layout';
 import type { Tf, TfTensor } from '../ops/types';
 import { throwIfAborted } from './errors';
@@ -27,7 +28,7 @@ export interface ForwardOptions {
   runs?: number;
   /** Timed passes without per-layer synchronisation (default: same as runs; 0 to skip). */
   plainRuns?: number;
-  /** Refuse to run above this many MiB of estimated memory (default 2048). */
+  /** Refuse to run above this many MiB of estimated memory (default: SETTING_DEFAULTS.runMemoryBudgetMiB). */
   memoryBudgetMiB?: number;
   signal?: AbortSignal;
   onProgress?(progress: RunProgress): void;
@@ -53,7 +54,7 @@ export function prepareRun(graph: LayerGraph, options: Pick<ForwardOptions, 'see
   const plan = planProgram(graph);
   // Check the budget from shapes alone, before allocating any weight.
   const memory = estimateMemory(plan, floatWeightBytes(graph));
-  enforceMemoryBudget(memory, options.memoryBudgetMiB ?? 2048);
+  enforceMemoryBudget(memory, options.memoryBudgetMiB ?? SETTING_DEFAULTS.runMemoryBudgetMiB);
   const weights = materialiseWeights(graph, seed);
   return { plan, weights, input: materialiseInput(plan.inputShape, seed), memory, seed };
 }
