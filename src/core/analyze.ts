@@ -1,6 +1,6 @@
 // Public entry point of the engine: source text → LayerGraph (parse, interpret the model code, trace forward).
 import type { Diagnostic, InputDtype, InputSpec, LayerGraph, ModelCandidate, ModelInput, Shape } from './graph/ir';
-import { bindInputs, defaultInputFor, inputForLayer, modelInput, observedInputFor, observeFileUsage } from './modelInputs';
+import { bindInputs, defaultInputFor, inputForLayer, modelInput, observedInputFor, observeFileUsage, usageModelExpression } from './modelInputs';
 import { execBlock } from './interpret/statements';
 import { loadPythonParser, type PythonParser } from './python/parser';
 import { toPlainTree } from './python/plainTree';
@@ -155,22 +155,25 @@ function report(rt: Runtime, err: unknown, what: string): void {
   }
 }
 
-/** Calls a factory function on a small separate budget; true when it returns a module. Nothing is reported. */
-function probeFactory(rt: Runtime, fn: PyFunction): boolean {
+/** Calls a factory function on the probes' own budget; true when it returns a module. Nothing is reported. */
+function probeFactory(rt: Runtime, fn: PyFunction, probeBudget: Budget): boolean {
   const { it } = rt;
   const saved = it.budget;
-  const savedDiagnostics = it.diagnostics.list.length;
-  it.budget = new Budget(PROBE_STEPS, saved.maxDepth);
+  const savedDiagnostics = it.diagnostics.checkpoint();
+  // One budget for all the probes of an analysis: a file of 10,000 factories cannot cost 10,000 probes.
+  if (probeBudget.exhausted) return false;
+  it.budget = probeBudget;
   try {
     return isModule(it.call(fn, [], null, fn.p));
   } catch {
     return false;
   } finally {
     it.budget = saved;
-    it.diagnostics.list.length = savedDiagnostics;
+    it.diagnostics.rollback(savedDiagnostics);
   }
 }
-const PROBE_STEPS = 200_000;
+/** Steps all the probes of one analysis share. */
+const PROBE_STEPS = 500_000;
 
 /** A Keras model's declared input (batch None unless given); else a warned channels-last guess. */
 function kerasDefaultInput(rt: Runtime, root: Value): Shape {
@@ -222,10 +225,19 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   });
   let candidates: ModelCandidate[] = [];
   let defaultIndex = -1;
+  const probeBudget = new Budget(PROBE_STEPS, it.budget.maxDepth);
   try {
-    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn), (v) => isKerasModelValue(tc, v)));
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn, probeBudget), (v) => isKerasModelValue(tc, v)));
   } catch (err) {
     report(rt, err, 'listing models');
+  }
+  // What the file's own test function or main block does with its models (the input it feeds, the model it builds).
+  const observed = !stopped && (!options.model || !(options.inputs?.length || options.input)) ? observeFileUsage(it, program, (body) => execBlock(it, body, { scope: it.globals, ret: null, ctx: null })) : [];
+  const fromUsage = options.model ? null : usageModelExpression(observed, source, candidates.filter((c) => c.kind === 'class').map((c) => c.name));
+  const defaultIsFactory = defaultIndex >= 0 && candidates[defaultIndex].kind === 'function';
+  if (fromUsage && !defaultIsFactory && observed[0]) {
+    candidates.push({ expr: fromUsage, kind: 'class', name: observed[0].cls.name, line: observed[0].cls.p?.line ?? 1 });
+    defaultIndex = candidates.length - 1;
   }
   graph.models = candidates;
   const modelExpr = options.model ?? (defaultIndex >= 0 ? candidates[defaultIndex].expr : null);
@@ -267,11 +279,11 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
     input = program.inputComment.shape;
     graph.inputSource = 'comment';
   } else {
-    const observed = !keras && root instanceof PyInstance && !stopped ? observedInputFor(observeFileUsage(it, program, (body) => execBlock(it, body, { scope: it.globals, ret: null, ctx: null })), root) : null;
-    if (observed) {
-      input = observed[0];
+    const used = !keras && root instanceof PyInstance ? observedInputFor(observed, root) : null;
+    if (used) {
+      input = used[0];
       graph.inputSource = 'file';
-      observedRest = observed.slice(1);
+      observedRest = used.slice(1);
     } else if (keras) {
       input = kerasDefaultInput(rt, root);
       graph.inputSource = 'default';

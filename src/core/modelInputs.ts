@@ -1,6 +1,6 @@
 // Which inputs a model's forward gets: given ones, the file's comment, the file's own use, a token model's context, a guess.
 import type { InputDtype, InputSpec, ModelInput, Shape } from './graph/ir';
-import type { Program, Stmt } from './python/ast';
+import type { Pos, Program, Stmt } from './python/ast';
 import { Budget } from './interpret/budget';
 import { BudgetExceeded, PyError } from './interpret/errors';
 import type { Interpreter } from './interpret/interpreter';
@@ -90,6 +90,8 @@ function usageBodies(program: Program, globals: Map<string, Value>): (Stmt[] | P
 export interface ObservedCall {
   cls: PyClass;
   shapes: Shape[];
+  /** Where the called model was constructed (its constructor call), when known. */
+  constructedAt: Pos | null;
 }
 
 /**
@@ -103,11 +105,11 @@ export function observeFileUsage(it: Interpreter, program: Program, execBody: (b
   const hooks = it.hooks;
   const callModule = hooks.callModule;
   const savedBudget = it.budget;
-  const savedDiagnostics = it.diagnostics.list.length;
+  const savedDiagnostics = it.diagnostics.checkpoint();
   hooks.callModule = (inst, args, kwargs, site) => {
     const tensors = args.filter((a): a is PyTensor => a instanceof PyTensor);
     if (tensors.length > 0 && tensors.length === args.length && tensors.every((t) => t.shape !== null && t.shape.every((d) => d !== null))) {
-      observed.push({ cls: inst.cls, shapes: tensors.map((t) => t.shape!) });
+      observed.push({ cls: inst.cls, shapes: tensors.map((t) => t.shape!), constructedAt: inst.mod?.defPos ?? null });
       throw new ProbeDone();
     }
     return callModule(inst, args, kwargs, site);
@@ -125,7 +127,7 @@ export function observeFileUsage(it: Interpreter, program: Program, execBody: (b
   } finally {
     hooks.callModule = callModule;
     it.budget = savedBudget;
-    it.diagnostics.list.length = savedDiagnostics;
+    it.diagnostics.rollback(savedDiagnostics);
   }
   return observed;
 }
@@ -165,4 +167,17 @@ export function modelInput(name: string, shape: Shape | null, dtype: InputDtype,
   const out: ModelInput = { name, shape, dtype, source };
   if (value !== undefined) out.value = value;
   return out;
+}
+
+/**
+ * The model the file's own usage code builds and calls, as a Python expression (`VGG('VGG11')`), when no candidate
+ * names its class: the text of its constructor call in the entry file, if that is one line.
+ */
+export function usageModelExpression(observed: ObservedCall[], source: string, candidateNames: string[]): string | null {
+  const first = observed[0];
+  const at = first?.constructedAt;
+  if (!at || at.src || at.line !== at.endLine || candidateNames.includes(first.cls.name)) return null;
+  const line = source.split('\n', at.line)[at.line - 1] ?? '';
+  const text = line.slice(at.col - 1, at.endCol - 1).trim();
+  return /^[A-Za-z_][\w.]*\(.*\)$/.test(text) ? text : null;
 }

@@ -48,7 +48,20 @@ export class DiagnosticSink {
     const key = code + '\u0000' + message;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.add(severity, code, message, pos, extra);
+    this.onceBy.set(key, this.add(severity, code, message, pos, extra));
+  }
+  private readonly onceBy = new Map<string, Diagnostic>();
+
+  /** A point to roll back to: what a probe reports after it is forgotten, duplicates check included. */
+  checkpoint(): number {
+    return this.list.length;
+  }
+
+  rollback(checkpoint: number): void {
+    const dropped = new Set(this.list.splice(checkpoint));
+    if (dropped.size === 0) return;
+    for (const [key, d] of this.exact) if (dropped.has(d)) this.exact.delete(key);
+    for (const [key, d] of this.onceBy) if (dropped.has(d)) this.seen.delete(key);
   }
 
   hasErrors(): boolean {
