@@ -14,7 +14,7 @@ import { BudgetExceeded, PyError } from './interpret/errors';
 import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
 import { countParams, isModule, walkModules } from './interpret/modules';
-import { PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
+import { PyClass, PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeLoader } from './interpret/stdlib';
 import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
@@ -262,7 +262,9 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
       stopped = err instanceof BudgetExceeded;
     }
   } else if (!modelExpr && !stopped) {
-    diags.add('warning', 'no-model', 'no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments (use --model)', ORIGIN);
+    const needing = classesNeedingArguments(program, it.globals.vars, tc.classes.Module);
+    const hint = needing.length ? `; these need arguments: ${needing.slice(0, 4).join(', ')} — name one with --model, e.g. --model '${needing[0].replace(/\(.*$/, '')}(...)'` : ' (use --model)';
+    diags.add('warning', 'no-model', `no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments${hint}`, ORIGIN);
   }
   const t2 = nowMs();
   const keras = isKerasModule(tc, root);
@@ -379,6 +381,20 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   if (process.env.NETLENS_DEBUG_STEPS) console.error(`steps: ${it.budget.steps}`);
   graph.timings = { parseMs: t1 - t0, interpretMs: t2 - t1, traceMs: t3 - t2 };
   return graph;
+}
+
+/** The file's module classes whose constructor needs arguments, with their signatures (`UNet(n_channels, n_classes, bilinear=False)`). */
+function classesNeedingArguments(program: Program, globals: Map<string, Value>, moduleClass: PyClass): string[] {
+  const out: string[] = [];
+  for (const s of program.body) {
+    if (s.s !== 'class' || s.name.startsWith('_')) continue;
+    const cls = globals.get(s.name);
+    const init = cls instanceof PyClass && cls.isSubclassOf(moduleClass) ? cls.lookup('__init__') : undefined;
+    if (!(init instanceof PyFunction)) continue;
+    const params = init.params.slice(1).map((p) => (p.kind === 'varargs' ? `*${p.name}` : p.kind === 'kwargs' ? `**${p.name}` : init.defaults.has(p.name) ? `${p.name}=…` : p.name));
+    out.push(`${s.name}(${params.join(', ')})`);
+  }
+  return out.reverse();
 }
 
 /** The first parameter of the model's forward after self. */
