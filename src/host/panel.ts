@@ -5,7 +5,7 @@ import type { LayerGraph, SourceRange } from '../core/graph/ir';
 import { parseWebviewMessage, type HostToWebview, type ViewOptions, type WebviewToHost } from '../protocol';
 import type { ModelSelection } from './analysisService';
 import { toVsRange } from './diagnostics';
-import { buildWebviewHtml, createNonce } from './webviewHtml';
+import { buildWebviewHtml, createNonce } from '../webviewPage';
 
 export const PANEL_VIEW_TYPE = 'netlens.architecture';
 /** A cursor move to the revealed line within this time is the editor following the panel, not the user. */

@@ -6,7 +6,7 @@ import { preferLastGood } from '../../src/host/lastGood';
 import { candidateAtLine, definitionEndLine } from '../../src/host/modelAtCursor';
 import { parseInputShape, readSettings, sourceDeclaresInput } from '../../src/host/settings';
 import { layersAtPosition, rangeContains } from '../../src/host/sourceRanges';
-import { buildWebviewHtml, contentSecurityPolicy, createNonce } from '../../src/host/webviewHtml';
+import { buildWebviewHtml, contentSecurityPolicy, createNonce } from '../../src/webviewPage';
 
 function node(id: string, path: string, extra: Partial<LayerNode> = {}): LayerNode {
   return { id, op: 'Conv2d', category: 'conv', path, group: null, attrs: {}, summary: '3×3, 64→64', inputShapes: [[1, 64, 56, 56]], outputShape: [1, 64, 56, 56], params: 36864, macs: 115_605_504, ...extra };
