@@ -56,20 +56,22 @@ describe('graph: shortcuts', () => {
     assert.deepEqual(g.output, [1, 16, 8, 8], 'analysis continues with the residual branch shape');
   });
 
-  it('warns (no error: PyTorch runs it) about a size-1 broadcast at a residual addition', async () => {
+  it('treats a deliberate broadcast (x + a pooled N×C×1×1 gate) and a parameter addition as elementwise ops, not shortcuts', async () => {
     const g = await analyze(HEADER + py(`
       class M(nn.Module):
           def __init__(self):
               super().__init__()
               self.squeeze = nn.AdaptiveAvgPool2d(1)
+              self.pos = nn.Parameter(torch.zeros(1, 4, 8, 8))
+              self.conv = nn.Conv2d(4, 4, 3, padding=1)
           def forward(self, x):
-              return x + self.squeeze(x)
+              x = x + self.squeeze(x)
+              x = x + self.pos
+              return x + self.conv(x)
       `), { input: [1, 4, 8, 8] });
-    assert.deepEqual(errors(g), []);
-    const warning = g.diagnostics.find((d) => d.code === 'shortcut-shape-mismatch')!;
-    assert.equal(warning.severity, 'warning');
-    assert.equal(warning.range.line, 9);
-    assert.match(warning.message, /broadcast/);
+    assert.deepEqual(g.diagnostics.filter((d) => d.severity !== 'info').map((d) => d.code), []);
+    assert.deepEqual(g.shortcuts.map((s) => [s.kind, s.range.line]), [['identity', 13]], 'only the same-shape addition of two computed tensors');
+    assert.deepEqual(g.nodes.filter((n) => n.op === 'add').length, 3);
     assert.deepEqual(g.output, [1, 4, 8, 8]);
   });
 

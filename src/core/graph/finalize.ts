@@ -3,7 +3,7 @@ import type { LayerGraph } from './ir';
 import type { Tracer } from './tracer';
 import { countParams, isModule } from '../interpret/modules';
 import type { ModuleState, PyTensor } from '../interpret/values';
-import { trainableParamCount } from '../ops/registry';
+import { ownParameters, tensorNumel } from '../interpret/moduleParams';
 
 /** Parameters of every module's subtree, bottom-up once; null when some module is shared (then count per group). */
 function subtreeParams(tracer: Tracer): Map<ModuleState, number> | null {
@@ -16,12 +16,11 @@ function subtreeParams(tracer: Tracer): Map<ModuleState, number> | null {
       shared = true;
       return done;
     }
-    let total = mod.layer ? (mod.layer.params ?? (mod.layer.params = trainableParamCount(mod.layer.spec, mod.layer.attrs))) : 0;
-    for (const t of mod.params.values()) {
-      if (!t?.shape) continue;
+    let total = 0;
+    for (const [, t] of ownParameters(mod)) {
       if (tensors.has(t)) shared = true;
       tensors.add(t);
-      total += t.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
+      total += tensorNumel(t);
     }
     memo.set(mod, 0);
     for (const c of mod.children.values()) if (isModule(c)) total += visit(c.mod!);

@@ -62,7 +62,7 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   });
   typeClass('float', (v) => v instanceof PyFloat, (args, _k, p) => {
     if (args.length === 0) return new PyFloat(0);
-    if (args[0] === 'inf') return new PyFloat(Infinity);
+    if (typeof args[0] === 'string') return new PyFloat(parseFloatText(args[0], p));
     if (args[0] instanceof PyUnknown || args[0] instanceof PyTensor) return new PyUnknown('float(...)');
     return new PyFloat(num(args[0], p));
   });
@@ -83,6 +83,14 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   typeClass('dict', (v) => v instanceof PyDict, (args, kw, p) => makeDict(it, false, args, kw, p));
   typeClass('type', (v) => v instanceof PyClass, (args) => typeOf(it, args[0], byName, object));
   b.set('NoneType', typeClass('NoneType', (v) => v === null, () => null));
+  typeClass('slice', (v) => v instanceof PySlice, (args) => (args.length <= 1 ? new PySlice(null, args[0] ?? null, null) : new PySlice(args[0], args[1], args[2] ?? null)));
+  // functools.partial is a class (`type(f) == partial`, `isinstance(f, partial)`), not a builtin name.
+  const partial = new PyClass('partial', [object], null, 'functools.partial');
+  partial.native = 'builtin-type';
+  partial.dict.set('__new__', new PyBuiltin('functools.partial', (args, kw) => new PyPartial(args[0], args.slice(1), new Map(kw ?? []))));
+  predicates.set(partial, (v) => v instanceof PyPartial);
+  byName.set('functools.partial', partial);
+
 
   const Exception = new PyClass('Exception', [object], null, 'Exception');
   Exception.native = 'exception';
@@ -243,7 +251,12 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
     for (const [k, v] of it.globals.vars) d.set(k, v);
     return d;
   });
-  def('locals', () => new PyDict());
+  def('locals', () => {
+    const d = new PyDict();
+    const scope = it.callStack[it.callStack.length - 1]?.scope ?? it.globals;
+    for (const [k, v] of scope.vars) d.set(k, v);
+    return d;
+  });
   def('open', () => new PyUnknown('open(...)'));
   def('input', () => new PyUnknown('input(...)'));
   def('exit', (_a, _k, p) => {
@@ -272,8 +285,18 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
 function typeOf(it: Interpreter, v: Value, byName: Map<string, PyClass>, object: PyClass): Value {
   if (v instanceof PyInstance) return v.cls;
   if (v instanceof PyExceptionValue) return v.cls;
+  if (v instanceof PyPartial) return byName.get('functools.partial')!;
   const name = typeName(v);
   return byName.get(name === 'OrderedDict' ? 'dict' : name) ?? (v instanceof PyClass ? byName.get('type')! : object);
+}
+
+/** float('-inf'), float('1e-3'), float(' nan '): Python's spellings of floats in strings. */
+function parseFloatText(text: string, p: Pos): number {
+  const t = text.trim().toLowerCase().replace(/_/g, '');
+  const special = /^([+-]?)(inf|infinity|nan)$/.exec(t);
+  if (special) return special[2] === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
+  if (/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(t)) return Number(t);
+  throw valueError(`could not convert string to float: '${text}'`, p);
 }
 
 export function makeDict(it: Interpreter, ordered: boolean, args: Value[], kw: Kw, p: Pos): PyDict {

@@ -118,10 +118,25 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
 function evalItems(it: Interpreter, items: Expr[], frame: Frame): Value[] {
   const out: Value[] = [];
   for (const x of items) {
-    if (x.k === 'starred') out.push(...it.iterate(evalExpr(it, x.e, frame), x.p));
+    const starred = x.k === 'starred' ? x.e : x.k === 'attr' || x.k === 'sub' || x.k === 'call' ? hoistStar(x) : null;
+    if (starred) out.push(...it.iterate(evalExpr(it, starred, frame), x.p));
     else out.push(evalExpr(it, x, frame));
   }
   return out;
+}
+
+/** The parser reads `*x.shape[:2]` as `(*x).shape[:2]`: the star belongs to the whole attribute/index/call chain. */
+function hoistStar(e: Expr): Expr | null {
+  if (e.k === 'starred') return e.e;
+  if (e.k === 'attr' || e.k === 'sub') {
+    const obj = hoistStar(e.obj);
+    return obj && { ...e, obj };
+  }
+  if (e.k === 'call') {
+    const fn = hoistStar(e.fn);
+    return fn && { ...e, fn };
+  }
+  return null;
 }
 
 function evalCall(it: Interpreter, e: Extract<Expr, { k: 'call' }>, frame: Frame): Value {

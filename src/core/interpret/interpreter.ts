@@ -6,7 +6,7 @@ import { PyError, attributeError, typeError } from './errors';
 import { Scope } from './scope';
 import {
   ModuleState, PyBound, PyBuiltin, PyClass, PyClassMethod, PyDict, PyExceptionValue, PyFloat, PyFunction, PyInstance, PyList,
-  PyNamespace, PyPartial, PyProperty, PyRange, PySet, PyStaticMethod, PySuper, PyTensor, PyTuple, PyUnknown, typeName, type Value,
+  PyAttrDict, PyNamespace, PyPartial, PyProperty, PyRange, PySet, PyStaticMethod, PySuper, PyTensor, PyTuple, PyUnknown, typeName, type Value,
 } from './values';
 import { evalExpr } from './expressions';
 import { execBlock, type Frame } from './statements';
@@ -31,6 +31,8 @@ export interface TorchHooks {
 export interface FunctionContext {
   fn: PyFunction;
   firstArg: Value | undefined;
+  /** The call's local names (for `locals()`). */
+  scope?: Scope;
 }
 
 export class Interpreter {
@@ -96,7 +98,7 @@ export class Interpreter {
     this.budget.enter(site);
     const scope = new Scope(fn.closure);
     bindArguments(fn, args, kwargs, scope, site);
-    const ctx: FunctionContext = { fn, firstArg: args[0] };
+    const ctx: FunctionContext = { fn, firstArg: args[0], scope };
     this.callStack.push(ctx);
     const fromUser = isLibraryPos(fn.p) && !isLibraryPos(site);
     if (fromUser) userSites.push(site);
@@ -145,11 +147,7 @@ export class Interpreter {
       const clsAttr = obj.cls.lookup(name);
       if (clsAttr !== undefined) return this.bindDescriptor(clsAttr, obj, obj.cls, site);
       if (name === '__class__') return obj.cls;
-      if (name === '__dict__') {
-        const d = new PyDict();
-        for (const [k, v] of obj.dict) d.set(k, v);
-        return d;
-      }
+      if (name === '__dict__') return new PyAttrDict(obj.dict);
       if (obj.mod) {
         const m = this.hooks.getModuleAttr(obj, name);
         if (m !== undefined || !obj.cls.hasUnknownBase) return m;

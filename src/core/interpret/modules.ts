@@ -2,7 +2,7 @@
 import type { Pos } from '../python/ast';
 import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
-import { trainableParamCount } from '../ops/registry';
+import { claimTensors, isLayerWeight, layerTensor, ownParameters } from './moduleParams';
 import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
@@ -49,19 +49,11 @@ export function walkModules(root: PyInstance): PyInstance[] {
   return out;
 }
 
-/** `sum(p.numel() for p in m.parameters())`: shared modules and shared parameters counted once. */
+/** `sum(p.numel() for p in m.parameters())`: shared modules and shared (tied) parameters counted once. */
 export function countParams(root: PyInstance): number {
+  const seen = new Set<PyTensor>();
   let total = 0;
-  const seenTensors = new Set<PyTensor>();
-  for (const m of walkModules(root)) {
-    const mod = m.mod!;
-    if (mod.layer) total += mod.layer.params ?? (mod.layer.params = trainableParamCount(mod.layer.spec, mod.layer.attrs));
-    for (const t of mod.params.values()) {
-      if (!t || seenTensors.has(t) || !t.shape) continue;
-      seenTensors.add(t);
-      total += t.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
-    }
-  }
+  for (const m of walkModules(root)) total += claimTensors(ownParameters(m.mod!).map(([, t]) => t), seen);
   return total;
 }
 
@@ -200,14 +192,17 @@ export function createModuleClasses(tc: Pick<TorchContext, 'it'>, object: PyClas
 }
 
 function parameterList(self: PyInstance): [string, Value][] {
+  // named_parameters(): each tensor once, under the first name it is reached by.
   const out: [string, Value][] = [];
-  const visit = (m: PyInstance, prefix: string, seen: Set<ModuleState>): void => {
-    if (seen.has(m.mod!)) return;
-    seen.add(m.mod!);
-    const mod = m.mod!;
-    for (const w of mod.layer?.weights ?? []) if (w.trainable) out.push([prefix + w.name, new PyTensor(w.shape, null, true)]);
-    for (const [n, t] of mod.params) if (t) out.push([prefix + n, t]);
-    for (const [n, c] of mod.children) if (isModule(c)) visit(c, `${prefix}${n}.`, seen);
+  const seen = new Set<PyTensor>();
+  const visit = (m: PyInstance, prefix: string, mods: Set<ModuleState>): void => {
+    if (mods.has(m.mod!)) return;
+    mods.add(m.mod!);
+    for (const [n, t] of ownParameters(m.mod!)) if (!seen.has(t)) {
+      seen.add(t);
+      out.push([prefix + n, t]);
+    }
+    for (const [n, c] of m.mod!.children) if (isModule(c)) visit(c, `${prefix}${n}.`, mods);
   };
   visit(self, '', new Set());
   return out;
@@ -327,8 +322,8 @@ export function getModuleAttr(inst: PyInstance, name: string): Value | undefined
   if (buf !== undefined) return buf;
   if (name === 'training') return false;
   if (mod.layer) {
-    const w = mod.layer.weights.find((x) => x.name === name);
-    if (w) return new PyTensor(w.shape, null, w.trainable);
+    const w = layerTensor(mod, name);
+    if (w !== undefined) return w;
     const sig = mod.layer.spec.signature ?? [];
     const hasBiasSwitch = sig.some((p) => p.name === 'bias');
     const hasAffine = sig.some((p) => p.name === 'affine' || p.name === 'elementwise_affine');
@@ -346,6 +341,12 @@ export function setModuleAttr(inst: PyInstance, name: string, value: Value): voi
     inst.dict.delete(name);
     mod.params.delete(name);
     registerChild(mod, name, value);
+    return;
+  }
+  if (mod.layer && (value === null || value instanceof PyTensor) && isLayerWeight(mod, name)) {
+    // `self.weight = None` removes a layer's parameter; `a.weight = b.weight` ties two layers' weights.
+    (mod.layerTensors ??= new Map()).set(name, value);
+    inst.dict.delete(name);
     return;
   }
   if (value instanceof PyTensor && value.isParameter) {
@@ -397,19 +398,26 @@ export function moduleGetItem(tc: TorchContext, inst: PyInstance, index: Value, 
   throw typeError(`'${inst.cls.name}' object is not subscriptable`, site);
 }
 
-/** copy.deepcopy of a module tree (parameters are new tensors of the same shapes). */
-export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>()): PyInstance {
+/** copy.deepcopy of a module tree (parameters are new tensors of the same shapes, tied ones still tied). */
+export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>(), tensors = new Map<PyTensor, PyTensor>()): PyInstance {
   const old = inst.mod!;
   const done = memo.get(old);
   if (done) return done;
   const mod = new ModuleState(old.kind);
   mod.layer = old.layer;
   mod.defPos = old.defPos;
+  if (old.layerTensors) mod.layerTensors = new Map([...old.layerTensors].map(([k, t]) => [k, t ? copyTensor(t, tensors) : null]));
   const copy = new PyInstance(inst.cls, mod);
   memo.set(old, copy);
   for (const [k, v] of inst.dict) copy.dict.set(k, v);
-  for (const [k, t] of old.params) mod.params.set(k, t ? new PyTensor(t.shape, null, true) : null);
+  for (const [k, t] of old.params) mod.params.set(k, t ? copyTensor(t, tensors) : null);
   for (const [k, b] of old.buffers) mod.buffers.set(k, b);
-  for (const [k, c] of old.children) mod.children.set(k, isModule(c) ? cloneModule(c, memo) : c);
+  for (const [k, c] of old.children) mod.children.set(k, isModule(c) ? cloneModule(c, memo, tensors) : c);
+  return copy;
+}
+
+function copyTensor(t: PyTensor, memo: Map<PyTensor, PyTensor>): PyTensor {
+  let copy = memo.get(t);
+  if (!copy) memo.set(t, (copy = new PyTensor(t.shape, null, t.isParameter)));
   return copy;
 }

@@ -9,6 +9,7 @@ import { PyError } from './errors';
 import type { TorchContext } from './context';
 import { ModuleState, PyDict, PyFloat, PyInstance, PyList, PyTensor, PyTuple, PyUnknown, type Value } from './values';
 import { findShortcut } from '../graph/shortcuts';
+import { claimLayerParams } from './moduleParams';
 
 /** Converts an abstract value to an attribute value (null for things that are not plain data). */
 export function toAttr(v: Value): AttrValue {
@@ -157,7 +158,7 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
     inputs: inputs.map((t) => t.node),
     inputShapes: shapes,
     outputShape: out,
-    params: mod && mod.calls === 1 ? (mod.layer?.params ?? trainableParamCount(spec, attrs)) : 0,
+    params: mod && mod.calls === 1 ? (mod.layer ? claimLayerParams(tracer, mod) : trainableParamCount(spec, attrs)) : 0,
     macs,
     module: mod,
     suffix: opts.suffix ?? spec.op.toLowerCase(),
@@ -180,6 +181,10 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
 /** Records a shortcut for a merge node and checks residual shapes for exact equality. */
 export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string, inputs: PyTensor[], site: Pos): void {
   const { tracer, it } = tc;
+  // A shortcut adds two computed tensors of the same shape; a deliberate broadcast (x + a pooled N×C×1×1 gate,
+  // a bias of size-1 dimensions) is an elementwise op that PyTorch runs: no shortcut, no warning.
+  const [sa, sb] = inputs.map((t) => t.shape);
+  if (op === 'add' && sa && sb && !sameShape(sa, sb) && broadcastable(sa, sb)) return;
   const ctx = tracer.currentModule();
   const path = ctx ? tracer.moduleInfo.get(ctx)!.path : '';
   const sc = findShortcut(tracer, { op, mergeId: nodeId, operandIds: inputs.map((t) => t.node), shapes: inputs.map((t) => t.shape), path, range: toRange(site) });
@@ -187,17 +192,10 @@ export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string,
   tracer.shortcuts.push(sc);
   const group = tracer.markGroupKind(op === 'add' ? 'residual' : 'dense');
   if (op !== 'add') return;
-  const [a, b] = inputs.map((t) => t.shape);
-  if (!a || !b) return;
-  const same = a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
-  if (same) return;
+  const [a, b] = [sa, sb];
+  if (!a || !b || sameShape(a, b)) return;
   const shortcutShape = sc.shortcutOperand === 0 ? a : b;
   const branchShape = sc.shortcutOperand === 0 ? b : a;
-  if (broadcastable(a, b)) {
-    // PyTorch runs it (size-1 dimensions broadcast): worth a look at a residual addition, but not an error.
-    it.diagnostics.add('warning', 'shortcut-shape-mismatch', `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape, sc.kind)}`, site, { shapes: [a, b], nodeId });
-    return;
-  }
   sc.error = true;
   const node = tracer.node(nodeId);
   node.error = true;
@@ -235,15 +233,22 @@ function relatedLayers(tc: TorchContext, ids: string[]) {
   return out;
 }
 
-/** True when PyTorch's broadcasting accepts the two shapes (same rank, each dimension equal or 1). */
+/** Equal shapes, unknown dimensions matching anything. */
+function sameShape(a: Shape, b: Shape): boolean {
+  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i]);
+}
+
+/** True when PyTorch's broadcasting accepts the two shapes (aligned from the right, each dimension equal or 1). */
 function broadcastable(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === null || b[i] === null || d === b[i] || d === 1 || b[i] === 1);
+  const n = Math.min(a.length, b.length);
+  for (let k = 1; k <= n; k++) {
+    const [x, y] = [a[a.length - k], b[b.length - k]];
+    if (x !== null && y !== null && x !== y && x !== 1 && y !== 1) return false;
+  }
+  return true;
 }
 
 function shortcutFix(sc: Shape, main: Shape, kind: 'identity' | 'projection'): string {
-  if (broadcastable(sc, main)) {
-    return `PyTorch would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${formatShape(sc.map((d, i) => (d === 1 ? main[i] : d)))}`;
-  }
   if (sc.length === 4 && main.length === 4 && sc[1] !== null && main[1] !== null && sc[2] !== null && main[2] !== null) {
     const stride = (sc[2] as number) % (main[2] as number) === 0 ? (sc[2] as number) / (main[2] as number) : null;
     const cin = sc[1] as number;

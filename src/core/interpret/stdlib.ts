@@ -228,7 +228,7 @@ const STDLIB: Record<string, Filler> = {
     for (const t of ['int32', 'int64', 'float32', 'float64']) fn(ns, t, (args) => args[0] ?? 0);
   },
   functools(it, ns) {
-    fn(ns, 'partial', (args, kw) => new PyPartial(args[0], args.slice(1), new Map(kw ?? [])));
+    ns.members.set('partial', it.builtinTypes?.byName.get('functools.partial') ?? new PyBuiltin('functools.partial', (args, kw) => new PyPartial(args[0], args.slice(1), new Map(kw ?? []))));
     fn(ns, 'reduce', (args, _k, p) => {
       const items = it.iterate(args[1], p);
       let acc = args.length > 2 ? args[2] : items.shift()!;
@@ -315,6 +315,16 @@ const STDLIB: Record<string, Filler> = {
     };
     fn(ns, 'deepcopy', copyValue);
     fn(ns, 'copy', copyValue);
+  },
+  types(it, ns) {
+    // types.SimpleNamespace(**kw): an object whose attributes are the keywords (a common config holder).
+    const cls = new PyClass('SimpleNamespace', it.builtinTypes ? [it.builtinTypes.object] : [], null, 'types.SimpleNamespace');
+    cls.dict.set('__init__', new PyBuiltin('SimpleNamespace.__init__', (args, kw) => {
+      const self = args[0];
+      if (self instanceof PyInstance) for (const [k, v] of kw ?? []) self.dict.set(k, v);
+      return null;
+    }));
+    ns.members.set('SimpleNamespace', cls);
   },
   warnings(_it, ns) {
     fn(ns, 'warn', () => null);

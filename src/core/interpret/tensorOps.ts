@@ -214,6 +214,12 @@ export function indexShape(shape: Shape, index: Value): Shape | null {
       }
       continue;
     }
+    if (p instanceof PyList && p.items.every((x) => typeof x === 'number')) {
+      // A list of indices (`x[:, [-1], :]`) keeps the dimension, with one entry per index.
+      out.push(p.items.length);
+      dim++;
+      continue;
+    }
     const size = shape[dim++];
     if (typeof p === 'number' || typeof p === 'boolean') continue;
     if (p instanceof PySlice) {

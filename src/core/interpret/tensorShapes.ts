@@ -5,6 +5,7 @@ import { toRange } from './diagnostics';
 import type { TorchContext } from './context';
 import { unknownTensorOp } from './tensorOps';
 import { broadcastShapes } from '../ops/merge';
+import { numel } from '../ops/shapeText';
 import { PyList, PyTensor, PyTuple, type Value } from './values';
 
 export /** expand / expand_as / repeat: shape rules (a node with the sizes as attributes while tracing). */
@@ -113,7 +114,8 @@ export function einsumTensors(tc: TorchContext, args: Value[], site: Pos): Value
   const out = shape ?? null;
   const traced = tensors.filter((t) => t.node !== null);
   if (!tc.tracer.recording || traced.length === 0) return new PyTensor(out, null);
-  const node = tc.tracer.addNode({ op: 'einsum', attrs: { equation }, summary: equation, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs: 0, module: null, suffix: 'einsum', callRange: toRange(site) });
+  const macs = shape ? einsumMacs(equation.replace(/\s+/g, ''), tensors.map((t) => t.shape as Shape)) : 0;
+  const node = tc.tracer.addNode({ op: 'einsum', attrs: { equation }, summary: equation, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs, module: null, suffix: 'einsum', callRange: toRange(site) });
   return new PyTensor(out, node.id);
 }
 
@@ -162,6 +164,38 @@ export function einsumShape(equation: string, shapes: (Shape | null)[]): Shape |
   return out;
 }
 
+/**
+ * Multiply-accumulates of an einsum contracted left to right, as torch.einsum does: each pairwise step costs the
+ * product of the sizes of every index either side names. One operand (a permutation or a sum) costs nothing.
+ */
+export function einsumMacs(equation: string, shapes: Shape[]): number {
+  const [lhs, rhs] = equation.split('->') as [string, string | undefined];
+  const terms = lhs.split(',');
+  const sizes = new Map<string, number>();
+  // Dimensions under '...' get private index names, aligned from the right as broadcasting aligns them.
+  const expanded = terms.map((term, i) => {
+    const letters = term.replace('...', '');
+    const extra = shapes[i].length - letters.length;
+    const dots = Array.from({ length: Math.max(0, extra) }, (_, k) => String(extra - k));
+    const names = term.includes('...') ? term.replace('...', '\u0000').split('').flatMap((c) => (c === '\u0000' ? dots : [c])) : term.split('');
+    names.forEach((n, j) => sizes.set(n, Math.max(sizes.get(n) ?? 1, shapes[i][j] ?? NaN)));
+    return names;
+  });
+  // Implicit output (no '->'): the indices named once, as torch.einsum reads it.
+  const named = expanded.flat();
+  const output = new Set(rhs !== undefined ? rhs.replace('...', '').split('') : named.filter((n) => named.indexOf(n) === named.lastIndexOf(n)));
+  if (rhs === undefined || rhs.includes('...')) for (const n of sizes.keys()) if (/\d/.test(n)) output.add(n);
+  let current = expanded[0] ?? [];
+  let macs = 0;
+  for (let i = 1; i < expanded.length; i++) {
+    const union = [...new Set([...current, ...expanded[i]])];
+    macs += union.reduce((a, n) => a * (sizes.get(n) ?? NaN), 1);
+    const later = new Set(expanded.slice(i + 1).flat());
+    current = union.filter((n) => output.has(n) || later.has(n));
+  }
+  return Number.isFinite(macs) ? macs : 0;
+}
+
 /** x.new_zeros(sizes) / new_ones / new_empty / new_full(sizes, value) / new_tensor(data): a fresh (untraced) tensor. */
 export function newTensor(how: string, args: Value[]): Value {
   if (how === 'new_tensor') return new PyTensor(null, null);
@@ -206,9 +240,9 @@ export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, ar
   return pair ? new PyTuple([out, new PyTensor(shape, out.node)]) : out;
 }
 
-function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos): PyTensor {
+function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos, macs = 0): PyTensor {
   if (!tc.tracer.recording || inputs.every((t) => t.node === null)) return new PyTensor(shape, null);
-  const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '', inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: op, callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '', inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs, module: null, suffix: op, callRange: toRange(site) });
   return new PyTensor(shape, node.id);
 }
 
@@ -218,5 +252,37 @@ export function attentionTensors(tc: TorchContext, args: Value[], kwargs: Map<st
   if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor)) return unknownTensorOp(tc, 'F.scaled_dot_product_attention', args, site);
   let shape: Shape | null = null;
   if (q.shape && v.shape && q.shape.length >= 2 && v.shape.length >= 2) shape = [...q.shape.slice(0, -1), v.shape[v.shape.length - 1]];
-  return record(tc, 'scaled_dot_product_attention', [q, k, v], shape, {}, site);
+  // q·kᵀ (…×L×E by E×S) and attn·v (…×L×S by S×Ev): (numel(q) + numel(out)) × S.
+  const s = k.shape && k.shape.length >= 2 ? k.shape[k.shape.length - 2] : null;
+  const macs = shape && q.shape && s !== null ? ((numel(q.shape) ?? NaN) + (numel(shape) ?? NaN)) * s : 0;
+  return record(tc, 'scaled_dot_product_attention', [q, k, v], shape, {}, site, Number.isFinite(macs) ? macs : 0);
+}
+
+/**
+ * F.multi_head_attention_forward(query, key, value, embed_dim, num_heads, ...): (L, N, E) sequence-first or (L, E);
+ * returns (output, weights or None). MACs as nn.MultiheadAttention: the four projections, q·kᵀ and attn·v.
+ */
+export function mhaForwardTensors(tc: TorchContext, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
+  const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;
+  const [q, k, v] = [arg(0, 'query', null), arg(1, 'key', null), arg(2, 'value', null)];
+  const embed = arg(3, 'embed_dim_to_check', null);
+  const heads = arg(4, 'num_heads', null);
+  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor)) return unknownTensorOp(tc, 'F.multi_head_attention_forward', args, site);
+  let shape: Shape | null = null;
+  let weights: Shape | null = null;
+  let macs = 0;
+  if (q.shape && k.shape && v.shape && typeof embed === 'number' && (q.shape.length === 2 || q.shape.length === 3)) {
+    shape = [...q.shape.slice(0, -1), embed];
+    const [l, n, s] = q.shape.length === 2 ? [q.shape[0], 1, k.shape[0]] : [q.shape[0], q.shape[1], k.shape[0]];
+    const average = arg(23, 'average_attn_weights', true) !== false;
+    const perHead = average ? [l, s] : [typeof heads === 'number' ? heads : null, l, s];
+    weights = q.shape.length === 2 ? perHead : [n, ...perHead];
+    const [kdim, vdim] = [k.shape[k.shape.length - 1], v.shape[v.shape.length - 1]];
+    const total = numel([n, l, embed, embed, 2]);
+    const kv = kdim === null || vdim === null ? null : numel([n, s, embed, kdim + vdim]);
+    const attention = numel([n, l, s, embed, 2]);
+    macs = total === null || kv === null || attention === null ? 0 : total + kv + attention;
+  }
+  const out = record(tc, 'multi_head_attention_forward', [q, k, v], shape, {}, site, macs);
+  return new PyTuple([out, arg(15, 'need_weights', true) === false ? null : new PyTensor(weights, out.node)]);
 }

@@ -5,7 +5,7 @@ import { typeError } from './errors';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
 import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
-import { attentionTensors, einsumTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
+import { attentionTensors, einsumTensors, mhaForwardTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
 import { nativeModule } from './stdlib';
 import { applyWeightNorm, removeWeightNorm } from './moduleParams';
 import { TRANSFORMER_CLASSES } from './transformerPrelude';
@@ -90,7 +90,7 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
       return new PyBuiltin(qualified, (args, _kw, p) => elementwise(tc, name === 'true_divide' ? 'div' : name, args[0] ?? null, args[1] ?? null, p));
     case 'torch.nn.utils.weight_norm':
     case 'torch.nn.utils.parametrizations.weight_norm':
-      return new PyBuiltin(qualified, (args, kw, p) => applyWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight', args[2] ?? kw?.get('dim') ?? 0, p));
+      return new PyBuiltin(qualified, (args, kw, p) => applyWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight', args.length > 2 ? args[2] : kw?.has('dim') ? kw.get('dim')! : 0, p));
     case 'torch.nn.utils.remove_weight_norm':
       return new PyBuiltin(qualified, (args, kw) => removeWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight'));
     case 'torch.nn.utils.spectral_norm':
@@ -112,6 +112,8 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
       return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name === 'maximum' ? 'max' : 'min', args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
     case 'torch.nn.functional.scaled_dot_product_attention':
       return new PyBuiltin(qualified, (args, kw, p) => attentionTensors(tc, args, kw, p));
+    case 'torch.nn.functional.multi_head_attention_forward':
+      return new PyBuiltin(qualified, (args, kw, p) => mhaForwardTensors(tc, args, kw, p));
     case 'torch.einsum':
       return new PyBuiltin(qualified, (args, _kw, p) => einsumTensors(tc, args, p));
     case 'torch.chunk':
@@ -137,10 +139,13 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         return new PyTensor(shapeOf(args[0] ?? null), null);
       });
     case 'torch.arange':
-      return new PyBuiltin(qualified, (args) => {
-        const nums = args.filter(isNumber).map(numValue);
-        const [start, end, step] = nums.length === 1 ? [0, nums[0], 1] : [nums[0], nums[1], nums[2] ?? 1];
-        return new PyTensor([Math.max(0, Math.ceil((end - start) / step))], null);
+      return new PyBuiltin(qualified, (args, kw) => {
+        // arange(end) | arange(start, end[, step]), any of them by keyword; an unknown bound gives an unknown length.
+        const named = (k: string): Value | undefined => kw?.get(k);
+        const pos = args.slice(0, 3);
+        const [start, end, step] = pos.length === 1 && named('end') === undefined ? [named('start') ?? 0, pos[0], named('step') ?? 1] : [pos[0] ?? named('start') ?? 0, pos[1] ?? named('end') ?? null, pos[2] ?? named('step') ?? 1];
+        if (!isNumber(start) || !isNumber(end) || !isNumber(step) || numValue(step) === 0) return new PyTensor([null], null);
+        return new PyTensor([Math.max(0, Math.ceil((numValue(end) - numValue(start)) / numValue(step)))], null);
       });
     case 'torch.linspace':
       return new PyBuiltin(qualified, (args) => new PyTensor([typeof args[2] === 'number' ? args[2] : null], null));

@@ -42,6 +42,21 @@ export class PyDict {
     return [...this.map.values()];
   }
 }
+/** `obj.__dict__`: a dict over the object's own attributes; writes go straight to them, bypassing __setattr__. */
+export class PyAttrDict extends PyDict {
+  constructor(private readonly attrs: Map<string, Value>) {
+    super();
+    for (const [k, v] of attrs) super.set(k, v);
+  }
+  override set(key: Value, value: Value): void {
+    super.set(key, value);
+    if (typeof key === 'string') this.attrs.set(key, value);
+  }
+  override delete(key: Value): boolean {
+    if (typeof key === 'string') this.attrs.delete(key);
+    return super.delete(key);
+  }
+}
 export class PySet {
   readonly map = new Map<unknown, Value>();
   add(v: Value): void {

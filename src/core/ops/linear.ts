@@ -107,6 +107,11 @@ export const MatMul: OpSpec = {
     if (inputs.length < 2) throw new ShapeError(`matmul expects 2 tensor inputs but got ${inputs.length}`, 'arity-mismatch');
     return matmulShape(inputs[0] as Shape, inputs[1] as Shape);
   },
+  // prod(batch) × M × K × N: every output element is a K-long dot product.
+  macs: (_attrs, inputs, output) => {
+    const a = inputs[0] as Shape;
+    return (numel(output) ?? 0) * ((a[a.length - 1] as number | null) ?? 0);
+  },
   forward: (tf, _attrs, inputs) =>
     tf.tidy(() => {
       let a = toTorchOrder(tf, inputs[0] as TfTensor);

@@ -15,6 +15,9 @@ import { KERAS_OPS } from './keras';
 import { SEQUENCE_OPS } from './sequence';
 import { INDEXING_OPS } from './indexing';
 import { EINOPS_OPS } from './einops';
+import { FUNCTIONAL_OPS } from './functional';
+import { COMPLEX_OPS } from './complex';
+import { UNFOLD_OPS } from './unfold';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -32,6 +35,9 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...SEQUENCE_OPS,
   ...INDEXING_OPS,
   ...EINOPS_OPS,
+  ...FUNCTIONAL_OPS,
+  ...COMPLEX_OPS,
+  ...UNFOLD_OPS,
   ...KERAS_OPS,
 ];
 
