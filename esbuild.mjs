@@ -22,6 +22,11 @@ const builds = [
     supported: { 'dynamic-import': false },
     // web-tree-sitter's CommonJS build: its ES build imports Node's `module` with import().
     alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' } },
+  // The analysis worker thread of the extension host and the CLI (src/node/analysisWorkerClient.ts starts it).
+  { ...common, entryPoints: ['src/node/analysisWorker.ts'], outfile: 'dist/analysisWorker.js', platform: 'node', format: 'cjs', ...nodeShim,
+    alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/web-tree-sitter.cjs' } },
+  // The forked worker process's entry: dist/analysisWorker.js through its code cache.
+  { ...common, entryPoints: ['src/node/analysisWorkerLaunch.ts'], outfile: 'dist/analysisWorkerLaunch.js', platform: 'node', format: 'cjs' },
   // The `netlens` process entry (bin/netlens.js): V8 options, then dist/cli.js through its code cache.
   { ...common, entryPoints: ['src/cli/launch.ts'], outfile: 'dist/launch.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'], ...nodeShim },
@@ -67,7 +72,7 @@ function writeCliCodeCache() {
     encoding: 'utf8',
     timeout: 60_000,
   });
-  if (result.status !== 0 || !fs.existsSync('dist/cli.js.cache')) {
+  if (result.status !== 0 || !fs.existsSync('dist/cli.js.cache') || !fs.existsSync('dist/analysisWorker.js.cache')) {
     console.warn(`esbuild.mjs: no CLI code cache written (${result.error?.message ?? result.stderr.trim() ?? `exit ${result.status}`})`);
   }
 }

@@ -44,6 +44,7 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
 
   context.subscriptions.push(
     output,
+    analysis,
     diagnostics,
     statusBar,
     panels,

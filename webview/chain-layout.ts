@@ -115,7 +115,7 @@ export function chainLayout(visible: VisibleGraph): LayoutResult | undefined {
   for (const box of mainBoxes) if (box.parent) grow(box.parent, { left: box.label.width / 2, right: box.label.width / 2 });
   const branchesOf = new Map<string, SideBranch[]>();
   for (const branch of branches) {
-    const inner = Math.max(...branch.boxes.map((id) => boxById.get(id)!.label.width));
+    const inner = branch.boxes.reduce((most, id) => Math.max(most, boxById.get(id)!.label.width), -Infinity);
     branch.width = branch.group ? Math.max(inner + GROUP_PADDING.left + GROUP_PADDING.right, headerWidth(branch.group)) : inner;
     branchesOf.set(branch.block, [...(branchesOf.get(branch.block) ?? []), branch]);
   }

@@ -67,7 +67,8 @@ export function renderLayerTable(graph: LayerGraph, maxDepth = Infinity): string
     });
   }
   const all = [HEADERS, ...rows];
-  const width = (key: keyof Row) => Math.min(60, Math.max(...all.map((r) => r[key].length)));
+  // A loop, not Math.max(...all): spreading 125,000 rows into arguments overflows the stack.
+  const width = (key: keyof Row) => Math.min(60, all.reduce((most, r) => Math.max(most, r[key].length), 0));
   const w = { name: width('name'), op: width('op'), output: width('output'), params: width('params'), macs: width('macs'), line: width('line') };
   const format = (r: Row) =>
     `${r.name.padEnd(w.name)}  ${r.op.padEnd(w.op)}  ${r.output.padEnd(w.output)}  ${r.params.padStart(w.params)}  ${r.macs.padStart(w.macs)}  ${r.line.padStart(w.line)}`.trimEnd();

@@ -1,20 +1,31 @@
 // The `netlens` command line: check | view | run over one Python file, thin over the core engine.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { analyzeSource } from '../core/analyze';
-import { createFileModuleLoader } from '../node/fileModuleLoader';
+import { analyzeBounded } from './boundedAnalysis';
+import { readSourceFile } from './readSource';
+import { escapeTerminal } from './terminalText';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatShape } from '../core/format';
-import { parseArguments, USAGE, UsageError, type CliRequest } from './args';
+import { informationRequest, parseArguments, USAGE, UsageError, type CliRequest } from './args';
 import { buildCheckJson, checkExitCode } from './checkReport';
 import { renderDiagnostics, renderLayerTable, renderSummary } from './checkTable';
 // `view` and `run` (and what only they use, such as node:crypto) load on demand: `check` starts without them.
 const loadView = (): Promise<typeof import('./view')> => import('./view');
 const loadRun = (): Promise<typeof import('./run')> => import('./run');
 
+/** The package's version (package.json beside dist/, in the repository and in the packaged extension). */
+function packageVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 const INPUT_SOURCE_TEXT: Record<LayerGraph['inputSource'], string> = {
   argument: 'from --input',
   comment: "from the file's netlens comment",
+  file: 'as the file itself calls the model',
   default: 'default derived from the first layer; set it with --input',
 };
 
@@ -32,10 +43,15 @@ function printCheck(graph: LayerGraph, request: CliRequest, displayFile: string)
   out.push(renderSummary(graph));
   const diagnostics = renderDiagnostics(graph, displayFile);
   if (diagnostics) out.push('', diagnostics);
-  process.stdout.write(out.join('\n') + '\n');
+  process.stdout.write(escapeTerminal(out.join('\n')) + '\n');
 }
 
 async function main(argv: string[]): Promise<number> {
+  const information = informationRequest(argv, packageVersion());
+  if (information !== null) {
+    process.stdout.write(information + '\n');
+    return 0;
+  }
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     process.stdout.write(USAGE + '\n');
     return argv.length === 0 ? 2 : 0;
@@ -48,16 +64,15 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`netlens: ${error.message}\n\n${USAGE}\n`);
     return 2;
   }
-  let source: string;
-  try {
-    source = fs.readFileSync(request.file, 'utf8');
-  } catch (error) {
-    process.stderr.write(`netlens: cannot read ${request.file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+  const read = readSourceFile(request.file);
+  if (!read.ok) {
+    process.stderr.write(`netlens: ${read.message}\n`);
     return 2;
   }
+  const source = read.text;
   const displayFile = path.relative(process.cwd(), request.file) || request.file;
-  const loader = createFileModuleLoader({ entry: path.resolve(request.file), extraPaths: request.paths, pythonPath: request.pythonPath });
-  const graph = await analyzeSource(source, displayFile, { model: request.model, input: request.input, loader });
+  const loader = { entry: path.resolve(request.file), extraPaths: request.paths, pythonPath: request.pythonPath };
+  const graph = await analyzeBounded(source, displayFile, { model: request.model, input: request.input, loader }, request);
 
   switch (request.command) {
     case 'check':
@@ -66,11 +81,16 @@ async function main(argv: string[]): Promise<number> {
       return checkExitCode(graph);
     case 'view': {
       const output = request.output!;
-      const { writeViewFile } = await loadView();
+      const { viewOutputProblem, writeViewFile } = await loadView();
+      const problem = viewOutputProblem(output, request.file);
+      if (problem) {
+        process.stderr.write(`netlens: ${problem}\n`);
+        return 2;
+      }
       writeViewFile(graph, { collapseDepth: request.expand ?? 1, showShapes: true, showParams: true, showMacs: true, runMemoryBudgetMiB: 2048 }, output);
       const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
       process.stderr.write(`netlens: wrote ${output} (${graph.nodes.length} nodes, ${errors} error${errors === 1 ? '' : 's'})\n`);
-      if (errors) process.stderr.write(renderDiagnostics(graph, displayFile) + '\n');
+      if (errors) process.stderr.write(escapeTerminal(renderDiagnostics(graph, displayFile)) + '\n');
       return checkExitCode(graph);
     }
     case 'run': {
@@ -82,6 +102,9 @@ async function main(argv: string[]): Promise<number> {
         dump: request.dump,
         runs: request.runs,
         displayFile,
+        // Model names reach the report: never raw escape sequences on the terminal (JSON escapes them itself).
+        write: (text) => void process.stdout.write(request.json ? text : escapeTerminal(text)),
+        writeError: (text) => void process.stderr.write(escapeTerminal(text)),
       });
     }
   }

@@ -1,5 +1,6 @@
 // `netlens run`: the forward pass in node on the wasm (default) or cpu backend, as a table or JSON, with --dump.
 import * as fs from 'node:fs';
+import { DumpFolderError, dumpFile, prepareDumpFolder } from './dumpFolder';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import type { LayerGraph } from '../core/graph/ir';
@@ -155,10 +156,10 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
 
 /** Writes input.npy, one file per state-dict key (PyTorch layout) and output.npy (PyTorch order). */
 export function writeDump(dir: string, prepared: PreparedRun, report: ForwardReport): string[] {
-  fs.mkdirSync(dir, { recursive: true });
+  const folder = prepareDumpFolder(dir);
   const written: string[] = [];
   const write = (name: string, data: Float32Array | BigInt64Array, shape: number[]): void => {
-    const file = path.join(dir, `${name}.npy`);
+    const file = dumpFile(folder, name);
     writeNpy(file, data, shape);
     written.push(file);
   };
@@ -175,6 +176,7 @@ function failureCode(error: unknown): { code: string; message: string; path?: st
   if (error instanceof RunRefusedError) return { code: error.code, message: error.message };
   if (error instanceof LayerFailedError) return { code: 'layer-failed', message: error.message, path: error.path };
   if (error instanceof RunCancelledError) return { code: 'cancelled', message: error.message };
+  if (error instanceof DumpFolderError) return { code: 'dump-failed', message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -188,8 +190,14 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
     if (errors.length > 0 && !options.json) {
       writeError(`netlens: the static analysis reported ${errors.length} error${errors.length === 1 ? '' : 's'}; running anyway (the first failing layer is reported)\n`);
     }
+    // A forward() that failed to trace leaves no Output node: running the rest would report the input as the output.
+    if (!graph.nodes.some((node) => node.op === 'Output')) {
+      throw new RunRefusedError('nothing to run: tracing forward() failed, so the graph has no output (see the errors of the static analysis)', 'bad-graph');
+    }
     // Refusals (unknown ops, memory) come before TensorFlow.js is even loaded.
     const prepared = prepareRun(graph, { seed: options.seed, memoryBudgetMiB: options.memoryBudgetMiB });
+    // A folder that cannot be written fails before the forward pass, not after it.
+    if (options.dump) prepareDumpFolder(options.dump);
     const tf = await loadNodeBackend(options.backend);
     const report = await runForward(tf, graph, { seed: options.seed, runs: options.runs, warmup: options.warmup, memoryBudgetMiB: options.memoryBudgetMiB, prepared });
     if (options.dump) {

@@ -104,6 +104,26 @@ ${lazyElements(assets.lazy ?? {})}</body>
 }
 
 /** Writes the standalone HTML view; returns the file's size in bytes. */
+/** Why `-o outFile` cannot be written for `sourceFile` (the source itself, a folder), or null when it can. */
+export function viewOutputProblem(outFile: string, sourceFile: string): string | null {
+  const sameFile = (a: fs.Stats, b: fs.Stats): boolean => a.dev === b.dev && a.ino === b.ino;
+  let out: fs.Stats | undefined;
+  try {
+    out = fs.statSync(outFile);
+  } catch {
+    // Not there yet: only its spelling can match the source.
+  }
+  if (out?.isDirectory()) return `-o ${outFile} is a folder; give an HTML file name`;
+  if (out && !out.isFile()) return `-o ${outFile} is not a regular file`;
+  if (path.resolve(outFile) === path.resolve(sourceFile)) return `-o ${outFile} is the analysed file itself; refusing to overwrite it`;
+  try {
+    if (out && sameFile(out, fs.statSync(sourceFile))) return `-o ${outFile} is the analysed file itself; refusing to overwrite it`;
+  } catch {
+    // An unreadable source was reported already.
+  }
+  return null;
+}
+
 export function writeViewFile(graph: LayerGraph, options: ViewOptions, outFile: string, assets?: WebviewAssets): number {
   const html = renderStandaloneHtml(graph, options, assets ?? loadWebviewAssets());
   fs.mkdirSync(path.dirname(path.resolve(outFile)), { recursive: true });

@@ -1,6 +1,6 @@
 // Runs the core analysis for open documents, caches results by document version, and remembers each document's model choice.
 import * as vscode from 'vscode';
-import { createAnalyzer, listModels, type Analyzer } from '../core/analyze';
+import { AnalysisWorkerClient } from '../node/analysisWorkerClient';
 import type { LayerGraph, ModelCandidate } from '../core/graph/ir';
 import { preferLastGood, hasSyntaxError, type ShownAnalysis } from './lastGood';
 import { sourceDeclaresInput, type HostSettings } from './settings';
@@ -34,8 +34,12 @@ function failureGraph(file: string, message: string): LayerGraph {
   };
 }
 
-export class AnalysisService {
-  private analyzer: Promise<Analyzer> | undefined;
+/** Budget of one analysis in the worker process: a file over it gets an 'analysis-stopped' diagnostic. */
+const HOST_WORKER_LIMITS = { maxTimeMs: 15_000, maxMemoryMb: 2048 };
+
+export class AnalysisService implements vscode.Disposable {
+  /** Analysis runs in a child process: a hostile file can stall or exhaust only that process, never the host. */
+  private readonly worker: AnalysisWorkerClient;
   private readonly results = new Map<string, DocumentAnalysis>();
   private readonly lastGood = new Map<string, LayerGraph>();
   private readonly selections = new Map<string, ModelSelection>();
@@ -45,7 +49,13 @@ export class AnalysisService {
   constructor(
     private readonly settings: () => HostSettings,
     private readonly log: (message: string) => void,
-  ) {}
+  ) {
+    this.worker = new AnalysisWorkerClient(HOST_WORKER_LIMITS, undefined, log, 'process');
+  }
+
+  dispose(): void {
+    this.worker.dispose();
+  }
 
   /** The user's model/input choice for a document (from the quick pick, the CodeLens or the panel). */
   selection(uri: vscode.Uri): ModelSelection {
@@ -88,8 +98,7 @@ export class AnalysisService {
     const started = performance.now();
     let fresh: LayerGraph;
     try {
-      const analyzer = await this.loadAnalyzer();
-      fresh = analyzer.analyze(source, document.uri.path, { model: selection.model, input });
+      fresh = await this.worker.analyze(source, document.uri.path, { model: selection.model, input });
     } catch (error) {
       const message = `NetLens could not analyse this file: ${error instanceof Error ? error.message : String(error)}`;
       this.log(message);
@@ -97,7 +106,7 @@ export class AnalysisService {
     }
     const analyzeMs = performance.now() - started;
     if (document.version !== version) {
-      // The text changed while the parser was loading; the caller's next debounce will analyse the new text.
+      // The text changed while the worker was analysing; the caller's next debounce will analyse the new text.
       this.log(`analysis of ${document.uri.path} v${version} superseded by v${document.version}`);
     }
     const shown = preferLastGood(fresh, this.lastGood.get(key));
@@ -112,7 +121,7 @@ export class AnalysisService {
     const uri = document.uri.toString();
     const cached = this.candidateCache.get(uri);
     if (cached && cached.version === document.version) return cached.candidates;
-    const candidates = listModels(document.getText()).catch((error: unknown) => {
+    const candidates = this.worker.listModels(document.getText()).catch((error: unknown) => {
       this.log(`listing models failed: ${error instanceof Error ? error.message : String(error)}`);
       return [] as ModelCandidate[];
     });
@@ -132,21 +141,6 @@ export class AnalysisService {
     for (const key of [...this.lastGood.keys()]) if (key.startsWith(prefix)) this.lastGood.delete(key);
     this.candidateCache.delete(uri.toString());
     this.selections.delete(uri.toString());
-  }
-
-  private loadAnalyzer(): Promise<Analyzer> {
-    if (this.analyzer) return this.analyzer;
-    const started = performance.now();
-    const loading = createAnalyzer().then((analyzer: Analyzer) => {
-      this.log(`Python parser loaded in ${(performance.now() - started).toFixed(1)} ms`);
-      return analyzer;
-    });
-    // A failed load is retried on the next analysis instead of failing forever.
-    loading.catch(() => {
-      if (this.analyzer === loading) this.analyzer = undefined;
-    });
-    this.analyzer = loading;
-    return loading;
   }
 
   private remember(key: string, result: DocumentAnalysis): void {

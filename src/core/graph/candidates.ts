@@ -173,7 +173,10 @@ export function findCandidates(
       candidates.push({ expr: name, kind: 'function', name, line: s.p.line, refs: referencedNames(s.value, new Set()) });
     }
   }
-  const roots = candidates.filter((c) => !candidates.some((o) => o !== c && o.refs.has(c.name)));
+  // Names some other candidate refers to (a candidate naming itself, a recursive factory, does not count).
+  const referenced = new Set<string>();
+  for (const o of candidates) for (const name of o.refs) if (name !== o.name) referenced.add(name);
+  const roots = candidates.filter((c) => !referenced.has(c.name));
   const pool = roots.length ? roots : candidates;
   const fnRoot = pool.find((c) => c.kind === 'function');
   const chosen = fnRoot ?? pool[pool.length - 1];

@@ -125,7 +125,7 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   });
   def('zip', (args, _k, p) => {
     const lists = args.map((a) => it.iterate(a, p));
-    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+    const n = lists.length ? lists.reduce((least, l) => Math.min(least, l.length), Infinity) : 0;
     return new PyList(Array.from({ length: n }, (_, i) => new PyTuple(lists.map((l) => l[i]))));
   });
   def('reversed', (args, _k, p) => new PyList([...it.iterate(args[0], p)].reverse()));
@@ -143,7 +143,7 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   });
   def('map', (args, _k, p) => {
     const lists = args.slice(1).map((a) => it.iterate(a, p));
-    const n = lists.length ? Math.min(...lists.map((l) => l.length)) : 0;
+    const n = lists.length ? lists.reduce((least, l) => Math.min(least, l.length), Infinity) : 0;
     return new PyList(Array.from({ length: n }, (_, i) => it.call(args[0], lists.map((l) => l[i]), null, p)));
   });
   def('filter', (args, _k, p) => new PyList(it.iterate(args[1], p).filter((v) => truthy(it, args[0] === null ? v : it.call(args[0], [v], null, p), p))));

@@ -9,6 +9,14 @@ import { PyBuiltin, PyDict, PyFloat, PyList, PyRange, PySet, PySlice, PyTuple, P
 
 type Fn = (args: Value[], kw: Map<string, Value> | null, p: Pos) => Value;
 
+/** `items.extend(more)` charged by size (`s += s` doubles a list each time) and without spreading a huge array
+ *  into call arguments (which overflows the stack). */
+export function extendList(it: Interpreter, items: Value[], more: Value[], p: Pos): void {
+  it.budget.charge(Math.ceil((items.length + more.length) / 8) + 1, p);
+  const n = more.length;
+  for (let i = 0; i < n; i++) items.push(more[i]);
+}
+
 export function containerMethod(it: Interpreter, obj: Value, name: string): Value | undefined {
   const m = (f: Fn): PyBuiltin => new PyBuiltin(name, f);
   if (typeof obj === 'string') return stringMethod(it, obj, name);
@@ -18,7 +26,7 @@ export function containerMethod(it: Interpreter, obj: Value, name: string): Valu
       case 'append':
         return m((a) => (items.push(a[0]), null));
       case 'extend':
-        return m((a, _k, p) => (items.push(...it.iterate(a[0], p)), null));
+        return m((a, _k, p) => (extendList(it, items, it.iterate(a[0], p), p), null));
       case 'insert':
         return m((a) => {
           const i = a[0] as number;

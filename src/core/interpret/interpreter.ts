@@ -277,22 +277,66 @@ export class Interpreter {
 
   /** Python's str(). */
   str(v: Value): string {
-    return reprValue(v, false);
+    return this.charged(reprValue(v, false));
   }
   repr(v: Value): string {
-    return reprValue(v, true);
+    return this.charged(reprValue(v, true));
+  }
+
+  private charged(text: string): string {
+    this.budget.charge(Math.ceil(text.length / 64) + 1, this.currentPos);
+    return text;
   }
 }
 
+/** Longest text repr/str builds; past it the text ends in '…' (nested lists that share parts grow exponentially). */
+export const MAX_REPR_CHARS = 1 << 20;
+
 export function reprValue(v: Value, quote: boolean): string {
+  const budget = { left: MAX_REPR_CHARS };
+  return reprWithin(v, quote, budget);
+}
+
+function reprItems(items: Value[], budget: { left: number }): string {
+  const parts: string[] = [];
+  for (const x of items) {
+    if (budget.left <= 0) {
+      parts.push('…');
+      break;
+    }
+    const part = reprWithin(x, true, budget);
+    budget.left -= part.length + 2;
+    parts.push(part);
+  }
+  return parts.join(', ');
+}
+
+function reprWithin(v: Value, quote: boolean, budget: { left: number }): string {
+  if (budget.left <= 0) return '…';
+  if (v instanceof PyTuple) return v.items.length === 1 ? `(${reprWithin(v.items[0], true, budget)},)` : `(${reprItems(v.items, budget)})`;
+  if (v instanceof PyList) return `[${reprItems(v.items, budget)}]`;
+  if (v instanceof PyDict) {
+    const parts: string[] = [];
+    for (const [k, x] of v.entries()) {
+      if (budget.left <= 0) {
+        parts.push('…');
+        break;
+      }
+      const part = `${reprWithin(k, true, budget)}: ${reprWithin(x, true, budget)}`;
+      budget.left -= part.length + 2;
+      parts.push(part);
+    }
+    return `{${parts.join(', ')}}`;
+  }
+  return reprScalar(v, quote);
+}
+
+function reprScalar(v: Value, quote: boolean): string {
   if (v === null) return 'None';
   if (typeof v === 'boolean') return v ? 'True' : 'False';
   if (typeof v === 'number') return String(v);
   if (typeof v === 'string') return quote ? `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'` : v;
   if (v instanceof PyFloat) return formatFloat(v.v);
-  if (v instanceof PyTuple) return v.items.length === 1 ? `(${reprValue(v.items[0], true)},)` : `(${v.items.map((x) => reprValue(x, true)).join(', ')})`;
-  if (v instanceof PyList) return `[${v.items.map((x) => reprValue(x, true)).join(', ')}]`;
-  if (v instanceof PyDict) return `{${v.entries().map(([k, x]) => `${reprValue(k, true)}: ${reprValue(x, true)}`).join(', ')}}`;
   if (v instanceof PyClass) return `<class '${v.qualified ?? v.name}'>`;
   if (v instanceof PyInstance) return `${v.cls.name}()`;
   if (v instanceof PyTensor) return `tensor(shape=[${(v.shape ?? []).map((d) => (d === null ? '?' : String(d))).join(', ')}])`;

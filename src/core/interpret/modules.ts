@@ -30,7 +30,15 @@ function native(cls: PyClass, name: string, fn: (self: PyInstance, args: Value[]
 }
 
 /** Registers a child module (or None / an unknown stand-in) under `name`, in registration order. */
-export function registerChild(mod: ModuleState, name: string, child: Value): void {
+/** PyTorch's KeyError for a module, buffer or parameter name it refuses: state-dict keys join names with '.', so a
+ *  name holding a '.' (or an empty one) would make keys, and the file names `run --dump` writes, ambiguous. */
+export function checkMemberName(kind: 'module' | 'buffer' | 'parameter', name: string): void {
+  if (name === '') throw new PyError('KeyError', `${kind} name can't be empty string ""`, null);
+  if (name.includes('.')) throw new PyError('KeyError', `${kind} name can't contain ".", got: ${name.length > 80 ? `${name.slice(0, 80)}…` : name}`, null);
+}
+
+export function registerChild(mod: ModuleState, name: string, child: Value, checkName = true): void {
+  if (checkName) checkMemberName('module', name);
   mod.children.set(name, child);
   if (child instanceof PyUnknown && !child.owner) child.owner = { mod, name };
 }
@@ -70,11 +78,13 @@ export function createModuleClasses(tc: Pick<TorchContext, 'it'>, object: PyClas
   });
   Module.dict.set('register_module', Module.dict.get('add_module')!);
   native(Module, 'register_buffer', (self, args) => {
+    checkMemberName('buffer', String(args[0]));
     self.mod!.buffers.set(String(args[0]), args[1] ?? null);
     return null;
   });
   native(Module, 'register_parameter', (self, args) => {
     const t = args[1];
+    checkMemberName('parameter', String(args[0]));
     self.mod!.params.set(String(args[0]), t instanceof PyTensor ? t : null);
     return null;
   });
@@ -272,6 +282,9 @@ function hasUnknown(v: Value): boolean {
 export function callModule(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw, site: Pos): Value {
   const { it, tracer } = tc;
   const mod = inst.mod!;
+  // Charged here, not only in Python code: native containers (Sequential's forward) call their children without
+  // executing a statement, and `m = nn.Sequential(m, m)` doubles the calls each time.
+  it.budget.charge(MODULE_CALL_STEPS, site);
   const userCall = inst.cls.lookup('__call__');
   // A native __call__ (Keras layers) also takes over the call.
   if (userCall instanceof PyFunction || userCall instanceof PyBuiltin) return it.call(userCall, [inst, ...args], kwargs, site);
@@ -340,7 +353,8 @@ export function setModuleAttr(inst: PyInstance, name: string, value: Value): voi
   if (isModule(value) || (value instanceof PyUnknown && !inst.dict.has(name))) {
     inst.dict.delete(name);
     mod.params.delete(name);
-    registerChild(mod, name, value);
+    // PyTorch's __setattr__ does not check names (setattr(self, 'a.b', m) is accepted): neither do we.
+    registerChild(mod, name, value, false);
     return;
   }
   if (mod.layer && (value === null || value instanceof PyTensor) && isLayerWeight(mod, name)) {
@@ -398,11 +412,16 @@ export function moduleGetItem(tc: TorchContext, inst: PyInstance, index: Value, 
   throw typeError(`'${inst.cls.name}' object is not subscriptable`, site);
 }
 
-/** copy.deepcopy of a module tree (parameters are new tensors of the same shapes, tied ones still tied). */
-export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>(), tensors = new Map<PyTensor, PyTensor>()): PyInstance {
+/** Steps one module call costs (it records trace nodes: worth several statements). */
+const MODULE_CALL_STEPS = 16;
+
+/** copy.deepcopy of a module tree (parameters are new tensors of the same shapes, tied ones still tied); `charge`
+ *  is called once per module copied (a tree can double with each copy). */
+export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>(), tensors = new Map<PyTensor, PyTensor>(), charge: (steps: number) => void = () => undefined): PyInstance {
   const old = inst.mod!;
   const done = memo.get(old);
   if (done) return done;
+  charge(MODULE_CALL_STEPS + old.params.size + old.children.size);
   const mod = new ModuleState(old.kind);
   mod.layer = old.layer;
   mod.defPos = old.defPos;
@@ -412,7 +431,7 @@ export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInst
   for (const [k, v] of inst.dict) copy.dict.set(k, v);
   for (const [k, t] of old.params) mod.params.set(k, t ? copyTensor(t, tensors) : null);
   for (const [k, b] of old.buffers) mod.buffers.set(k, b);
-  for (const [k, c] of old.children) mod.children.set(k, isModule(c) ? cloneModule(c, memo, tensors) : c);
+  for (const [k, c] of old.children) mod.children.set(k, isModule(c) ? cloneModule(c, memo, tensors, charge) : c);
   return copy;
 }
 

@@ -3,6 +3,7 @@ import type { Pos } from '../python/ast';
 import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { percentFormat } from './strings';
+import { equals } from './equality';
 import {
   PyClass, PyDict, PyFloat, PyInstance, PyList, PyRange, PySet, PyTensor, PyTuple, PyUnknown, isNumber, numValue, typeName, type Value,
 } from './values';
@@ -19,14 +20,21 @@ export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, p: Pos
     return floatOp(op, numValue(a), numValue(b), p);
   }
   if (typeof a === 'string') {
-    if (op === '+' && typeof b === 'string') return a + b;
+    if (op === '+' && typeof b === 'string') {
+      it.budget.charge(Math.ceil((a.length + b.length) / 64) + 1, p);
+      return a + b;
+    }
     if (op === '*' && typeof b === 'number') return repeatString(it, a, b, p);
     if (op === '%') return percentFormat(it, a, b, p);
   }
   if (op === '*' && typeof a === 'number' && typeof b === 'string') return repeatString(it, b, a, p);
   if (a instanceof PyList || a instanceof PyTuple) {
     const Ctor = a instanceof PyList ? PyList : PyTuple;
-    if (op === '+' && b instanceof Ctor) return new Ctor([...a.items, ...b.items]);
+    if (op === '+' && b instanceof Ctor) {
+      // Charged by size, as `*` is: `s = s + s` doubles a list each time.
+      it.budget.charge(Math.ceil((a.items.length + b.items.length) / 8) + 1, p);
+      return new Ctor([...a.items, ...b.items]);
+    }
     if (op === '*' && typeof b === 'number') return new Ctor(repeat(it, a.items, b, p));
   }
   if (op === '*' && typeof a === 'number' && (b instanceof PyList || b instanceof PyTuple)) {
@@ -121,22 +129,7 @@ export function isSame(a: Value, b: Value): boolean {
   return false;
 }
 
-export function equals(a: Value, b: Value): boolean {
-  if (a === b) return true;
-  if (isNumber(a) && isNumber(b)) return numValue(a) === numValue(b);
-  if ((a instanceof PyTuple && b instanceof PyTuple) || (a instanceof PyList && b instanceof PyList)) {
-    return a.items.length === b.items.length && a.items.every((x, i) => equals(x, b.items[i]));
-  }
-  if (a instanceof PyDict && b instanceof PyDict) {
-    if (a.map.size !== b.map.size) return false;
-    for (const [k, v] of a.entries()) {
-      const o = b.get(k);
-      if (o === undefined || !equals(v, o)) return false;
-    }
-    return true;
-  }
-  return false;
-}
+export { equals } from './equality';
 
 function order(it: Interpreter, a: Value, b: Value, p: Pos): number {
   if (isNumber(a) && isNumber(b)) return numValue(a) - numValue(b);
@@ -152,7 +145,7 @@ function order(it: Interpreter, a: Value, b: Value, p: Pos): number {
 }
 
 export function contains(it: Interpreter, container: Value, item: Value, p: Pos): boolean {
-  if (container instanceof PyList || container instanceof PyTuple) return container.items.some((x) => equals(x, item));
+  if (container instanceof PyList || container instanceof PyTuple) return container.items.some((x) => equals(x, item, it.budget, p));
   if (container instanceof PyDict) return container.has(item);
   if (container instanceof PySet) return container.has(item);
   if (typeof container === 'string') return typeof item === 'string' && container.includes(item);
@@ -176,9 +169,9 @@ export function compare(it: Interpreter, op: string, a: Value, b: Value, p: Pos)
     case 'is not':
       return !isSame(a, b);
     case '==':
-      return equals(a, b);
+      return equals(a, b, it.budget, p);
     case '!=':
-      return !equals(a, b);
+      return !equals(a, b, it.budget, p);
     case 'in':
       return contains(it, b, a, p);
     case 'not in':

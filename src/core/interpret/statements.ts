@@ -1,6 +1,7 @@
 // Executes statements: assignments, control flow, definitions, try/with, imports; returns a completion code.
 import type { Expr, FuncDef, Stmt, ClassDef } from '../python/ast';
 import { BudgetExceeded, PyError, typeError } from './errors';
+import { extendList } from './containers';
 import { Scope } from './scope';
 import type { FunctionContext, Interpreter } from './interpreter';
 import { evalExpr, truthy, assignTarget, makeFunction } from './expressions';
@@ -50,7 +51,7 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
     case 'augassign': {
       const cur = evalExpr(it, s.target, frame);
       const rhs = evalExpr(it, s.value, frame);
-      const result = cur instanceof PyList && s.op === '+' ? (cur.items.push(...it.iterate(rhs, s.p)), cur) : binaryOp(it, s.op, cur, rhs, s.p, true);
+      const result = cur instanceof PyList && s.op === '+' ? (extendList(it, cur.items, it.iterate(rhs, s.p), s.p), cur) : binaryOp(it, s.op, cur, rhs, s.p, true);
       assignTarget(it, s.target, result, frame);
       return NORMAL;
     }

@@ -295,10 +295,11 @@ const STDLIB: Record<string, Filler> = {
       return new PyList(out);
     });
   },
-  copy(_it, ns) {
-    const copyValue = (args: Value[]): Value => {
+  copy(it, ns) {
+    const copyValue = (args: Value[], _kw: unknown, p: Pos): Value => {
       const v = args[0];
-      if (isModule(v)) return cloneModule(v);
+      if (isModule(v)) return cloneModule(v, undefined, undefined, (steps) => it.budget.charge(steps, p));
+      if (v instanceof PyList) it.budget.charge(Math.ceil(v.items.length / 8) + 1, p);
       if (v instanceof PyInstance) {
         const c = new PyInstance(v.cls, null);
         for (const [k, x] of v.dict) c.dict.set(k, x instanceof PyList ? new PyList([...x.items]) : x);
