@@ -1,8 +1,9 @@
 // Imports: torch namespaces, and the standard-library modules model files use (math, functools, collections, ...).
 import type { Pos, Program } from '../python/ast';
 import { Scope } from './scope';
+import { fillJson, fillYaml } from './dataFiles';
 import { execBlock } from './statements';
-import { isTorchvisionHelperModule, PRELUDE_SUBMODULES } from './torchvisionPrelude';
+import { isTorchNnPrelude } from './transformerPrelude';
 import { PyError, typeError } from './errors';
 import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
@@ -102,21 +103,17 @@ function makeDataclass(it: Interpreter, cls: PyClass): PyClass {
 let preludeProgram: Program | null = null;
 let preludeLoader: (() => Program) | null = null;
 
-/** Installs how to parse the torchvision-helper prelude (on first use; its positions are on line 0, see mapPos). */
+/** Installs how to parse the torch.nn prelude (Transformer stacks; on first use; its positions are on line 0, see mapPos). */
 export function setPreludeLoader(load: () => Program): void {
   preludeLoader = load;
 }
 
-function loadPrelude(it: Interpreter, cache: Map<string, Value>): Value {
-  const hit = cache.get('<torchvision-prelude>');
-  if (hit !== undefined) return hit;
+function loadPrelude(it: Interpreter): Value {
   const scope = new Scope(it.builtins);
-  const ns = new PyNamespace('torchvision');
-  cache.set('<torchvision-prelude>', ns);
+  const ns = new PyNamespace('torch.nn');
   preludeProgram ??= preludeLoader!();
   execBlock(it, preludeProgram!.body, { scope, ret: null, ctx: null });
   for (const [k, v] of scope.vars) ns.members.set(k, v);
-  for (const sub of PRELUDE_SUBMODULES) ns.members.set(sub, ns);
   return ns;
 }
 
@@ -134,7 +131,7 @@ export function nativeModule(it: Interpreter, name: string): Value | undefined {
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
   else if (isKerasModuleName(name)) v = new PyNamespace(canonicalKerasName(name));
   else if (EINOPS_MODULES.has(name)) v = einopsModule(it, name);
-  else if (preludeLoader && isTorchvisionHelperModule(name)) v = loadPrelude(it, cache);
+  else if (preludeLoader && isTorchNnPrelude(name)) v = loadPrelude(it);
   else if (STDLIB[name]) {
     const ns = new PyNamespace(name);
     STDLIB[name](it, ns);
@@ -153,7 +150,18 @@ export function isNativeRoot(name: string): boolean {
 
 const NATIVE_ROOTS = new Set([
   'torch', 'tensorflow', 'keras', 'tf_keras', 'numpy',
-  ...'abc argparse ast asyncio atexit base64 bisect builtins calendar collections contextlib copy csv dataclasses datetime decimal enum errno fnmatch fractions functools gc glob gzip hashlib heapq importlib inspect io itertools json logging math multiprocessing numbers operator os pathlib pickle platform pprint queue random re shutil signal socket statistics string struct subprocess sys tempfile textwrap threading time timeit traceback types typing typing_extensions unittest urllib uuid warnings weakref zipfile __future__'.split(' '),
+  // Python 3.11's standard library (sys.stdlib_module_names), less test and GUI modules.
+  ...('__future__ _thread abc aifc argparse array ast asynchat asyncio asyncore atexit audioop base64 bdb binascii bisect builtins bz2 ' +
+    'cProfile calendar cgi cgitb chunk cmath cmd code codecs codeop collections colorsys compileall concurrent configparser contextlib ' +
+    'contextvars copy copyreg crypt csv ctypes curses dataclasses datetime dbm decimal difflib dis doctest email encodings enum errno ' +
+    'faulthandler fcntl filecmp fileinput fnmatch fractions ftplib functools gc getopt getpass gettext glob graphlib grp gzip hashlib heapq ' +
+    'hmac html http imaplib imghdr importlib inspect io ipaddress itertools json keyword linecache locale logging lzma mailbox marshal ' +
+    'math mimetypes mmap modulefinder multiprocessing netrc numbers opcode operator optparse os pathlib pdb pickle pickletools pkgutil ' +
+    'platform plistlib poplib posix posixpath pprint profile pstats pty pwd py_compile pyclbr pydoc queue quopri random re readline ' +
+    'reprlib resource rlcompleter runpy sched secrets select selectors shelve shlex shutil signal site smtplib socket socketserver sqlite3 ' +
+    'ssl stat statistics string stringprep struct subprocess symtable sys sysconfig syslog tabnanny tarfile tempfile termios textwrap ' +
+    'threading time timeit token tokenize tomllib trace traceback tracemalloc tty types typing typing_extensions unicodedata unittest ' +
+    'urllib uuid venv warnings wave weakref webbrowser wsgiref xml xmlrpc zipapp zipfile zipimport zlib zoneinfo').split(' '),
 ]);
 
 type Filler = (it: Interpreter, ns: PyNamespace) => void;
@@ -168,6 +176,33 @@ function num(it: Interpreter, v: Value, p: Pos): number {
 }
 
 const STDLIB: Record<string, Filler> = {
+  json: fillJson,
+  yaml: fillYaml,
+  contextlib(it, ns) {
+    const object = it.builtins.vars.get('object') as PyClass;
+    // suppress(*exceptions): a context manager whose __exit__ swallows the given exception classes.
+    const suppress = new PyClass('suppress', [object], null, 'contextlib.suppress');
+    suppress.dict.set('__init__', new PyBuiltin('suppress.__init__', (args) => {
+      (args[0] as PyInstance).dict.set('_exceptions', new PyTuple(args.slice(1)));
+      return null;
+    }));
+    suppress.dict.set('__enter__', new PyBuiltin('suppress.__enter__', () => null));
+    suppress.dict.set('__exit__', new PyBuiltin('suppress.__exit__', (args) => {
+      const [self, excClass] = args;
+      if (!(excClass instanceof PyClass) || !(self instanceof PyInstance)) return false;
+      const handled = self.dict.get('_exceptions');
+      return handled instanceof PyTuple && handled.items.some((h) => h instanceof PyClass && (excClass.isSubclassOf(h) || h.name === 'Exception'));
+    }));
+    ns.members.set('suppress', suppress);
+    const nullcontext = new PyClass('nullcontext', [object], null, 'contextlib.nullcontext');
+    nullcontext.dict.set('__init__', new PyBuiltin('nullcontext.__init__', (args) => {
+      (args[0] as PyInstance).dict.set('_value', args[1] ?? null);
+      return null;
+    }));
+    nullcontext.dict.set('__enter__', new PyBuiltin('nullcontext.__enter__', (args) => (args[0] as PyInstance).dict.get('_value') ?? null));
+    nullcontext.dict.set('__exit__', new PyBuiltin('nullcontext.__exit__', () => false));
+    ns.members.set('nullcontext', nullcontext);
+  },
   math(it, ns) {
     ns.members.set('pi', new PyFloat(Math.PI));
     ns.members.set('e', new PyFloat(Math.E));
@@ -201,6 +236,7 @@ const STDLIB: Record<string, Filler> = {
     ns.members.set('pi', new PyFloat(Math.PI));
     ns.members.set('e', new PyFloat(Math.E));
     ns.members.set('inf', new PyFloat(Infinity));
+    ns.members.set('newaxis', null);
     const numbers = (v: Value, p: Pos): Value[] => (isNumber(v) ? [v] : it.iterate(v, p));
     const allInts = (vs: Value[]): boolean => vs.every((v) => typeof v === 'number' || typeof v === 'boolean');
     const guarded = (f: (args: Value[], p: Pos) => Value) => (args: Value[], _k: Map<string, Value> | null, p: Pos): Value => {
@@ -249,6 +285,8 @@ const STDLIB: Record<string, Filler> = {
     for (const n of ['Any', 'Optional', 'Type', 'Union', 'TypeVar', 'Final', 'Literal', 'NamedTuple', 'ClassVar']) ns.members.set(n, new PyUnknown(`typing.${n}`));
     for (const [n, c] of abstractTypes(it)) ns.members.set(n, c);
     fn(ns, 'cast', (args) => args[1] ?? null);
+    // Code under `if TYPE_CHECKING:` is for type checkers only, as at run time.
+    ns.members.set('TYPE_CHECKING', false);
   },
   'collections.abc'(it, ns) {
     for (const [n, c] of abstractTypes(it)) ns.members.set(n, c);

@@ -5,6 +5,14 @@ import { lineOf, lineStarts, type PNode } from './plainTree';
 /** Nesting deeper than this is cut off (reported once) so that nothing downstream recurses without bound. */
 export const MAX_NESTING = 200;
 
+/**
+ * tree-sitter reads `*x.shape[:2]` as `(*x).shape[:2]`: the star belongs to the whole attribute/index/call chain, so
+ * it is moved to the front (`*(x.shape[:2])`).
+ */
+function starToFront(inner: Expr, wrap: (e: Expr) => Expr): Expr {
+  return inner.k === 'starred' ? { k: 'starred', e: wrap(inner.e), p: inner.p } : wrap(inner);
+}
+
 /** Shared helpers and the expression half of the converter; statements are added by the subclass in convert.ts. */
 export class ExprConverter {
   readonly errors: SyntaxProblem[] = [];
@@ -116,7 +124,10 @@ export class ExprConverter {
       if (c.t === 'keyword_argument') out.push({ kind: 'kw', name: this.text(this.field(c, 'name')!), value: this.expr(this.field(c, 'value')) });
       else if (c.t === 'list_splat') out.push({ kind: 'star', value: this.expr(this.named(c)[0]) });
       else if (c.t === 'dictionary_splat') out.push({ kind: 'dstar', value: this.expr(this.named(c)[0]) });
-      else out.push({ kind: 'pos', value: this.expr(c) });
+      else {
+        const value = this.expr(c);
+        out.push(value.k === 'starred' ? { kind: 'star', value: value.e } : { kind: 'pos', value });
+      }
     }
     return out;
   }
@@ -177,18 +188,18 @@ export class ExprConverter {
         return flat.every((x) => typeof x === 'string') ? { k: 'str', v: flat.join(''), p } : { k: 'fstr', parts: flat, p };
       }
       case 'attribute':
-        return { k: 'attr', obj: this.expr(this.field(n, 'object')), name: this.text(this.field(n, 'attribute') ?? n), p };
+        return starToFront(this.expr(this.field(n, 'object')), (obj) => ({ k: 'attr', obj, name: this.text(this.field(n, 'attribute') ?? n), p }));
       case 'subscript': {
         const subs = this.fields(n, 'subscript');
         const index = subs.length === 1 ? this.expr(subs[0]) : { k: 'tuple' as const, items: subs.map((s) => this.expr(s)), p };
-        return { k: 'sub', obj: this.expr(this.field(n, 'value')), index, p };
+        return starToFront(this.expr(this.field(n, 'value')), (obj) => ({ k: 'sub', obj, index, p }));
       }
       case 'call': {
         const argsNode = this.field(n, 'arguments');
         let args: Arg[] = [];
         if (argsNode?.t === 'generator_expression') args = [{ kind: 'pos', value: this.expr(argsNode) }];
         else if (argsNode) args = this.args(argsNode);
-        return { k: 'call', fn: this.expr(this.field(n, 'function')), args, p };
+        return starToFront(this.expr(this.field(n, 'function')), (fn) => ({ k: 'call', fn, args, p }));
       }
       case 'binary_operator': {
         const op = this.field(n, 'operator');
