@@ -17,7 +17,7 @@ import { countParams, isModule, walkModules } from './interpret/modules';
 import { PyClass, PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeLoader } from './interpret/stdlib';
-import { TORCHVISION_PRELUDE } from './interpret/torchvisionPrelude';
+import { TORCH_NN_PRELUDE } from './interpret/transformerPrelude';
 import { isKerasModelValue, isKerasModule, kerasDeclaredInput, kerasNonTrainableParams } from './interpret/keras/namespace';
 
 export interface AnalyzeOptions {
@@ -115,11 +115,11 @@ function parseProgram(parser: PythonParser, source: string, fixedPos: Pos | null
   }
 }
 
-/** Parses the torchvision-helper prelude once per process, placing it on line 0 (see mapPos). */
+/** Parses the torch.nn prelude once per process, placing it on line 0 (see mapPos). */
 function ensurePrelude(parser: PythonParser): void {
   if (preludeLoaded) return;
   preludeLoaded = true;
-  setPreludeLoader(() => parseProgram(parser, TORCHVISION_PRELUDE, { line: 0, col: 0, endLine: 0, endCol: 0 }));
+  setPreludeLoader(() => parseProgram(parser, TORCH_NN_PRELUDE, { line: 0, col: 0, endLine: 0, endCol: 0 }));
 }
 let preludeLoaded = false;
 

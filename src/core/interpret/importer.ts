@@ -136,10 +136,27 @@ export class Importer {
     if (found !== undefined) return { mod: found, absolute: absolute! };
     const native = this.host.native(text);
     if (native !== undefined) return { mod: native, absolute: text };
+    const copied = this.copiedTorchvisionModule(text, p);
+    if (copied) return copied;
     if (this.importGuards > 0) throw failure ?? moduleNotFound(absolute ?? text, p);
     const why = failure ? failure.message : `no module '${absolute}' in the project`;
     this.it.diagnostics.once('warning', 'unresolved-import', `cannot resolve relative import '${text}' (${why}); its names are unknown values`, p);
     return { mod: new PyUnknown(text), absolute: absolute ?? text };
+  }
+
+  /**
+   * A torchvision model file copied into a project keeps its relative imports (`from ..ops.misc import …`,
+   * `from ._utils import …`): they resolve in the bundled torchvision stubs, as if the file still lived in
+   * torchvision/models/.
+   */
+  private copiedTorchvisionModule(text: string, p: Pos): { mod: Value; absolute: string } | undefined {
+    const level = /^\.*/.exec(text)![0].length;
+    const rest = text.slice(level);
+    if (level < 1 || level > 2 || !rest) return undefined;
+    const name = `${level === 1 ? 'torchvision.models' : 'torchvision'}.${rest}`;
+    if (!this.stubs?.find(name)) return undefined;
+    const mod = this.load(name, p, 'quiet');
+    return mod === undefined || mod instanceof PyUnknown ? undefined : { mod, absolute: name };
   }
 
   /** `..a.b` seen from the module running now → the absolute name, as Python's importlib computes it. */

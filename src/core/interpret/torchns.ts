@@ -8,7 +8,7 @@ import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unk
 import { attentionTensors, einsumTensors, mhaForwardTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
 import { nativeModule } from './stdlib';
 import { applyWeightNorm, removeWeightNorm } from './moduleParams';
-import { TRANSFORMER_CLASSES } from './transformerPrelude';
+import { TORCH_NN_PRELUDE_MODULE, TRANSFORMER_CLASSES } from './transformerPrelude';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
@@ -181,7 +181,7 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     return functionalOrUnknown(tc, qualified);
   }
   if (ns.qualified === 'torch.nn' && TRANSFORMER_CLASSES.has(name)) {
-    const prelude = nativeModule(tc.it, 'torchvision');
+    const prelude = nativeModule(tc.it, TORCH_NN_PRELUDE_MODULE);
     const cls = prelude instanceof PyNamespace ? prelude.members.get(name) : undefined;
     if (cls instanceof PyClass) return cls;
   }

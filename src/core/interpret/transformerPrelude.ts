@@ -152,3 +152,13 @@ class Transformer(nn.Module):
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask)
         return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask)
 `;
+
+/** The native module name the prelude is served under (never importable from Python: not an identifier). */
+export const TORCH_NN_PRELUDE_MODULE = '<torch.nn prelude>';
+
+export function isTorchNnPrelude(name: string): boolean {
+  return name === TORCH_NN_PRELUDE_MODULE;
+}
+
+/** The prelude's whole text, with the imports its classes use. */
+export const TORCH_NN_PRELUDE = 'import torch\nimport torch.nn as nn\n' + TRANSFORMER_PRELUDE;
