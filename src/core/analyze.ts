@@ -165,8 +165,10 @@ function probeFactory(rt: Runtime, fn: PyFunction, probeBudget: Budget): boolean
   it.budget = probeBudget;
   try {
     return isModule(it.call(fn, [], null, fn.p));
-  } catch {
-    return false;
+  } catch (err) {
+    // A factory that needs arguments or runs out of budget is not a model; anything else is a bug and is reported.
+    if (err instanceof PyError || err instanceof BudgetExceeded || err instanceof RangeError) return false;
+    throw err;
   } finally {
     it.budget = saved;
     it.diagnostics.rollback(savedDiagnostics);

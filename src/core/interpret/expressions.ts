@@ -7,8 +7,9 @@ import type { Frame } from './statements';
 import { binaryOp, compare } from './operators';
 import { formatWithSpec } from './strings';
 import { broadcastShapes } from '../ops/merge';
+import { ShapeError } from '../ops/types';
 import {
-  PyDict, PyFloat, PyFunction, PyInstance, PyList, PySet, PySlice, PyTensor, PyTuple, PyUnknown, PyRange, type Value,
+  PyBound, PyDict, PyFloat, PyFunction, PyInstance, PyList, PySet, PySlice, PyTensor, PyTuple, PyUnknown, PyRange, type Value,
 } from './values';
 
 export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
@@ -293,7 +294,8 @@ function comparisonTensor(a: Value, b: Value): PyTensor {
   if (shapes.some((s) => s === null)) return new PyTensor(null, null);
   try {
     return new PyTensor(shapes.length === 2 ? broadcastShapes('compare', shapes[0]!, shapes[1]!) : shapes[0]!, null);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof ShapeError)) throw err;
     return new PyTensor(null, null);
   }
 }

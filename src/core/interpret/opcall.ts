@@ -121,7 +121,8 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
       else if (guess) {
         try {
           out = spec.inferShape(attrs, [guess]);
-        } catch {
+        } catch (guessErr) {
+          if (!(guessErr instanceof ShapeError || guessErr instanceof OpArgumentError)) throw guessErr;
           out = null;
         }
       }
@@ -137,20 +138,9 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
     if (error && !tracer.recording) throw new PyError('RuntimeError', error.err.message, opts.site);
     return new PyTensor(out, null);
   }
-  let macs = 0;
-  if (out && spec.macs && !error) {
-    try {
-      macs = spec.macs(attrs, shapes as Shape[], out);
-    } catch {
-      macs = 0;
-    }
-  }
-  let summary = '';
-  try {
-    summary = spec.summary?.(attrs) ?? '';
-  } catch {
-    summary = '';
-  }
+  // MACs and summaries of a shape the entry accepted cannot fail: if they throw, it is a bug, reported as internal-error.
+  const macs = out && spec.macs && !error ? spec.macs(attrs, shapes as Shape[], out) : 0;
+  const summary = spec.summary?.(attrs) ?? '';
   const node = tracer.addNode({
     op: spec.op,
     attrs,
@@ -275,7 +265,8 @@ export function tupleResult(spec: OpSpec, attrs: Attrs, inputs: PyTensor[], out:
   if (out.shape && shapes.every((s) => s !== null)) {
     try {
       extra = spec.tupleOutputs!(attrs, shapes as Shape[], out.shape);
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ShapeError || err instanceof OpArgumentError)) throw err;
       extra = null;
     }
   }
@@ -285,7 +276,8 @@ export function tupleResult(spec: OpSpec, attrs: Attrs, inputs: PyTensor[], out:
   let probe: TupleOutput[];
   try {
     probe = spec.tupleOutputs!(attrs, inputs.map(() => [null, null, null]), [null, null, null]);
-  } catch {
+  } catch (err) {
+    if (!(err instanceof ShapeError || err instanceof OpArgumentError)) throw err;
     probe = [{ shape: null }];
   }
   const blank = (o: TupleOutput): Value => ('items' in o ? new PyTuple(o.items.map(blank)) : new PyTensor(null, out.node));

@@ -270,13 +270,9 @@ function defineClass(it: Interpreter, s: ClassDef, frame: Frame): void {
   const scope = new Scope(frame.scope, true);
   scope.vars.set('__qualname__', s.name);
   execBlock(it, s.body, { scope, ret: null, ctx: frame.ctx });
-  let cls: PyClass;
-  try {
-    cls = new PyClass(s.name, bases, s.p);
-    if (unknownBase) cls.hasUnknownBase = true;
-  } catch {
-    throw typeError(`class ${s.name}: inconsistent base classes`, s.p);
-  }
+  // An inconsistent hierarchy gets a depth-first MRO (values.ts computeMro), as the analysis cannot stop at it.
+  const cls = new PyClass(s.name, bases, s.p);
+  if (unknownBase) cls.hasUnknownBase = true;
   for (const [k, v] of scope.vars) {
     cls.dict.set(k, v);
     if (v instanceof PyFunction) v.ownerClass ??= cls;

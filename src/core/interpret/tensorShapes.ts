@@ -5,6 +5,7 @@ import { toRange } from './diagnostics';
 import type { TorchContext } from './context';
 import { unknownTensorOp } from './tensorOps';
 import { broadcastShapes } from '../ops/merge';
+import { ShapeError } from '../ops/types';
 import { numel } from '../ops/shapeText';
 import { PyList, PyTensor, PyTuple, type Value } from './values';
 
@@ -215,7 +216,8 @@ export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, ar
     let shape: Shape | null = null;
     try {
       shape = t.shape && other.shape ? broadcastShapes(how, t.shape, other.shape) : null;
-    } catch {
+    } catch (err) {
+      if (!(err instanceof ShapeError)) throw err;
       shape = null;
     }
     return record(tc, how === 'max' ? 'maximum' : 'minimum', [t, other], shape, {}, site);
