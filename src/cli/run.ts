@@ -190,8 +190,9 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
     if (errors.length > 0 && !options.json) {
       writeError(`netlens: the static analysis reported ${errors.length} error${errors.length === 1 ? '' : 's'}; running anyway (the first failing layer is reported)\n`);
     }
-    // A forward() that failed to trace leaves no Output node: running the rest would report the input as the output.
-    if (!graph.nodes.some((node) => node.op === 'Output')) {
+    // A forward() that failed before its first layer leaves only the input: "running" it would report the random
+    // input as the output.
+    if (!graph.nodes.some((node) => node.op !== 'Input' && node.op !== 'Output')) {
       throw new RunRefusedError('nothing to run: tracing forward() failed, so the graph has no output (see the errors of the static analysis)', 'bad-graph');
     }
     // Refusals (unknown ops, memory) come before TensorFlow.js is even loaded.
