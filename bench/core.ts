@@ -51,7 +51,8 @@ function benchProject(analyzer: Analyzer, node: number[]): Record<string, number
   const cli = path.resolve('bin/netlens.js');
   const check: number[] = [];
   for (let i = 0; i < 7; i++) check.push(timeProcess([cli, 'check', PROJECT_ENTRY, '--python-path', PROJECT_SITE, '--json']));
-  return { files: 1 + (first.imports?.length ?? 0), nodes: first.nodes.length, params: first.params, analyzeMs: median(warm), editReanalysisMs: median(edits), checkMs: median(check), ratio: median(check) / median(node) };
+  return { files: 1 + (first.imports?.length ?? 0), nodes: first.nodes.length, params: first.params, analyzeMs: median(warm), editReanalysisMs: median(edits),
+    checkMs: median(check), ratio: median(check) / median(node) };
 }
 
 async function main(): Promise<void> {
@@ -117,7 +118,10 @@ async function main(): Promise<void> {
   console.log(`  whole analysis   ${f(result.warm.analyzeMs)} ms (warm)`);
   console.log(`  re-analysis after an edit ${f(result.editReanalysisMs)} ms   (goal < 30 ms)`);
   console.log(`  the same through the extension's worker process ${f(result.workerEditReanalysisMs)} ms`);
-  console.log(`  cold \`netlens check\` ${f(result.cold.checkMs)} ms vs \`node -e 0\` ${f(result.cold.nodeMs)} ms: ${result.cold.ratio.toFixed(2)}×   (goal ≤ 2.5×)`);
+  console.log(
+    `  cold \`netlens check\` ${f(result.cold.checkMs)} ms vs \`node -e 0\` ${f(result.cold.nodeMs)} ms: ` +
+      `${result.cold.ratio.toFixed(2)}×   (goal ≤ 2.5×)`,
+  );
   console.log(`Multi-file project — ${PROJECT_ENTRY} (${project.files - 1} imported project files + 1 installed library, ${project.nodes} nodes)`);
   console.log(`  whole analysis   ${f(project.analyzeMs)} ms (warm, imports included)`);
   console.log(`  re-analysis after an edit in the entry ${f(project.editReanalysisMs)} ms   (goal < 30 ms)`);

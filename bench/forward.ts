@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   }
   const leaked = tf.memory().numTensors - startTensors;
   const load = (await import('node:os')).loadavg()[0];
-  const out = { backend: tf.getBackend(), runs: RUNS, loadAverage1m: load, node: process.version, cpus: (await import('node:os')).cpus().length, leakedTensors: leaked, results, date: new Date().toISOString() };
+  const out = { backend: tf.getBackend(), runs: RUNS, loadAverage1m: load, node: process.version, cpus: (await import('node:os')).cpus().length,
+    leakedTensors: leaked, results, date: new Date().toISOString() };
   fs.mkdirSync(path.join('bench', 'results'), { recursive: true });
   fs.writeFileSync(path.join('bench', 'results', 'forward.json'), JSON.stringify(out, null, 2) + '\n');
   console.log(`wrote bench/results/forward.json (tensors leaked: ${leaked})`);

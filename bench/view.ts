@@ -43,7 +43,8 @@ async function timeToReady(file: string, hash = ''): Promise<ReadyTiming[]> {
         const start = performance.getEntriesByName('netlens-start').at(-1)!.startTime;
         const layoutEnd = performance.getEntriesByName('netlens-layout-end').at(-1)!.startTime;
         const detail = mark.detail as { layoutMs: number; boxes: number; engine: string };
-        return { readyMs: mark.startTime, layoutMs: detail.layoutMs, boxes: detail.boxes, scriptStartMs: start, paintMs: mark.startTime - layoutEnd, engine: detail.engine };
+        return { readyMs: mark.startTime, layoutMs: detail.layoutMs, boxes: detail.boxes, scriptStartMs: start, paintMs: mark.startTime - layoutEnd,
+          engine: detail.engine };
       }));
       await page.close();
     }
@@ -55,7 +56,8 @@ async function timeToReady(file: string, hash = ''): Promise<ReadyTiming[]> {
 
 /** The fully expanded graph without compound nodes: what a flat layered layout sees. */
 function flatten(visible: VisibleGraph): VisibleGraph {
-  return { ...visible, groups: [], boxes: visible.boxes.map((box) => ({ ...box, parent: null })), edges: visible.edges.map((edge) => ({ ...edge, lane: false })) };
+  return { ...visible, groups: [], boxes: visible.boxes.map((box) => ({ ...box, parent: null })),
+    edges: visible.edges.map((edge) => ({ ...edge, lane: false })) };
 }
 
 async function elkMs(visible: VisibleGraph): Promise<number[]> {
@@ -88,7 +90,8 @@ function dagreMs(visible: VisibleGraph): number[] {
 
 function summarise(times: ReadyTiming[]): ReadyTiming {
   const pick = (key: Exclude<keyof ReadyTiming, 'engine'>): number => round(median(times.map((t) => t[key])));
-  return { boxes: times[0].boxes, engine: times[0].engine, readyMs: pick('readyMs'), scriptStartMs: pick('scriptStartMs'), layoutMs: pick('layoutMs'), paintMs: pick('paintMs') };
+  return { boxes: times[0].boxes, engine: times[0].engine, readyMs: pick('readyMs'), scriptStartMs: pick('scriptStartMs'), layoutMs: pick('layoutMs'),
+    paintMs: pick('paintMs') };
 }
 
 async function main(): Promise<void> {
@@ -102,13 +105,16 @@ async function main(): Promise<void> {
   const elkFlat = await elkMs(flat);
   const dagreFlat = dagreMs(flat);
   const assets = await buildWebview();
-  const bundles = { mainJsBytes: assets.script.length, lazyBytes: Object.fromEntries(Object.entries(assets.lazy ?? {}).map(([name, code]) => [name, code.length])) };
+  const bundles = { mainJsBytes: assets.script.length, lazyBytes: Object.fromEntries(Object.entries(assets.lazy ?? {}).map(([name, code]) => [name,
+    code.length])) };
   const result = {
-    date: new Date().toISOString(), graph: source, nodes: graph.nodes.length, runs: RUNS, bundles, machine: `${process.platform}, Chromium (headless), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
+    date: new Date().toISOString(), graph: source, nodes: graph.nodes.length, runs: RUNS, bundles,
+      machine: `${process.platform}, Chromium (headless), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(1)} at start`,
     collapsed: { ...summarise(collapsedTimes), goalMs: 300 },
     expanded: { ...summarise(expandedTimes), goalMs: 1500 },
     expandedElkOnly: summarise(expandedElkTimes),
-    flatLayout: { nodes: flat.boxes.length, edges: flat.edges.length, elkMedianMs: round(median(elkFlat)), elkFirstMs: round(elkFlat[0]), dagreMedianMs: round(median(dagreFlat)), dagreFirstMs: round(dagreFlat[0]), where: 'node' },
+    flatLayout: { nodes: flat.boxes.length, edges: flat.edges.length, elkMedianMs: round(median(elkFlat)), elkFirstMs: round(elkFlat[0]),
+      dagreMedianMs: round(median(dagreFlat)), dagreFirstMs: round(dagreFlat[0]), where: 'node' },
   };
   const row = (name: string, t: ReadyTiming, goal: string): string[] =>
     [name, String(t.boxes), `${t.readyMs} ms`, `${t.scriptStartMs} ms`, `${t.layoutMs} ms (${t.engine})`, `${t.paintMs} ms`, goal];
@@ -123,7 +129,8 @@ async function main(): Promise<void> {
   console.log(`\nFlat layout of the expanded graph (${flat.boxes.length} nodes, ${flat.edges.length} edges, node):`);
   console.log(`  elkjs layered  median ${result.flatLayout.elkMedianMs} ms (first ${result.flatLayout.elkFirstMs} ms)`);
   console.log(`  dagre          median ${result.flatLayout.dagreMedianMs} ms (first ${result.flatLayout.dagreFirstMs} ms)`);
-  console.log(`\nmain.js ${(bundles.mainJsBytes / 1024).toFixed(0)} KiB parsed at first paint; loaded on demand: ${Object.entries(bundles.lazyBytes).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
+  console.log(`\nmain.js ${(bundles.mainJsBytes / 1024).toFixed(0)} KiB parsed at first paint; loaded on demand: ${Object.entries(bundles.lazyBytes).map(([name,
+    bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KiB`).join(', ')}`);
   console.log(`\n(graph: ${source}; ${RUNS} runs each; medians; data-ready is measured from navigation start, page load and parse included)`);
   const out = path.join(__dirname, 'results', 'view.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -51,7 +51,8 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     controller,
     ...controller.register(),
     ...registerCommands(analysis, controller, panels),
-    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults, (uri) => controller?.msSinceEdit(uri) ?? Infinity)),
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults,
+      (uri) => controller?.msSinceEdit(uri) ?? Infinity)),
     vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('netlens')) return;

@@ -240,7 +240,8 @@ export class App {
     else if (anchor) this.restoreAnchor(anchor);
     this.reapplyMarks();
     this.setBusy(false);
-    this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length, engine: layout.engine };
+    this.lastPaint = { layoutMs: layout.layoutMs, totalMs: performance.now() - started, boxes: visible.boxes.length, edges: visible.edges.length,
+      engine: layout.engine };
     document.body.dataset.ready = 'true';
     performance.mark('netlens-ready', { detail: this.lastPaint });
     this.persistence.saveNow();

@@ -142,7 +142,8 @@ export function chainLayout(visible: VisibleGraph): LayoutResult | undefined {
   let axisLeft = 0;
   let axisRight = 0;
   for (const box of mainBoxes) if (!box.parent) { axisLeft = Math.max(axisLeft, box.label.width / 2); axisRight = Math.max(axisRight, box.label.width / 2); }
-  for (const group of byDepth) if (!group.parent) { axisLeft = Math.max(axisLeft, outer.get(group.id)!.left); axisRight = Math.max(axisRight, outer.get(group.id)!.right); }
+  for (const group of byDepth) if (!group.parent) { axisLeft = Math.max(axisLeft, outer.get(group.id)!.left); axisRight = Math.max(axisRight,
+    outer.get(group.id)!.right); }
   const axis = MARGIN + axisLeft;
 
   // Vertical walk down the chain, opening and closing groups as the module path changes.
@@ -228,6 +229,7 @@ function placeBranch(branch: SideBranch, axis: number, contentTop: Map<string, n
     edges.set(branch.edges[i].id, [{ x: centre, y: from.y + from.height }, { x: centre, y: to.y }]);
   }
   const last = boxes.get(branch.boxes[branch.boxes.length - 1])!;
-  edges.set(branch.edges[branch.edges.length - 1].id, [{ x: centre, y: last.y + last.height }, { x: centre, y: mergeMid }, { x: merge.x + merge.width, y: mergeMid }]);
+  edges.set(branch.edges[branch.edges.length - 1].id, [{ x: centre, y: last.y + last.height }, { x: centre, y: mergeMid }, { x: merge.x + merge.width,
+    y: mergeMid }]);
   return true;
 }

@@ -60,7 +60,8 @@ export function toElkGraph(visible: VisibleGraph): ElkNode {
  * as that of its widest child, which is exact for the chains that make up most model code.
  */
 function widenForHeaders(visible: VisibleGraph, compound: Map<string, ElkNode>, padding: Map<string, Padding>): void {
-  const headerWidth = new Map(visible.groups.map((g) => [g.id, Math.ceil(textWidth(groupHeader(g.group), FONT.detail) + 44 + (g.group.kind === 'residual' ? RESIDUAL_LANE_WIDTH : 0))]));
+  const headerWidth = new Map(visible.groups.map((g) => [g.id,
+    Math.ceil(textWidth(groupHeader(g.group), FONT.detail) + 44 + (g.group.kind === 'residual' ? RESIDUAL_LANE_WIDTH : 0))]));
   const estimate = (node: ElkNode): number => {
     const p = padding.get(node.id);
     if (!p) return node.width ?? 0;

@@ -117,7 +117,8 @@ export class LayoutEngine {
     const edges: ElkNode['edges'] = [];
     for (let block = 0; block < 4; block++) {
       const ids = ['a', 'b', 'c', 'd'].map((name) => `w${block}${name}`);
-      children.push({ id: `w${block}`, layoutOptions: { 'elk.padding': '[top=30,left=14,bottom=14,right=48]' }, children: ids.map((id) => ({ id, width: 150, height: 42 })) });
+      children.push({ id: `w${block}`, layoutOptions: { 'elk.padding': '[top=30,left=14,bottom=14,right=48]' },
+        children: ids.map((id) => ({ id, width: 150, height: 42 })) });
       edges.push({ id: `${ids[0]}1`, sources: [ids[0]], targets: [ids[1]] }, { id: `${ids[0]}2`, sources: [ids[0]], targets: [ids[2]] });
       edges.push({ id: `${ids[1]}3`, sources: [ids[1]], targets: [ids[3]] }, { id: `${ids[2]}3`, sources: [ids[2]], targets: [ids[3]] });
       if (block > 0) edges.push({ id: `link${block}`, sources: [`w${block - 1}d`], targets: [ids[0]] });

@@ -37,7 +37,8 @@ export function roundedPath(points: Point[], radius = CORNER): string {
 export function laneRoute(source: Rect, target: Rect, block: Rect | undefined): Point[] {
   const sy = source.y + source.height / 2;
   const ty = target.y + target.height / 2;
-  let laneX = block ? block.x + block.width - GROUP_PADDING.right - RESIDUAL_LANE_WIDTH / 2 + 4 : Math.max(source.x + source.width, target.x + target.width) + 22;
+  let laneX = block ? block.x + block.width - GROUP_PADDING.right - RESIDUAL_LANE_WIDTH / 2 + 4
+    : Math.max(source.x + source.width, target.x + target.width) + 22;
   laneX = Math.max(laneX, source.x + source.width + 14, target.x + target.width + 14);
   return [{ x: source.x + source.width, y: sy }, { x: laneX, y: sy }, { x: laneX, y: ty }, { x: target.x + target.width, y: ty }];
 }
@@ -61,12 +62,14 @@ function paintGroups(visible: VisibleGraph, layout: LayoutResult, index: GraphIn
     parts.push(
       `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)}${item.error ? ' data-error="true"' : ''}>` +
       `<rect class="group-box" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${rect.height}" rx="8"/>` +
-      `<g class="group-header" data-toggle="${escapeHtml(group.id)}" tabindex="0" role="button"${attr('aria-label', `Collapse ${group.path || group.className}`)}>` +
+      `<g class="group-header" data-toggle="${escapeHtml(group.id)}" tabindex="0" role="button"${attr('aria-label',
+        `Collapse ${group.path || group.className}`)}>` +
       `<rect class="group-header-hit" x="${rect.x}" y="${rect.y}" width="${rect.width}" height="${GROUP_PADDING.top - 4}" rx="8"/>` +
       `<path class="chevron" d="M${rect.x + 11},${rect.y + 11} l4,5 l4,-5"/>` +
       `<text class="group-title" x="${rect.x + 26}" y="${rect.y + 19}">${escapeHtml(header)}</text></g></g>`,
     );
-    titles.push(`<text class="group-title${item.error ? ' error' : ''}${group.kind === 'residual' ? ' residual' : ''}" x="${rect.x + 26}" y="${rect.y + 19}">${escapeHtml(header)}</text>`);
+    titles.push(`<text class="group-title${item.error ? ' error' : ''}${group.kind === 'residual' ? ' residual' : ''}" x="${rect.x + 26}" y="${rect.y
+      + 19}">${escapeHtml(header)}</text>`);
   }
   return { groups: parts.join(''), titles: titles.join('') };
 }
@@ -87,12 +90,14 @@ function paintEdges(visible: VisibleGraph, layout: LayoutResult, options: PaintO
   for (const edge of ordered) {
     const points = edgePoints(edge, layout, groupRectByPath, boxParent);
     if (!points || points.length < 2) continue;
-    const cls = ['edge', edge.kind, edge.kind === 'shortcut' ? (edge.projection ? 'projection' : 'identity') : edge.projection ? 'projection-path' : '', edge.error ? 'error' : '']
+    const cls = ['edge', edge.kind, edge.kind === 'shortcut' ? (edge.projection ? 'projection' : 'identity') : edge.projection ? 'projection-path' : '',
+      edge.error ? 'error' : '']
       .filter(Boolean).join(' ');
     if (options.showShapes && edge.kind === 'data' && edge.shape && !labelled.has(edge.from)) {
       labelled.add(edge.from);
       const start = points[0];
-      labels.push(`<text class="edge-label"${attr('data-label-of', edge.id)} x="${start.x + 6}" y="${start.y + 13}">${escapeHtml(formatCompactShape(edge.shape))}</text>`);
+      labels.push(`<text class="edge-label"${attr('data-label-of',
+        edge.id)} x="${start.x + 6}" y="${start.y + 13}">${escapeHtml(formatCompactShape(edge.shape))}</text>`);
     }
     const title = edge.shortcut ? `${edge.shortcut.kind} shortcut · ${edge.shortcut.shapes.map(formatCompactShape).join(' + ')}` : undefined;
     parts.push(
@@ -126,7 +131,9 @@ function paintBox(box: VisibleBox, rect: Rect): string {
     const cls = ['collapsed', `kind-${group.kind}`, box.error ? 'error' : ''].filter(Boolean).join(' ');
     const right = fitText(label.titleRight, w / 2 - PAD_X, FONT.detail);
     const title = fitText(label.title, w - 2 * PAD_X - 14 - (right ? Math.min(w / 2, right.length * 6.5) : 0), FONT.title);
-    return `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id', group.id)} data-collapsed="true"${errorAttr} tabindex="0" role="button"${attr('aria-label', `Expand ${label.title}, ${label.lines.join(', ')}`)} transform="translate(${rect.x},${rect.y})">` +
+    return `<g class="${cls}"${attr('data-group', group.path)}${attr('data-id',
+      group.id)} data-collapsed="true"${errorAttr} tabindex="0" role="button"${attr('aria-label',
+        `Expand ${label.title}, ${label.lines.join(', ')}`)} transform="translate(${rect.x},${rect.y})">` +
       `<rect class="box-shadow" x="3" y="3" width="${w}" height="${h}" rx="7"/>` +
       `<rect class="box" width="${w}" height="${h}" rx="7"/>` +
       `<path class="chevron" d="M${PAD_X - 2},${10} l5,4 l-5,4"/>` +
@@ -139,12 +146,17 @@ function paintBox(box: VisibleBox, rect: Rect): string {
   const cls = ['node', `cat-${category}`, io ? 'io' : '', box.error ? 'error' : ''].filter(Boolean).join(' ');
   const titleY = label.lines.length ? 17 : h / 2 + 4;
   const indexed = label.titleRight.startsWith('[');
-  const right = label.titleRight ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeHtml(label.titleRight)}</text>` : '';
+  const right =
+    label.titleRight
+      ? `<text class="box-op${indexed ? ' box-index' : ''}" x="${w - PAD_X}" y="${titleY}" text-anchor="end">${escapeHtml(label.titleRight)}</text>` : '';
   const titleRoom = w - 2 * PAD_X - (label.titleRight ? label.titleRight.length * 6.6 + 8 : 0);
-  return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id', node.id)}${errorAttr} tabindex="0" role="button"${attr('aria-label', `${node.path || node.op}, ${node.op}${node.summary ? `, ${node.summary}` : ''}`)} transform="translate(${rect.x},${rect.y})">` +
+  return `<g class="${cls}"${attr('data-node', node.path)}${attr('data-op', node.op)}${attr('data-id',
+    node.id)}${errorAttr} tabindex="0" role="button"${attr('aria-label',
+      `${node.path || node.op}, ${node.op}${node.summary ? `, ${node.summary}` : ''}`)} transform="translate(${rect.x},${rect.y})">` +
     `<rect class="box" width="${w}" height="${h}" rx="${io ? h / 2 : 6}"/>` +
     (io ? '' : `<rect class="accent" x="0.5" y="${4}" width="3" height="${h - 8}" rx="1.5"/>`) +
-    `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeHtml(fitText(label.title, titleRoom, FONT.title))}</text>` +
+    `<text class="box-title" x="${io ? w / 2 : PAD_X}" y="${titleY}"${io ? ' text-anchor="middle"' : ''}>${escapeHtml(fitText(label.title, titleRoom,
+      FONT.title))}</text>` +
     `${right}${lines}</g>`;
 }
 

@@ -44,7 +44,8 @@ export function isLayerGraph(value: unknown): value is LayerGraph {
 /** Fills missing or malformed options with defaults. */
 export function readOptions(value: unknown): ViewOptions {
   const o = isRec(value) ? value : {};
-  const depth = o.collapseDepth === 'all' ? 'all' : isNum(o.collapseDepth) && o.collapseDepth >= 0 ? Math.floor(o.collapseDepth) : DEFAULT_OPTIONS.collapseDepth;
+  const depth =
+    o.collapseDepth === 'all' ? 'all' : isNum(o.collapseDepth) && o.collapseDepth >= 0 ? Math.floor(o.collapseDepth) : DEFAULT_OPTIONS.collapseDepth;
   return {
     collapseDepth: depth,
     showShapes: typeof o.showShapes === 'boolean' ? o.showShapes : DEFAULT_OPTIONS.showShapes,

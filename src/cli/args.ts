@@ -124,7 +124,8 @@ export function parseArguments(argv: string[]): CliRequest {
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inlineValue] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg,
+      undefined];
     const value = (): string => {
       const v = inlineValue ?? rest[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);

@@ -56,7 +56,8 @@ export function dumpFile(folder: string, key: string): string {
   const safe = key.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
   const name = /^\.|^$/.test(safe) ? `%2E${safe.slice(1)}` : safe;
   const file = path.join(folder, `${name}.npy`);
-  if (path.dirname(path.resolve(file)) !== path.resolve(folder) || name.length > 240) throw new DumpFolderError(`refusing to write a dump file for the key '${key.slice(0, 80)}'`);
+  if (path.dirname(path.resolve(file)) !== path.resolve(folder) || name.length > 240)
+    throw new DumpFolderError(`refusing to write a dump file for the key '${key.slice(0, 80)}'`);
   let isLink = false;
   try {
     isLink = fs.lstatSync(file).isSymbolicLink();

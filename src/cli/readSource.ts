@@ -18,7 +18,8 @@ export function readSourceFile(file: string, limit = MAX_FILE_BYTES): ReadResult
   try {
     const stat = fs.fstatSync(fd);
     if (!stat.isFile()) return { ok: false, message: `cannot read ${file}: not a regular file` };
-    if (stat.size > limit) return { ok: false, message: `${file} is ${(stat.size / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${limit / 1048576} MiB` };
+    if (stat.size > limit)
+      return { ok: false, message: `${file} is ${(stat.size / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${limit / 1048576} MiB` };
     // The size can change between fstat and read: read at most one byte past the limit and check again.
     const buffer = Buffer.alloc(limit + 1);
     let length = 0;

@@ -127,13 +127,15 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
   const layerRows = [['layer', 'op', 'shape', 'ms', 'share', 'GFLOP/s', 'static shape']];
   for (const layer of report.layers) {
     const check = layer.staticShape === null ? '? (unknown)' : layer.mismatch ? `MISMATCH: ${formatShape(layer.staticShape)}` : 'ok';
-    layerRows.push([layer.path || '(model)', layer.op, formatShape(layer.shape), formatMs(layer.ms), formatPercent(layer.share), formatGflops(layer.gflops), check]);
+    layerRows.push([layer.path || '(model)', layer.op, formatShape(layer.shape), formatMs(layer.ms), formatPercent(layer.share),
+      formatGflops(layer.gflops), check]);
   }
   out.push(table(layerRows, new Set([3, 4, 5])), '');
   if (report.blocks.length > 0) {
     const blockRows = [['block', 'class', 'ms', 'share', 'params', 'MACs', 'GFLOP/s']];
     for (const block of report.blocks) {
-      blockRows.push(['  '.repeat(block.depth - 1) + block.path, block.className, formatMs(block.ms), formatPercent(block.share), formatCompact(block.params), formatCompact(block.macs), formatGflops(block.gflops)]);
+      blockRows.push(['  '.repeat(block.depth - 1) + block.path, block.className, formatMs(block.ms), formatPercent(block.share), formatCompact(block.params),
+        formatCompact(block.macs), formatGflops(block.gflops)]);
     }
     out.push(table(blockRows, new Set([2, 3, 4, 5, 6])), '');
   }
@@ -142,13 +144,15 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
       `memory ≈ ${formatBytes(report.memory.totalBytes)}${report.memory.incomplete ? ' (incomplete: some shapes unknown)' : ''}`,
   );
   const stats = report.outputStats;
-  out.push(`Output values: min ${stats.min.toPrecision(4)} · max ${stats.max.toPrecision(4)} · mean ${stats.mean.toPrecision(4)}${stats.nonFinite ? ` · ${stats.nonFinite} NaN/Inf` : ''}`);
+  out.push(`Output values: min ${stats.min.toPrecision(4)} · max ${stats.max.toPrecision(4)} · mean ${stats.mean.toPrecision(4)}${stats.nonFinite
+    ? ` · ${stats.nonFinite} NaN/Inf` : ''}`);
   for (const note of report.notes) out.push(`Note: ${note}`);
   if (report.mismatches.length === 0) {
     const checked = report.layers.length - report.unchecked;
     out.push(`Shapes: all ${checked} runtime shapes match the static analysis${report.unchecked ? ` (${report.unchecked} unknown statically)` : ''}.`);
   } else {
-    out.push(`Shapes: ${report.mismatches.length} mismatch${report.mismatches.length === 1 ? '' : 'es'} between the static analysis and the forward pass (a NetLens engine bug):`);
+    out.push(`Shapes: ${report.mismatches.length} mismatch${report.mismatches.length === 1 ? ''
+      : 'es'} between the static analysis and the forward pass (a NetLens engine bug):`);
     for (const mismatch of report.mismatches) out.push(`  ${mismatch.message}`);
   }
   return out.join('\n');
@@ -188,7 +192,8 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
   try {
     const errors = graph.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0 && !options.json) {
-      writeError(`netlens: the static analysis reported ${errors.length} error${errors.length === 1 ? '' : 's'}; running anyway (the first failing layer is reported)\n`);
+      writeError(`netlens: the static analysis reported ${errors.length} error${errors.length === 1 ? ''
+        : 's'}; running anyway (the first failing layer is reported)\n`);
     }
     // A forward() that failed before its first layer leaves only the input: "running" it would report the random
     // input as the output.
@@ -200,7 +205,8 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
     // A folder that cannot be written fails before the forward pass, not after it.
     if (options.dump) prepareDumpFolder(options.dump);
     const tf = await loadNodeBackend(options.backend);
-    const report = await runForward(tf, graph, { seed: options.seed, runs: options.runs, warmup: options.warmup, memoryBudgetMiB: options.memoryBudgetMiB, prepared });
+    const report = await runForward(tf, graph, { seed: options.seed, runs: options.runs, warmup: options.warmup, memoryBudgetMiB: options.memoryBudgetMiB,
+      prepared });
     if (options.dump) {
       const files = writeDump(options.dump, prepared, report);
       if (!options.json) writeError(`netlens: wrote ${files.length} .npy files to ${options.dump}\n`);

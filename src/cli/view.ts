@@ -20,7 +20,8 @@ const LAZY_FILES = ['run.js', 'elk-worker.js'];
 /** Folders where the built webview bundle may live, relative to this module (bundled CLI in dist/, or sources). */
 function candidateDirs(): string[] {
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
-  return [path.join(here, 'webview'), path.join(here, '..', 'webview'), path.join(here, '..', '..', 'dist', 'webview'), path.join(process.cwd(), 'dist', 'webview')];
+  return [path.join(here, 'webview'), path.join(here, '..', 'webview'), path.join(here, '..', '..', 'dist', 'webview'), path.join(process.cwd(), 'dist',
+    'webview')];
 }
 
 /** Reads dist/webview/main.js, main.css and the lazily loaded files; throws a clear error when the bundle has not been built. */

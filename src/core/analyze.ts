@@ -130,7 +130,8 @@ function nowMs(): number {
 }
 
 function emptyGraph(file: string): LayerGraph {
-  return { file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0, nodes: [], edges: [], groups: [], shortcuts: [], diagnostics: [] };
+  return { file, model: null, models: [], input: [], inputSource: 'default', output: null, params: 0, macs: 0, nodes: [], edges: [], groups: [], shortcuts: [],
+    diagnostics: [] };
 }
 
 function errorPos(err: unknown, rt: Runtime | null): Pos {
@@ -181,7 +182,8 @@ const PROBE_STEPS = 500_000;
 function kerasDefaultInput(rt: Runtime, root: Value): Shape {
   const declared = isModule(root) ? kerasDeclaredInput(rt.tc, root) : null;
   if (declared) return declared;
-  rt.it.diagnostics.add('warning', 'keras-input-unknown', "the Keras model declares no input shape (no keras.Input or input_shape=): assuming (None, 224, 224, 3); give one with '# netlens: input=1,H,W,C' or --input", ORIGIN);
+  rt.it.diagnostics.add('warning', 'keras-input-unknown',
+    "the Keras model declares no input shape (no keras.Input or input_shape=): assuming (None, 224, 224, 3); give one with '# netlens: input=1,H,W,C' or --input", ORIGIN);
   return [null, 224, 224, 3];
 }
 
@@ -193,10 +195,13 @@ function collectTensors(v: Value, out: PyTensor[]): PyTensor[] {
   return out;
 }
 
-function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: string, file: string, options: AnalyzeOptions & { retriedInput?: boolean }): LayerGraph {
+function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: string, file: string,
+  options: AnalyzeOptions & { retriedInput?: boolean }): LayerGraph {
   const graph = emptyGraph(file);
   if (source.length > MAX_SOURCE_BYTES) {
-    graph.diagnostics.push({ severity: 'error', code: 'file-too-large', message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN), related: [] });
+    graph.diagnostics.push({ severity: 'error', code: 'file-too-large',
+      message: `file is ${(source.length / 1048576).toFixed(1)} MiB; NetLens analyses files up to ${MAX_SOURCE_BYTES / 1048576} MiB`, range: toRange(ORIGIN),
+        related: [] });
     return graph;
   }
   const t0 = nowMs();
@@ -204,7 +209,8 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   try {
     program = parseProgram(parser, source);
   } catch (err) {
-    graph.diagnostics.push({ severity: 'error', code: 'internal-error', message: `could not parse: ${err instanceof Error ? err.message : String(err)}`, range: toRange(ORIGIN), related: [] });
+    graph.diagnostics.push({ severity: 'error', code: 'internal-error', message: `could not parse: ${err instanceof Error ? err.message : String(err)}`,
+      range: toRange(ORIGIN), related: [] });
     return graph;
   }
   const t1 = nowMs();
@@ -229,12 +235,14 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   let defaultIndex = -1;
   const probeBudget = new Budget(PROBE_STEPS, it.budget.maxDepth);
   try {
-    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn, probeBudget), (v) => isKerasModelValue(tc, v)));
+    ({ candidates, defaultIndex } = findCandidates(program, it.globals, tc.classes.Module, (fn) => probeFactory(rt, fn, probeBudget),
+      (v) => isKerasModelValue(tc, v)));
   } catch (err) {
     report(rt, err, 'listing models');
   }
   // What the file's own test function or main block does with its models (the input it feeds, the model it builds).
-  const observed = !stopped && (!options.model || !(options.inputs?.length || options.input)) ? observeFileUsage(it, program, (body) => execBlock(it, body, { scope: it.globals, ret: null, ctx: null })) : [];
+  const observed = !stopped && (!options.model || !(options.inputs?.length || options.input)) ? observeFileUsage(it, program, (body) => execBlock(it, body,
+    { scope: it.globals, ret: null, ctx: null })) : [];
   const fromUsage = options.model ? null : usageModelExpression(observed, source, candidates.filter((c) => c.kind === 'class').map((c) => c.name));
   const defaultIsFactory = defaultIndex >= 0 && candidates[defaultIndex].kind === 'function';
   if (fromUsage && !defaultIsFactory && observed[0]) {
@@ -265,15 +273,19 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
     }
   } else if (!modelExpr && !stopped) {
     const needing = classesNeedingArguments(program, it.globals.vars, tc.classes.Module);
-    const hint = needing.length ? `; these need arguments: ${needing.slice(0, 4).join(', ')} — name one with --model, e.g. --model '${needing[0].replace(/\(.*$/, '')}(...)'` : ' (use --model)';
-    diags.add('warning', 'no-model', `no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments${hint}`, ORIGIN);
+    const hint = needing.length
+      ? `; these need arguments: ${needing.slice(0, 4).join(', ')} — name one with --model, e.g. --model '${needing[0].replace(/\(.*$/, '')}(...)'`
+        : ' (use --model)';
+    diags.add('warning', 'no-model',
+      `no model found: no nn.Module class constructible with its defaults and no factory function callable without arguments${hint}`, ORIGIN);
   }
   const t2 = nowMs();
   const keras = isKerasModule(tc, root);
   if (keras) graph.layout = 'NHWC';
   let observedRest: Shape[] = [];
   const given: InputSpec[] = options.retriedInput ? [] : options.inputs ?? (options.input ? [{ shape: options.input }] : []);
-  const firstGiven = given.find((g) => g.name === undefined && g.shape) ?? given.find((g) => g.name !== undefined && g.shape && isFirstForwardParam(root, g.name));
+  const firstGiven =
+    given.find((g) => g.name === undefined && g.shape) ?? given.find((g) => g.name !== undefined && g.shape && isFirstForwardParam(root, g.name));
   let firstDtype: InputDtype = firstGiven?.dtype ?? 'float32';
   let input: Shape;
   if (firstGiven?.shape) {
@@ -342,16 +354,20 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
         records.push(modelInput(name, null, 'float32', 'unknown'));
       }
       if (unknown.length && forward instanceof PyFunction) {
-        diags.add('warning', 'extra-inputs', `forward() takes ${unknown.length + 1} inputs; the shapes of ${unknown.map((n) => `'${n}'`).join(', ')} are unknown: give them with --input NAME=SHAPE[:DTYPE] (e.g. --input ${unknown[0]}=1:int64)`, forward.p);
+        diags.add('warning', 'extra-inputs',
+          `forward() takes ${unknown.length + 1} inputs; the shapes of ${unknown.map((n) =>
+            `'${n}'`).join(', ')} are unknown: give them with --input NAME=SHAPE[:DTYPE] (e.g. --input ${unknown[0]}=1:int64)`, forward.p);
       }
-      for (const name of unknownNames) diags.add('error', 'bad-input', `--input ${name}=…: forward() has no parameter '${name}'`, forward instanceof PyFunction ? forward.p : ORIGIN);
+      for (const name of unknownNames) diags.add('error', 'bad-input', `--input ${name}=…: forward() has no parameter '${name}'`,
+        forward instanceof PyFunction ? forward.p : ORIGIN);
       graph.inputs = records;
       const out = it.call(root, inputs, kwargs.size ? kwargs : null, root.mod!.defPos ?? ORIGIN);
       const outs = collectTensors(out, []);
       const traced = outs.filter((t) => t.node !== null);
       graph.output = outs.length ? outs[0].shape : null;
       if (traced.length) {
-        tracer.addNode({ op: 'Output', attrs: {}, summary: '', inputs: traced.map((t) => t.node), inputShapes: traced.map((t) => t.shape), outputShape: traced[0].shape, params: 0, macs: 0, module: null, suffix: 'output' }).group = null;
+        tracer.addNode({ op: 'Output', attrs: {}, summary: '', inputs: traced.map((t) => t.node), inputShapes: traced.map((t) => t.shape),
+          outputShape: traced[0].shape, params: 0, macs: 0, module: null, suffix: 'output' }).group = null;
       }
     } catch (err) {
       report(rt, err, 'tracing forward');
@@ -393,7 +409,8 @@ function classesNeedingArguments(program: Program, globals: Map<string, Value>, 
     const cls = globals.get(s.name);
     const init = cls instanceof PyClass && cls.isSubclassOf(moduleClass) ? cls.lookup('__init__') : undefined;
     if (!(init instanceof PyFunction)) continue;
-    const params = init.params.slice(1).map((p) => (p.kind === 'varargs' ? `*${p.name}` : p.kind === 'kwargs' ? `**${p.name}` : init.defaults.has(p.name) ? `${p.name}=…` : p.name));
+    const params = init.params.slice(1).map((p) =>
+      (p.kind === 'varargs' ? `*${p.name}` : p.kind === 'kwargs' ? `**${p.name}` : init.defaults.has(p.name) ? `${p.name}=…` : p.name));
     out.push(`${s.name}(${params.join(', ')})`);
   }
   return out.reverse();

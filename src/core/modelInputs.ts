@@ -36,7 +36,8 @@ const CONTEXT_ATTRS = ['block_size', 'max_seq_len', 'context_length', 'n_positio
 
 /** A token model's context length, read from the model or its config object (`self.config.block_size`). */
 function contextLength(root: PyInstance): number | null {
-  const holders: Value[] = [root, root.dict.get('config') ?? null, root.dict.get('cfg') ?? null, root.dict.get('args') ?? null, root.dict.get('params') ?? null];
+  const holders: Value[] = [root, root.dict.get('config') ?? null, root.dict.get('cfg') ?? null, root.dict.get('args') ?? null,
+    root.dict.get('params') ?? null];
   for (const h of holders) {
     if (!(h instanceof PyInstance)) continue;
     for (const name of CONTEXT_ATTRS) {
@@ -55,7 +56,8 @@ export function defaultInputFor(root: Value): { shape: Shape; dtype: InputDtype;
       if (!layer) continue;
       if (layer.spec.op === 'Embedding') {
         const ctx = contextLength(root);
-        return { shape: [1, ctx ?? 128], dtype: 'int64', why: ctx ? 'token ids over the model\'s context length' : 'token ids (context length unknown: 128 assumed)' };
+        return { shape: [1, ctx ?? 128], dtype: 'int64',
+          why: ctx ? 'token ids over the model\'s context length' : 'token ids (context length unknown: 128 assumed)' };
       }
       const shape = inputForLayer(layer.spec.op, layer.attrs);
       if (shape) return { shape, dtype: 'float32', why: 'derived from the first layer' };
@@ -142,7 +144,8 @@ export function observedInputFor(observed: ObservedCall[], root: PyInstance): Sh
  * Binds the given inputs to forward's parameters: positional specs in order, named ones by name. Returns one entry per
  * parameter that gets a value, plus the required parameters nobody gave (their shapes are unknown).
  */
-export function bindInputs(forward: Value | undefined, given: InputSpec[]): { bound: (InputSpec & { name: string })[]; missing: string[]; unknownNames: string[] } {
+export function bindInputs(forward: Value | undefined,
+  given: InputSpec[]): { bound: (InputSpec & { name: string })[]; missing: string[]; unknownNames: string[] } {
   const params = forward instanceof PyFunction ? forward.params.slice(1) : [];
   const positional = params.filter((p) => p.kind === 'normal');
   const bound: (InputSpec & { name: string })[] = [];

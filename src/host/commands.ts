@@ -37,7 +37,8 @@ async function chooseModel(
   return pickModel(document, candidates, analysis);
 }
 
-async function pickModel(document: vscode.TextDocument, candidates: ModelCandidate[], analysis: AnalysisService): Promise<{ model: string | undefined } | undefined> {
+async function pickModel(document: vscode.TextDocument, candidates: ModelCandidate[],
+  analysis: AnalysisService): Promise<{ model: string | undefined } | undefined> {
   const defaultGraph = (await analysis.analyze(document, { ...analysis.selection(document.uri), model: undefined })).graph;
   const defaultModel = defaultGraph.model ?? undefined;
   const items: CandidatePick[] = candidates.map((candidate) => ({

@@ -66,7 +66,10 @@ function instancesMarkdown(nodes: readonly LayerNode[], graph: LayerGraph): stri
   const maxRows = 12;
   const first = nodes[0]!;
   const name = first.path.split('.').pop() || first.op;
-  const rows = nodes.slice(0, maxRows).map((n) => `| ${n.path}${n.reuse ? ` (call ${n.reuse + 1})` : ''} | ${n.summary || '—'} | ${formatShape(n.outputShape)} | ${formatCompact(n.params)} | ${formatCompact(n.macs)} |`);
+  const rows = nodes.slice(0,
+    maxRows).map((n) =>
+      `| ${n.path}${n.reuse ? ` (call ${n.reuse + 1})` : ''} | ${n.summary
+        || '—'} | ${formatShape(n.outputShape)} | ${formatCompact(n.params)} | ${formatCompact(n.macs)} |`);
   const totalParams = nodes.reduce((sum, n) => sum + n.params, 0);
   const totalMacs = nodes.reduce((sum, n) => sum + n.macs, 0);
   return [

@@ -71,7 +71,8 @@ describe('keras model in the run panel (standalone page in Chromium)', function 
     const a = webgl.outputSample ?? [];
     const b = cpu.outputSample ?? [];
     assert.equal(a.length, 10);
-    a.forEach((value, i) => assert.ok(Math.abs(value - (b[i] as number)) <= 1e-3 * Math.max(1, Math.abs(b[i] as number)), `output[${i}] webgl ${value} cpu ${b[i]}`));
+    a.forEach((value, i) => assert.ok(Math.abs(value - (b[i] as number)) <= 1e-3 * Math.max(1, Math.abs(b[i] as number)),
+      `output[${i}] webgl ${value} cpu ${b[i]}`));
     assert.deepEqual(errors, []);
     await page.close();
   });

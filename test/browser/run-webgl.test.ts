@@ -60,7 +60,8 @@ describe('run panel (standalone page in Chromium)', function () {
     const a = webgl.outputSample ?? [];
     const b = cpu.outputSample ?? [];
     assert.equal(a.length, 20);
-    a.forEach((value, i) => assert.ok(Math.abs(value - (b[i] as number)) <= 1e-3 * Math.max(1, Math.abs(b[i] as number)), `output[${i}] webgl ${value} cpu ${b[i]}`));
+    a.forEach((value, i) => assert.ok(Math.abs(value - (b[i] as number)) <= 1e-3 * Math.max(1, Math.abs(b[i] as number)),
+      `output[${i}] webgl ${value} cpu ${b[i]}`));
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -136,7 +137,8 @@ describe('run panel (standalone page in Chromium)', function () {
       await page.locator('[data-role="choice"]').selectOption('cpu');
       const cpu = await runAndWait(page, () => page.locator('[data-role="start"]').click());
       assert.equal(cpu.backend, 'cpu');
-      (wasm.outputSample ?? []).forEach((v, i) => assert.ok(Math.abs(v - (cpu.outputSample![i] as number)) < 1e-4, `output[${i}] wasm ${v} cpu ${cpu.outputSample![i]}`));
+      (wasm.outputSample ?? []).forEach((v, i) => assert.ok(Math.abs(v - (cpu.outputSample![i] as number)) < 1e-4,
+        `output[${i}] wasm ${v} cpu ${cpu.outputSample![i]}`));
       assert.equal(wasm.outputSample?.length, 6);
       assert.deepEqual(errors, []);
       await page.close();

@@ -118,7 +118,8 @@ function buildBlock(b: GraphBuilder, path: string, parent: Group, input: LayerNo
   if (mismatch) {
     group.error = true;
     b.diagnostics.push({
-      severity: 'error', code: 'shortcut-shape-mismatch', range: add.callRange!, related: [], nodeId: add.id, groupId: group.id, shapes: shapes.filter((shape): shape is Shape => shape !== null),
+      severity: 'error', code: 'shortcut-shape-mismatch', range: add.callRange!, related: [], nodeId: add.id, groupId: group.id,
+        shapes: shapes.filter((shape): shape is Shape => shape !== null),
       message: `Shortcut shape ${shapes[1]?.join('×')} does not match residual branch ${shapes[0]?.join('×')} in ${path}`,
     });
   }
@@ -147,7 +148,8 @@ export function syntheticResNet(opts: SyntheticOptions): LayerGraph {
   b.node('Output', 'output', root, [fc], fc.outputShape);
   const graph: LayerGraph = {
     file: '/tmp/synthetic_resnet.py', model: opts.model ?? 'resnet()', input: [1, 3, 224, 224], inputSource: 'default',
-    models: [{ expr: opts.model ?? 'resnet()', kind: 'function', name: 'resnet', line: 1 }, { expr: 'BasicBlock(64, 64)', kind: 'class', name: 'BasicBlock', line: 2 }],
+    models: [{ expr: opts.model ?? 'resnet()', kind: 'function', name: 'resnet', line: 1 }, { expr: 'BasicBlock(64, 64)', kind: 'class', name: 'BasicBlock',
+      line: 2 }],
     output: fc.outputShape, params: root.params, macs: root.macs,
     nodes: b.nodes, edges: b.edges, groups: b.groups, shortcuts: b.shortcuts, diagnostics: b.diagnostics,
   };

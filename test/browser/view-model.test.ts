@@ -30,7 +30,8 @@ describe('webview view model', () => {
 
     it('refuses graphs of the wrong form and malformed highlight or command messages', () => {
       const broken = resnet18() as unknown as Record<string, unknown>;
-      for (const graph of [null, 42, { nodes: 'x' }, { ...broken, nodes: [{ id: 1 }] }, { ...broken, edges: [{ id: 'e', from: 'a' }] }, { ...broken, input: 'x' }]) {
+      for (const graph of [null, 42, { nodes: 'x' }, { ...broken, nodes: [{ id: 1 }] }, { ...broken, edges: [{ id: 'e', from: 'a' }] }, { ...broken,
+        input: 'x' }]) {
         assert.equal(parseHostMessage({ type: 'graph', graph }), undefined);
       }
       assert.equal(parseHostMessage({ type: 'highlight', line: 'x' }), undefined);

@@ -50,7 +50,8 @@ describe('webview lazy loading and kept view (Chromium)', function () {
     assert.equal(await page.evaluate(() => '__netlensRunBundle' in window), false, 'run.js not evaluated at first paint');
     await page.getByRole('button', { name: 'Run', exact: true }).click();
     await page.waitForSelector('[data-run-state="done"], [data-run-state="error"]', { timeout: 150_000 });
-    assert.equal(await page.evaluate(() => typeof (window as unknown as { __netlensRunBundle?: { mountRunPanel: unknown } }).__netlensRunBundle?.mountRunPanel), 'function');
+    assert.equal(await page.evaluate(() => typeof (window as unknown as { __netlensRunBundle?: { mountRunPanel: unknown } }).__netlensRunBundle?.mountRunPanel),
+      'function');
     assert.equal(await count(page, '[data-run-state="done"]'), 1, await page.locator('.nl-run').innerText());
     assert.equal(await page.evaluate(() => document.querySelectorAll('script[data-netlens-loaded="run.js"]').length), 1);
     assert.deepEqual(errors, []);

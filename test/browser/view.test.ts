@@ -8,7 +8,8 @@ import { launch, openPage, screenshot, waitReady, writePage } from './harness';
 import { brokenResnet18, emptyGraph, huge5000, resnet152, resnet18, syntheticResNet } from './synthetic';
 
 const count = (page: Page, selector: string): Promise<number> => page.locator(selector).count();
-const posted = (page: Page): Promise<{ type: string; range?: { line: number } }[]> => page.evaluate(() => (window as unknown as { __netlensPosted: never[] }).__netlensPosted);
+const posted = (page: Page): Promise<{ type: string; range?: { line: number } }[]> => page.evaluate(() =>
+  (window as unknown as { __netlensPosted: never[] }).__netlensPosted);
 /** Groups drawn as boxes: every group except the model's root (path ''). */
 const drawnGroups = (graph: LayerGraph): number => graph.groups.filter((g) => g.path !== '').length;
 
@@ -190,7 +191,8 @@ describe('webview (standalone page in Chromium)', function () {
     const { page } = await openPage(browser, await writePage('resnet18-edit', graph, { collapseDepth: 1 }));
     await page.evaluate(() => window.postMessage({ type: 'graph', graph: { nodes: 'not a list' } }, '*'));
     await page.evaluate(() => window.postMessage({ type: 'highlight', line: 'x' }, '*'));
-    await page.waitForFunction(() => (window as unknown as { __netlensPosted: { type: string }[] }).__netlensPosted.filter((m) => m.type === 'log').length >= 2);
+    await page.waitForFunction(() =>
+      (window as unknown as { __netlensPosted: { type: string }[] }).__netlensPosted.filter((m) => m.type === 'log').length >= 2);
     assert.equal(await count(page, '[data-group="layer1.0"][data-collapsed="true"]'), 1);
     await clickAndSettle(page, '[data-group="layer1.0"][data-collapsed="true"]');
     const before = await page.locator('[data-node="layer1.0.conv2"]').boundingBox();
@@ -215,7 +217,8 @@ describe('webview (standalone page in Chromium)', function () {
     await page.waitForFunction((n) => document.body.dataset.ready === 'true' && document.querySelectorAll('[data-node]').length === n, graph.nodes.length);
     await page.evaluate(() => window.postMessage({ type: 'command', command: 'collapseAll' }, '*'));
     await page.waitForFunction(() => document.body.dataset.ready === 'true' && document.querySelectorAll('[data-collapsed]').length === 4);
-    assert.deepEqual(await page.locator('[data-collapsed]').evaluateAll((els) => els.map((el) => el.getAttribute('data-group'))), ['layer1', 'layer2', 'layer3', 'layer4']);
+    assert.deepEqual(await page.locator('[data-collapsed]').evaluateAll((els) => els.map((el) => el.getAttribute('data-group'))), ['layer1', 'layer2', 'layer3',
+      'layer4']);
     await page.close();
   });
 

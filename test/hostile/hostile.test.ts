@@ -50,7 +50,8 @@ function listFiles(dir: string): string[] {
 describe('hostile files: budgets hold (each case in its own netlens process)', function () {
   this.timeout(DEADLINE_MS + 15_000);
 
-  for (const file of ['list_doubling.py', 'list_doubling_inplace.py', 'string_doubling.py', 'sequential_doubling.py', 'deepcopy_doubling.py', 'finally_recursion.py']) {
+  for (const file of ['list_doubling.py', 'list_doubling_inplace.py', 'string_doubling.py', 'sequential_doubling.py', 'deepcopy_doubling.py',
+    'finally_recursion.py']) {
     it(`${file} ends on the step or depth budget with exit 1`, () => {
       const { status, codes } = checkJson(file);
       assert.equal(status, 1);
@@ -167,7 +168,8 @@ describe('hostile files: the CLI reads and writes only what it should', function
     const nodes: LayerNode[] = Array.from({ length: 130_000 }, (_, i) => ({
       id: `n${i}`, op: 'ReLU', path: `layers.${i}`, group: null, attrs: {}, summary: '', inputShapes: [[1, 4]], outputShape: [1, 4], params: 0, macs: 0,
     }));
-    const graph: LayerGraph = { file: 'x.py', model: 'Net()', models: [], input: [1, 4], inputSource: 'default', output: [1, 4], params: 0, macs: 0, nodes, edges: [], groups: [], shortcuts: [], diagnostics: [] };
+    const graph: LayerGraph = { file: 'x.py', model: 'Net()', models: [], input: [1, 4], inputSource: 'default', output: [1, 4], params: 0, macs: 0, nodes,
+      edges: [], groups: [], shortcuts: [], diagnostics: [] };
     const table = renderLayerTable(graph);
     assert.ok(table.split('\n').length > 130_000);
   });

@@ -81,7 +81,8 @@ describe('cli: launcher', () => {
     assert.equal(viaLauncher.stdout, direct.stdout);
     assert.equal(JSON.parse(viaLauncher.stdout).params, 25_557_032);
     for (const command of [args, ['view', 'examples/resnet.py', '-o', path.join(os.tmpdir(), `netlens-codecache-${process.pid}.html`)]]) {
-      const reported = spawnSync(process.execPath, [path.resolve('bin/netlens.js'), ...command], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NETLENS_CODE_CACHE: 'report' } });
+      const reported = spawnSync(process.execPath, [path.resolve('bin/netlens.js'), ...command], { encoding: 'utf8', timeout: 60_000, env: { ...process.env,
+        NETLENS_CODE_CACHE: 'report' } });
       assert.match(reported.stderr, /code cache used/, `${command[0]}: dist/cli.js.cache is written by the build and accepted by V8`);
     }
   });

@@ -56,7 +56,8 @@ describe('cli: netlens check', function () {
     const r = netlens('check', 'examples/resnet.py', '--model', 'resnet18()', '--json');
     assert.equal(r.code, 0, r.stderr + r.stdout.slice(0, 2000));
     const report = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'imports', 'input', 'inputs', 'layers', 'macs', 'model', 'models', 'output', 'params', 'shortcuts'].sort());
+    assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'file', 'imports', 'input', 'inputs', 'layers', 'macs', 'model', 'models', 'output', 'params',
+      'shortcuts'].sort());
     assert.equal(report.params, 11_689_512);
     assert.deepEqual(report.input, [1, 3, 224, 224]);
     assert.deepEqual(report.output, [1, 1000]);

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { analyze, errors, layerPaths, py, HEADER } from './interpret-helpers';
 import { EinopsFailure, parseSide, prepareRecipe, resolveRecipe } from '../../src/core/interpret/einops/pattern';
 
-const E = HEADER + 'import einops\nfrom einops import rearrange, repeat, reduce, pack, unpack, parse_shape, EinopsError\nfrom einops.layers.torch import Rearrange, Reduce\n';
+const E = HEADER
+  + 'import einops\nfrom einops import rearrange, repeat, reduce, pack, unpack, parse_shape, EinopsError\nfrom einops.layers.torch import Rearrange, Reduce\n';
 
 /** Output shape of `body` (a forward body over x) for an input shape, through the whole engine. */
 async function shapeOf(input: number[], body: string): Promise<(number | null)[] | null> {
@@ -64,7 +65,8 @@ describe('einops: patterns', () => {
   });
 
   it('fails in einops\'s words', () => {
-    assert.equal(failure(() => shapeByRecipe('b (h p) -> b h p', 'rearrange', [1, 7], { p: 2 })), "Shape mismatch, can't divide axis of length 7 in chunks of 2");
+    assert.equal(failure(() => shapeByRecipe('b (h p) -> b h p', 'rearrange', [1, 7], { p: 2 })),
+      "Shape mismatch, can't divide axis of length 7 in chunks of 2");
     assert.equal(failure(() => shapeByRecipe('b c -> b c x', 'rearrange', [1, 7])), "Identifiers only on one side of expression (should be on both): {'x'}");
     assert.equal(failure(() => shapeByRecipe('b c h -> b (c h)', 'rearrange', [1, 2, 3, 4])), 'Wrong shape: expected 3 dims. Received 4-dim tensor.');
     assert.equal(failure(() => shapeByRecipe('b (h w) -> b h w', 'rearrange', [1, 6])), "Could not infer sizes for {'h', 'w'}");
@@ -72,11 +74,14 @@ describe('einops: patterns', () => {
     assert.equal(failure(() => shapeByRecipe('h w -> h w c', 'repeat', [3, 4])), "Specify sizes for new axes in repeat: {'c'}");
     assert.equal(failure(() => shapeByRecipe('h w -> h', 'repeat', [3, 4])), "Unexpected identifiers on the left side of repeat: {'w'}");
     assert.equal(failure(() => shapeByRecipe('h w -> h w c', 'sum', [3, 4])), "Unexpected identifiers on the right side of reduce sum: {'c'}");
-    assert.equal(failure(() => shapeByRecipe('b (c (h w)) -> b c h w', 'rearrange', [1, 2])), 'Axis composition is one-level (brackets inside brackets not allowed)');
+    assert.equal(failure(() => shapeByRecipe('b (c (h w)) -> b c h w', 'rearrange', [1, 2])),
+      'Axis composition is one-level (brackets inside brackets not allowed)');
     assert.equal(failure(() => shapeByRecipe('b c -> b c', 'rearrange', [1, 2], { k: 2 })), 'Axis k is not used in transform');
     assert.equal(failure(() => shapeByRecipe('b b -> b', 'rearrange', [1, 2])), 'Indexing expression contains duplicate dimension "b"');
-    assert.equal(failure(() => shapeByRecipe('b 2 -> b', 'rearrange', [1, 2])), 'Non-unitary anonymous axes are not supported in rearrange (exception is length 1)');
-    assert.equal(failure(() => shapeByRecipe('b c -> b c', 'median', [1, 2])), "Unknown reduction median. Expect one of ('min', 'max', 'sum', 'mean', 'prod', 'any', 'all').");
+    assert.equal(failure(() => shapeByRecipe('b 2 -> b', 'rearrange', [1, 2])),
+      'Non-unitary anonymous axes are not supported in rearrange (exception is length 1)');
+    assert.equal(failure(() => shapeByRecipe('b c -> b c', 'median', [1, 2])),
+      "Unknown reduction median. Expect one of ('min', 'max', 'sum', 'mean', 'prod', 'any', 'all').");
     assert.equal(failure(() => shapeByRecipe('b . c -> b c', 'rearrange', [1, 2])), 'Expression may contain dots only inside ellipsis (...)');
   });
 });
@@ -139,7 +144,8 @@ describe('einops: traced calls', () => {
               return rearrange(x, 'b (h p) -> b h p', p=2)
       `), { model: 'M()', input: [1, 7] });
     const d = g.diagnostics.find((x) => x.severity === 'error')!;
-    assert.match(d.message, /EinopsError: Error while processing rearrange-reduction pattern "b \(h p\) -> b h p"\. Input tensor shape: torch\.Size\(\[1, 7\]\)\. Additional info: \{'p': 2\}\. Shape mismatch, can't divide axis of length 7 in chunks of 2/);
+    assert.match(d.message,
+      /EinopsError: Error while processing rearrange-reduction pattern "b \(h p\) -> b h p"\. Input tensor shape: torch\.Size\(\[1, 7\]\)\. Additional info: \{'p': 2\}\. Shape mismatch, can't divide axis of length 7 in chunks of 2/);
     assert.equal(d.range.line, 9);
     const caught = await analyze(E + py(`
       class M(nn.Module):

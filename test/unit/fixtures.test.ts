@@ -170,7 +170,8 @@ describe('fixture checker (guards against vacuous expectations)', () => {
     assert.throws(() => checkDiagnostics({ ...fixture, expect: missingError }, graph), assert.AssertionError, 'accepted a missing error');
     const withExtraError: LayerGraph = {
       ...graph,
-      diagnostics: [...graph.diagnostics, { severity: 'error', code: 'channel-mismatch', message: 'x', range: { line: 2, column: 1, endLine: 2, endColumn: 2 }, related: [] }],
+      diagnostics: [...graph.diagnostics, { severity: 'error', code: 'channel-mismatch', message: 'x', range: { line: 2, column: 1, endLine: 2, endColumn: 2 },
+        related: [] }],
     };
     assert.throws(() => checkDiagnostics({ ...fixture, expect: {} }, withExtraError), assert.AssertionError, 'accepted an unexpected error');
     // The true expectations pass.

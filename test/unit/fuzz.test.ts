@@ -61,7 +61,8 @@ function duplicateToken(source: string, random: Random): Mutation {
   if (spans.length === 0) return { source, description: 'no token to duplicate' };
   const span = pick(random, spans);
   const token = source.slice(span.start, span.end);
-  return { source: source.slice(0, span.end) + token + source.slice(span.end), description: `duplicate token ${JSON.stringify(token)} at offset ${span.start}` };
+  return { source: source.slice(0, span.end) + token + source.slice(span.end),
+    description: `duplicate token ${JSON.stringify(token)} at offset ${span.start}` };
 }
 
 function insertCharacters(source: string, random: Random): Mutation {

@@ -109,7 +109,8 @@ describe('graph: shortcuts', () => {
       `);
     const g = await analyze(src, { input: [1, 3, 16, 16] });
     const line = (text: string): number => src.split('\n').findIndex((l) => l.includes(text)) + 1;
-    assert.deepEqual(errors(g).sort(), [`cat-shape-mismatch@${line('torch.cat')}`, `channel-mismatch@${line('w = self.conv')}`, `in-features-mismatch@${line('self.fc(w')}`].sort());
+    assert.deepEqual(errors(g).sort(), [`cat-shape-mismatch@${line('torch.cat')}`, `channel-mismatch@${line('w = self.conv')}`,
+      `in-features-mismatch@${line('self.fc(w')}`].sort());
     const channel = g.diagnostics.find((d) => d.code === 'channel-mismatch')!;
     assert.equal(channel.related[0].range.line, line('self.conv = nn.Conv2d'), 'related: the conv definition in __init__');
   });

@@ -9,7 +9,8 @@ import { layersAtPosition, rangeContains } from '../../src/host/sourceRanges';
 import { buildWebviewHtml, contentSecurityPolicy, createNonce } from '../../src/webviewPage';
 
 function node(id: string, path: string, extra: Partial<LayerNode> = {}): LayerNode {
-  return { id, op: 'Conv2d', category: 'conv', path, group: null, attrs: {}, summary: '3×3, 64→64', inputShapes: [[1, 64, 56, 56]], outputShape: [1, 64, 56, 56], params: 36864, macs: 115_605_504, ...extra };
+  return { id, op: 'Conv2d', category: 'conv', path, group: null, attrs: {}, summary: '3×3, 64→64', inputShapes: [[1, 64, 56, 56]], outputShape: [1, 64, 56,
+    56], params: 36864, macs: 115_605_504, ...extra };
 }
 
 function graph(extra: Partial<LayerGraph> = {}): LayerGraph {
@@ -19,7 +20,8 @@ function graph(extra: Partial<LayerGraph> = {}): LayerGraph {
   };
 }
 
-const syntaxError = { severity: 'error' as const, code: 'syntax-error', message: 'unexpected', range: { line: 9, column: 1, endLine: 9, endColumn: 4 }, related: [] };
+const syntaxError = { severity: 'error' as const, code: 'syntax-error', message: 'unexpected', range: { line: 9, column: 1, endLine: 9, endColumn: 4 },
+  related: [] };
 
 describe('host settings', () => {
   it('parses input shapes in the usual spellings and rejects nonsense', () => {
@@ -39,7 +41,8 @@ describe('host settings', () => {
     assert.equal(settings.defaultInput, undefined);
     assert.deepEqual(settings.view, { collapseDepth: 1, showShapes: true, showParams: true, showMacs: false, runMemoryBudgetMiB: 2048 });
     assert.equal(settings.liveDiagnostics, true);
-    const custom = readSettings({ defaultInputShape: '2,3,32,32', collapseDepth: 3.7, nodeDetails: { macs: true, shapes: false }, runMemoryBudgetMiB: 512, liveDiagnostics: false });
+    const custom = readSettings({ defaultInputShape: '2,3,32,32', collapseDepth: 3.7, nodeDetails: { macs: true, shapes: false }, runMemoryBudgetMiB: 512,
+      liveDiagnostics: false });
     assert.deepEqual(custom.defaultInput, [2, 3, 32, 32]);
     assert.equal(custom.view.collapseDepth, 3);
     assert.equal(custom.view.showMacs, true);
@@ -71,7 +74,8 @@ describe('host source ranges', () => {
     const reusedSecond = node('n4', 'prelu', { reuse: 1, defRange: { line: 5, column: 9, endLine: 5, endColumn: 30 } });
     const g = graph({
       nodes: [outer, inner, reusedFirst, reusedSecond],
-      groups: [{ id: 'g1', path: 'layer2', className: 'Sequential', parent: null, kind: 'sequential', params: 10, macs: 0, defRange: { line: 7, column: 9, endLine: 7, endColumn: 50 } }],
+      groups: [{ id: 'g1', path: 'layer2', className: 'Sequential', parent: null, kind: 'sequential', params: 10, macs: 0, defRange: { line: 7, column: 9,
+        endLine: 7, endColumn: 50 } }],
     });
     assert.deepEqual(layersAtPosition(g, { line: 10, column: 25 }).nodes.map((n) => n.id), ['n2']);
     assert.deepEqual(layersAtPosition(g, { line: 10, column: 12 }).nodes.map((n) => n.id), ['n1']);
@@ -149,7 +153,8 @@ describe('host labels', () => {
     assert.match(hover, /\| output \| 1×64×56×56 \|/);
     assert.match(hover, /\| params \| 36,864 \|/);
     assert.equal(hoverMarkdown([], [], g), '');
-    const instances = [node('a', 'layer1.0.conv1'), node('b', 'layer1.1.conv1'), node('c', 'layer2.0.conv1', { summary: '3×3, s2, 64→128', outputShape: [1, 128, 28, 28], params: 73728 })];
+    const instances = [node('a', 'layer1.0.conv1'), node('b', 'layer1.1.conv1'), node('c', 'layer2.0.conv1', { summary: '3×3, s2, 64→128', outputShape: [1, 128,
+      28, 28], params: 73728 })];
     const table = hoverMarkdown(instances, [], g);
     assert.match(table, /^\*\*conv1\*\* · `Conv2d` — 3 calls · 147 K params/);
     assert.equal((table.match(/^\| layer\d\.\d\.conv1 \|/gm) ?? []).length, 3);
@@ -166,7 +171,8 @@ describe('host webview HTML', () => {
     assert.match(csp, new RegExp(`script-src 'nonce-${nonce}' 'wasm-unsafe-eval'(;|$)`));
     assert.doesNotMatch(csp, /'unsafe-eval'/);
     assert.doesNotMatch(csp, /\*/);
-    const html = buildWebviewHtml({ cspSource: 'https://res.example', nonce, scriptUri: 'https://res.example/dist/webview/main.js', styleUri: 'https://res.example/dist/webview/main.css', distUri: 'https://res.example/dist/', title: 'NetLens · <a>.py' });
+    const html = buildWebviewHtml({ cspSource: 'https://res.example', nonce, scriptUri: 'https://res.example/dist/webview/main.js',
+      styleUri: 'https://res.example/dist/webview/main.css', distUri: 'https://res.example/dist/', title: 'NetLens · <a>.py' });
     assert.match(html, /<div id="app"><\/div>/);
     assert.equal((html.match(/<script /g) ?? []).length, 1);
     assert.match(html, new RegExp(`<script nonce="${nonce}" src="https://res.example/dist/webview/main.js">`));

@@ -14,7 +14,8 @@ function codes(g: LayerGraph): string[] {
   return g.diagnostics.map((d) => `${d.severity} ${d.code}${d.range.file ? ' ' + path.basename(d.range.file) : ''}:${d.range.line}`);
 }
 
-const CONV_BLOCK = 'import torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.conv = nn.Conv2d(c, 2 * c, 3, padding=1)\n    def forward(self, x):\n        return self.conv(x)\n';
+const CONV_BLOCK =
+  'import torch.nn as nn\nclass Block(nn.Module):\n    def __init__(self, c):\n        super().__init__()\n        self.conv = nn.Conv2d(c, 2 * c, 3, padding=1)\n    def forward(self, x):\n        return self.conv(x)\n';
 
 describe('imports across files', () => {
   it('analyses a package project (relative, absolute, star, two-level relative and circular imports, an installed library)', async () => {
@@ -36,7 +37,8 @@ describe('imports across files', () => {
     const conv = built.nodes.find((n) => n.path === 'inc.block.0')!;
     assert.equal(path.basename(conv.defRange!.file!), 'parts.py');
     const imported = (built.imports ?? []).map((f) => path.relative(SEGPROJ, f)).sort();
-    assert.deepEqual(imported, ['segproj/__init__.py', 'segproj/config.py', 'segproj/models/__init__.py', 'segproj/models/parts.py', 'segproj/models/registry.py', 'segproj/models/unet.py', 'segproj/utils.py']);
+    assert.deepEqual(imported, ['segproj/__init__.py', 'segproj/config.py', 'segproj/models/__init__.py', 'segproj/models/parts.py',
+      'segproj/models/registry.py', 'segproj/models/unet.py', 'segproj/utils.py']);
   });
 
   it('resolves the relative imports of a file opened inside the package', async () => {
@@ -64,7 +66,8 @@ describe('imports across files', () => {
     const loader = mapModuleLoader({
       lib: { path: 'lib/__init__.py', text: CONV_BLOCK + '__all__ = ["Block"]\nclass Other(nn.Module):\n    pass\n', isPackage: true },
     }, { name: 'main', isPackage: false });
-    const star = await analyzeSource('from lib import *\nclass Net(Block):\n    def __init__(self):\n        super().__init__(3)\nx = Other\n', 'main.py', { loader, input: [1, 3, 8, 8] });
+    const star = await analyzeSource('from lib import *\nclass Net(Block):\n    def __init__(self):\n        super().__init__(3)\nx = Other\n', 'main.py',
+      { loader, input: [1, 3, 8, 8] });
     assert.equal(star.params, 3 * 6 * 9 + 6);
     assert.ok(star.diagnostics.some((d) => d.code === 'module-level-error' && /Other/.test(d.message) && d.range.line === 5), codes(star).join('\n'));
     const missing = await analyzeSource('from lib import Missing\n', 'main.py', { loader });
@@ -76,7 +79,8 @@ describe('imports across files', () => {
     const without = await analyzeSource(src, 'main.py', { loader: mapModuleLoader({}), input: [1, 4] });
     assert.equal(without.params, 20);
     assert.deepEqual(codes(without), []);
-    const withIt = await analyzeSource(src, 'main.py', { loader: mapModuleLoader({ fast: { path: 'fast.py', text: 'Block = 1\n', isPackage: false } }), input: [1, 4] });
+    const withIt = await analyzeSource(src, 'main.py', { loader: mapModuleLoader({ fast: { path: 'fast.py', text: 'Block = 1\n', isPackage: false } }),
+      input: [1, 4] });
     assert.equal(withIt.params, 40);
   });
 
@@ -85,14 +89,17 @@ describe('imports across files', () => {
       pkg: { path: 'pkg/__init__.py', text: 'from .a import A\nfrom .b import B\n', isPackage: true },
       'pkg.counter': { path: 'pkg/counter.py', text: 'loads = []\n', isPackage: false },
       'pkg.a': { path: 'pkg/a.py', text: 'from . import counter\ncounter.loads.append("a")\nfrom .b import B\nA = 1\n', isPackage: false },
-      'pkg.b': { path: 'pkg/b.py', text: 'from . import counter\ncounter.loads.append("b")\nimport torch.nn as nn\nclass B(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.c1 = nn.Conv2d(3, 8, 1)\n        self.c2 = nn.Conv2d(4, 8, 1)\n    def forward(self, x):\n        return self.c2(self.c1(x))\n', isPackage: false },
+      'pkg.b': { path: 'pkg/b.py',
+        text: 'from . import counter\ncounter.loads.append("b")\nimport torch.nn as nn\nclass B(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.c1 = nn.Conv2d(3, 8, 1)\n        self.c2 = nn.Conv2d(4, 8, 1)\n    def forward(self, x):\n        return self.c2(self.c1(x))\n', isPackage: false },
     }, { name: 'main', isPackage: false });
-    const g = await analyzeSource('import pkg\nfrom pkg.counter import loads\nn = len(loads)\nnet = pkg.B()\n', 'main.py', { loader, model: 'pkg.B()', input: [1, 3, 8, 8] });
+    const g = await analyzeSource('import pkg\nfrom pkg.counter import loads\nn = len(loads)\nnet = pkg.B()\n', 'main.py', { loader, model: 'pkg.B()',
+      input: [1, 3, 8, 8] });
     const mismatch = g.diagnostics.find((d) => d.severity === 'error');
     assert.ok(mismatch, codes(g).join('\n'));
     assert.equal(mismatch.range.file, 'pkg/b.py');
     assert.equal(mismatch.range.line, 10);
-    const again = await analyzeSource('import pkg\nfrom pkg.counter import loads\nclass Net:\n    pass\nassert len(loads) == 2, loads\n', 'main.py', { loader });
+    const again = await analyzeSource('import pkg\nfrom pkg.counter import loads\nclass Net:\n    pass\nassert len(loads) == 2, loads\n', 'main.py',
+      { loader });
     assert.ok(!again.diagnostics.some((d) => d.code === 'module-level-error'), codes(again).join('\n'));
   });
 
@@ -114,8 +121,10 @@ describe('imports across files', () => {
     const yaml = 'a: 1\nb: [1, 2.5, [x, "y z"], {k: v}]\nc:\n  - d: true\n    e: ~\n  - plain text  # comment\nf: .inf\n';
     const loader = mapModuleLoader({}, { name: 'main', isPackage: false }, { 'cfg.yaml': yaml, 'bad.yaml': 'a: &x 1\n' });
     const src = [
-      'import yaml', 'import torch.nn as nn', 'with open("cfg.yaml") as f:', '    cfg = yaml.safe_load(f)', 'try:', '    yaml.safe_load(open("bad.yaml"))', '    failed = False',
-      'except Exception:', '    failed = True', 'missing = open("missing.yaml")', 'class Net(nn.Module):', '    def __init__(self):', '        super().__init__()',
+      'import yaml', 'import torch.nn as nn', 'with open("cfg.yaml") as f:', '    cfg = yaml.safe_load(f)', 'try:', '    yaml.safe_load(open("bad.yaml"))',
+        '    failed = False',
+      'except Exception:', '    failed = True', 'missing = open("missing.yaml")', 'class Net(nn.Module):', '    def __init__(self):',
+        '        super().__init__()',
       '        out = len(cfg["c"]) + (10 if cfg["f"] > 1e308 else 0) + (100 if failed else 0) + (1000 if cfg["c"][0]["e"] is None else 0)',
       '        out += 5000 * (cfg["b"][2][1] == "y z") + 20000 * (cfg["c"][1] == "plain text")',
       '        self.fc = nn.Linear(cfg["a"] + int(cfg["b"][1] * 2), out)', '    def forward(self, x):', '        return self.fc(x)', '',

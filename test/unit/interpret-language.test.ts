@@ -4,7 +4,8 @@ import { analyze, errors, layerPaths, py, HEADER } from './interpret-helpers';
 
 /** Builds a model whose Linear(in=EXPR, out=1) exposes the value of a Python int expression as the graph input size. */
 async function intValue(prelude: string, expr: string): Promise<number> {
-  const g = await analyze(HEADER + py(prelude) + `\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(${expr}, 1)\n    def forward(self, x):\n        return self.fc(x)\n`);
+  const g = await analyze(HEADER + py(prelude)
+    + `\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(${expr}, 1)\n    def forward(self, x):\n        return self.fc(x)\n`);
   assert.deepEqual(errors(g), [], JSON.stringify(g.diagnostics));
   return g.input[1] as number;
 }
@@ -93,7 +94,8 @@ describe('interpreter: expressions', () => {
       except KeyError:
           v = 40
       `);
-    assert.equal(await intValue(prelude, 'v + getattr(b, "size") + int(hasattr(b, "size")) + int(not hasattr(b, "nope")) + getattr(b, "nope", 0)'), 40 + 6 + 1 + 1);
+    assert.equal(await intValue(prelude, 'v + getattr(b, "size") + int(hasattr(b, "size")) + int(not hasattr(b, "nope")) + getattr(b, "nope", 0)'),
+      40 + 6 + 1 + 1);
   });
   it('while loops with break/continue and for-else', async () => {
     const prelude = py(`

@@ -24,7 +24,8 @@ describe('interpreter: modules', () => {
               return self.tail(x)
       `), { input: [1, 3, 16, 16] });
     assert.deepEqual(errors(g), []);
-    assert.deepEqual(layerPaths(g), ['stem.conv:Conv2d', 'stem.act:ReLU', 'blocks.0:Conv2d', 'blocks.1:Conv2d', 'heads.a:Conv2d', 'tail.pool1:MaxPool2d', 'tail.pool2:MaxPool2d']);
+    assert.deepEqual(layerPaths(g), ['stem.conv:Conv2d', 'stem.act:ReLU', 'blocks.0:Conv2d', 'blocks.1:Conv2d', 'heads.a:Conv2d', 'tail.pool1:MaxPool2d',
+      'tail.pool2:MaxPool2d']);
     assert.deepEqual(g.output, [1, 4, 4, 4]);
     const groupPaths = g.groups.map((x) => `${x.path}:${x.kind}`).sort();
     assert.deepEqual(groupPaths, [':module', 'blocks:list', 'heads:list', 'stem:sequential', 'tail:sequential']);

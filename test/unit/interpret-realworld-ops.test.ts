@@ -150,7 +150,8 @@ ${body}
     const a = nodes.get('getitem')!;
     const outA = runForward(getitem, a.attrs as never, [x]);
     assert.deepEqual(outA.shape, [2, 2, 4]);
-    for (const [n, i, w] of [[0, 0, 0], [1, 1, 3], [1, 0, 2]] as number[][]) assert.equal(outA.data[(n * 2 + i) * 4 + w], Math.fround(at(x, [n, 2, 1 + 2 * i, w])));
+    for (const [n, i, w] of [[0, 0, 0], [1, 1, 3], [1, 0, 2]] as number[][]) assert.equal(outA.data[(n * 2 + i) * 4 + w], Math.fround(at(x, [n, 2,
+      1 + 2 * i, w])));
     const outB = runForward(getitem, nodes.get('getitem#2')!.attrs as never, [x]);
     assert.deepEqual(outB.shape, [2, 3, 5, 1]);
     assert.equal(outB.data[((1 * 3 + 2) * 5 + 4)], Math.fround(at(x, [1, 2, 4, 0])));

@@ -105,7 +105,8 @@ describe('interpreter: attention and transformers', () => {
     // norm1 + norm2 128 → 8,544. Three layers, the final norm 64, head 66.
     assert.equal(g.params, 3 * 8544 + 64 + 66);
     const paths = layerPaths(g);
-    for (const p of ['encoder.layers.0.self_attn:MultiheadAttention', 'encoder.layers.2.linear2:Linear', 'encoder.layers.1.norm2:LayerNorm', 'encoder.norm:LayerNorm']) {
+    for (const p of ['encoder.layers.0.self_attn:MultiheadAttention', 'encoder.layers.2.linear2:Linear', 'encoder.layers.1.norm2:LayerNorm',
+      'encoder.norm:LayerNorm']) {
       assert.ok(paths.includes(p), `${p} in ${paths.join(', ')}`);
     }
     assert.deepEqual(g.output, [2, 2]);

@@ -93,7 +93,8 @@ describe('keras: forward pass', function () {
     assert.ok(kernel.data.every((v) => Math.abs(v) <= bound) && kernel.data.some((v) => Math.abs(v) > bound / 2));
     assert.ok(dense.find((w) => w.name === 'bias')!.data.every((v) => v === 0));
     const bn = [...weights.entries()].find(([path]) => path.endsWith('b1_bn'))![1];
-    assert.deepEqual(bn.map((w) => [w.name, w.trainable, w.data[0]]), [['gamma', true, 1], ['beta', true, 0], ['moving_mean', false, 0], ['moving_variance', false, 1]]);
+    assert.deepEqual(bn.map((w) => [w.name, w.trainable, w.data[0]]), [['gamma', true, 1], ['beta', true, 0], ['moving_mean', false, 0], ['moving_variance',
+      false, 1]]);
   });
 
   it('runs the Keras ResNet50 fixture at 64x64 with every static shape confirmed', async () => {

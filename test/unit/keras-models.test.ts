@@ -46,13 +46,15 @@ describe('keras models: recognising Keras code', () => {
   });
 
   it('leaves PyTorch graphs in PyTorch order (no layout field)', async () => {
-    const graph = await analyse('import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n    def forward(self, x):\n        return self.fc(x)\n');
+    const graph =
+      await analyse('import torch.nn as nn\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(4, 2)\n    def forward(self, x):\n        return self.fc(x)\n');
     assert.equal(graph.layout, undefined);
     assert.equal(graph.nonTrainableParams, undefined);
   });
 
   it('picks up a model built by a script at module level, and honours --input over keras.Input', async () => {
-    const source = `import keras\nfrom keras import layers\ninputs = keras.Input((8,))\nhidden = layers.Dense(4, activation="relu")(inputs)\nmodel = keras.Model(inputs=inputs, outputs=layers.Dense(2)(hidden))\nmodel.compile(optimizer="adam", loss="mse")\nmodel.fit(None, None, epochs=3)\n`;
+    const source =
+      `import keras\nfrom keras import layers\ninputs = keras.Input((8,))\nhidden = layers.Dense(4, activation="relu")(inputs)\nmodel = keras.Model(inputs=inputs, outputs=layers.Dense(2)(hidden))\nmodel.compile(optimizer="adam", loss="mse")\nmodel.fit(None, None, epochs=3)\n`;
     const graph = await analyse(source);
     assert.equal(graph.model, 'model');
     assert.deepEqual(graph.output, [null, 2]);
@@ -95,7 +97,8 @@ def build():
     assert.ok(groups.includes('stack:stack:module'), groups.join(' '));
     assert.ok(groups.includes('stack.residual_block:residual_block:residual'), groups.join(' '));
     assert.ok(groups.includes('stack.residual_block_1:residual_block:residual'), groups.join(' '));
-    assert.deepEqual(graph.shortcuts.map((s) => `${s.op}/${s.kind}@${s.path}`), ['add/identity@stack.residual_block', 'add/projection@stack.residual_block_1', 'cat/identity@']);
+    assert.deepEqual(graph.shortcuts.map((s) => `${s.op}/${s.kind}@${s.path}`), ['add/identity@stack.residual_block', 'add/projection@stack.residual_block_1',
+      'cat/identity@']);
     const add = graph.nodes.find((n) => n.op === 'Add' && n.group === graph.groups.find((g) => g.path === 'stack.residual_block_1')?.id);
     assert.ok(add, 'the second block owns its Add node');
     assert.equal(add.callRange?.line, 12);
@@ -161,7 +164,8 @@ describe('keras models: diagnostics', () => {
   });
 
   it('turns bad layer arguments and unmodelled operations into diagnostics, not crashes', async () => {
-    const source = `import tensorflow as tf\nfrom tensorflow.keras import layers\ndef build():\n    inputs = tf.keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, padding="full")(inputs)\n    y = tf.nn.relu(layers.Conv2D(4, 1)(inputs))\n    return tf.keras.Model(inputs, layers.Flatten()(y))\n`;
+    const source =
+      `import tensorflow as tf\nfrom tensorflow.keras import layers\ndef build():\n    inputs = tf.keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, padding="full")(inputs)\n    y = tf.nn.relu(layers.Conv2D(4, 1)(inputs))\n    return tf.keras.Model(inputs, layers.Flatten()(y))\n`;
     const graph = await analyse(source);
     const codes = graph.diagnostics.map((d) => `${d.severity} ${d.code} ${d.range.line}`);
     assert.ok(codes.includes('error bad-layer-arguments 5'), codes.join(', '));
@@ -170,7 +174,8 @@ describe('keras models: diagnostics', () => {
   });
 
   it('warns when a subclassed model declares no input shape, and assumes (None, 224, 224, 3)', async () => {
-    const source = `import keras\nfrom keras import layers\nclass Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.conv = layers.Conv2D(8, 3, strides=2, padding="same")\n        self.pool = layers.GlobalAveragePooling2D()\n    def call(self, x):\n        return self.pool(self.conv(x))\n`;
+    const source =
+      `import keras\nfrom keras import layers\nclass Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.conv = layers.Conv2D(8, 3, strides=2, padding="same")\n        self.pool = layers.GlobalAveragePooling2D()\n    def call(self, x):\n        return self.pool(self.conv(x))\n`;
     const graph = await analyse(source);
     assert.ok(graph.diagnostics.some((d) => d.code === 'keras-input-unknown'));
     assert.deepEqual(graph.input, [null, 224, 224, 3]);

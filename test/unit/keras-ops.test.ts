@@ -59,9 +59,11 @@ describe('keras ops: shapes as TensorFlow computes them', () => {
   });
 
   it('raises precise errors: a window larger than the input, a reused layer on other channels, bad padding', () => {
-    assert.throws(() => infer('Conv2D', { filters: 4, kernel_size: 5 }, [1, 3, 3, 2]), (e: unknown) => e instanceof ShapeError && e.code === 'input-too-small' && /5×5/.test(e.message));
+    assert.throws(() => infer('Conv2D', { filters: 4, kernel_size: 5 }, [1, 3, 3, 2]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'input-too-small' && /5×5/.test(e.message));
     const { s, attrs } = layer('Conv2D', { filters: 4, kernel_size: 3 }, 16);
-    assert.throws(() => s.inferShape(attrs, [[1, 8, 8, 32]]), (e: unknown) => e instanceof ShapeError && e.code === 'channel-mismatch' && /16 channels/.test(e.message));
+    assert.throws(() => s.inferShape(attrs, [[1, 8, 8, 32]]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'channel-mismatch' && /16 channels/.test(e.message));
     assert.throws(() => layer('Conv2D', { filters: 4, kernel_size: 3, padding: 'full' }), OpArgumentError);
     assert.throws(() => layer('Conv2D', { filters: 4, kernel_size: 3, data_format: 'channels_first' }), OpArgumentError);
     assert.throws(() => layer('Dense', { units: 4, activation: 'sparkle' }), OpArgumentError);
@@ -70,10 +72,12 @@ describe('keras ops: shapes as TensorFlow computes them', () => {
 
   it('merges: Add broadcasts only size-1 dims, Concatenate checks all but its axis', () => {
     assert.deepEqual(infer('Add', {}, [[null, 7, 7, 64], [null, 7, 7, 64], [null, 1, 1, 64]]), [null, 7, 7, 64]);
-    assert.throws(() => infer('Add', {}, [[null, 14, 14, 64], [null, 7, 7, 128]]), (e: unknown) => e instanceof ShapeError && e.code === 'merge-shape-mismatch');
+    assert.throws(() => infer('Add', {}, [[null, 14, 14, 64], [null, 7, 7, 128]]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'merge-shape-mismatch');
     assert.deepEqual(infer('Concatenate', {}, [[null, 7, 7, 64], [null, 7, 7, 32]]), [null, 7, 7, 96]);
     assert.deepEqual(infer('Concatenate', { axis: 1 }, [[null, 3, 8], [null, 5, 8]]), [null, 8, 8]);
-    assert.throws(() => infer('Concatenate', {}, [[null, 7, 7, 64], [null, 14, 14, 32]]), (e: unknown) => e instanceof ShapeError && e.code === 'cat-shape-mismatch');
+    assert.throws(() => infer('Concatenate', {}, [[null, 7, 7, 64], [null, 14, 14, 32]]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'cat-shape-mismatch');
     assert.throws(() => infer('Subtract', {}, [[null, 4], [null, 4], [null, 4]]), ShapeError);
   });
 });

@@ -68,7 +68,8 @@ describe('model inputs', () => {
   });
 
   it("takes the input of the file's main block, through a variable", async () => {
-    const g = await analyzeSource(CIFAR_NET + '\n\nif __name__ == "__main__":\n    x = torch.zeros(4, 3, 32, 32)\n    model = Net(num_classes=5)\n    print(model(x).shape)\n', 'net.py');
+    const g = await analyzeSource(CIFAR_NET
+      + '\n\nif __name__ == "__main__":\n    x = torch.zeros(4, 3, 32, 32)\n    model = Net(num_classes=5)\n    print(model(x).shape)\n', 'net.py');
     assert.equal(g.inputSource, 'file');
     assert.deepEqual(g.input, [4, 3, 32, 32]);
   });
@@ -91,9 +92,11 @@ describe('model inputs', () => {
   });
 
   it('traces forward with several inputs given by position, by name, with dtypes and plain values', async () => {
-    const g = await analyzeSource(THREE_INPUTS, 'dit.py', { inputs: [parseInputArgument('2,4,16,16'), parseInputArgument('2'), parseInputArgument('y=2:int64'), parseInputArgument('scale=3')] });
+    const g = await analyzeSource(THREE_INPUTS, 'dit.py', { inputs: [parseInputArgument('2,4,16,16'), parseInputArgument('2'), parseInputArgument('y=2:int64'),
+      parseInputArgument('scale=3')] });
     assert.deepEqual(g.output, [2, 64, 16]);
-    assert.deepEqual(g.inputs?.map((i) => [i.name, i.shape, i.dtype, i.value]), [['x', [2, 4, 16, 16], 'float32', undefined], ['t', [2], 'float32', undefined], ['y', [2], 'int64', undefined], ['scale', null, 'float32', 3]]);
+    assert.deepEqual(g.inputs?.map((i) => [i.name, i.shape, i.dtype, i.value]), [['x', [2, 4, 16, 16], 'float32', undefined], ['t', [2], 'float32', undefined],
+      ['y', [2], 'int64', undefined], ['scale', null, 'float32', 3]]);
     assert.equal(g.nodes.filter((n) => n.op === 'Input').length, 3);
     assert.deepEqual(g.diagnostics, []);
   });

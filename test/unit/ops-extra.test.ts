@@ -22,7 +22,8 @@ describe('ops: 1-D pools and ConvTranspose1d', () => {
     assert.throws(() => nn('MaxPool1d', [3]).shape([1, 2, 3, 4]), (e: unknown) => e instanceof ShapeError && e.code === 'rank-mismatch');
     assert.throws(
       () => nn('MaxPool1d', [5, 2]).shape([1, 2, 3]),
-      (e: unknown) => e instanceof ShapeError && e.code === 'empty-output' && e.message === 'MaxPool1d output would be empty: input 1×2×3 with kernel 5, stride 2, padding 0',
+      (e: unknown) =>
+        e instanceof ShapeError && e.code === 'empty-output' && e.message === 'MaxPool1d output would be empty: input 1×2×3 with kernel 5, stride 2, padding 0',
     );
     const up = nn('ConvTranspose1d', [4, 2, 3], { stride: 2, padding: 1, output_padding: 1 });
     assert.deepEqual(up.shape([1, 4, 10]), [1, 2, 20]);
@@ -31,7 +32,8 @@ describe('ops: 1-D pools and ConvTranspose1d', () => {
   });
 
   it('numerics against the 2-D references over a height-1 input', () => {
-    assertClose(runBuilt(nn('MaxPool1d', [3, 2, 1], { ceil_mode: true }), [x]), as1d(maxPool2dRef(as2d(x), { kernel: [1, 3], stride: [1, 2], padding: [0, 1], ceil: true })), 1e-6, 'max');
+    assertClose(runBuilt(nn('MaxPool1d', [3, 2, 1], { ceil_mode: true }), [x]), as1d(maxPool2dRef(as2d(x), { kernel: [1, 3], stride: [1, 2], padding: [0, 1],
+      ceil: true })), 1e-6, 'max');
     assertClose(
       runBuilt(nn('AvgPool1d', [3, 2, 1], { count_include_pad: false }), [x]),
       as1d(avgPool2dRef(as2d(x), { kernel: [1, 3], stride: [1, 2], padding: [0, 1], ceil: false, countIncludePad: false })),
@@ -56,7 +58,8 @@ describe('ops: 1-D pools and ConvTranspose1d', () => {
     const plain = nn('ConvTranspose1d', [4, 3, 4], { stride: 3, padding: 2 });
     const pw = randomWeights(plain, 821);
     const plainWeight2d = { shape: [4, 3, 1, 4], data: (pw.weight as Dense).data };
-    assertClose(runBuilt(plain, [input], pw), as1d(convTranspose2dRef(as2d(input), plainWeight2d, pw.bias as Dense, [1, 3], [0, 2], [0, 0], [1, 1], 1)), 1e-4, 'ungrouped');
+    assertClose(runBuilt(plain, [input], pw), as1d(convTranspose2dRef(as2d(input), plainWeight2d, pw.bias as Dense, [1, 3], [0, 2], [0, 0], [1, 1], 1)), 1e-4,
+      'ungrouped');
   });
 });
 
@@ -82,7 +85,8 @@ describe('ops: arithmetic in tensor and scalar forms', () => {
     const positive = randomDense([2, 3], 92, 0.1, 2);
     assertClose(runForward(op('mul'), { scalar: 0.5, scalarFirst: false }, [a]), dense(a.shape, (i) => (a.data[i] as number) * 0.5), 1e-6, 'x * 0.5');
     assertClose(runForward(op('sub'), { scalar: 1, scalarFirst: true }, [a]), dense(a.shape, (i) => 1 - (a.data[i] as number)), 1e-6, '1 - x');
-    assertClose(runForward(op('div'), { scalar: 2, scalarFirst: true }, [positive]), dense(positive.shape, (i) => 2 / (positive.data[i] as number)), 1e-5, '2 / x');
+    assertClose(runForward(op('div'), { scalar: 2, scalarFirst: true }, [positive]), dense(positive.shape, (i) => 2 / (positive.data[i] as number)), 1e-5,
+      '2 / x');
     assertClose(runForward(op('pow'), { scalar: 2, scalarFirst: false }, [a]), dense(a.shape, (i) => (a.data[i] as number) ** 2), 1e-5, 'x ** 2');
     assertClose(runForward(op('add'), { scalar: 3, scalarFirst: false }, [a]), dense(a.shape, (i) => (a.data[i] as number) + 3), 1e-6, 'x + 3');
     assert.throws(() => runForward(op('mul'), { scalar: null, scalarFirst: false }, [a]), /scalar operand is not a known number/);
@@ -132,7 +136,8 @@ describe('ops: more activations and Unflatten', () => {
     assert.deepEqual(mm.shape([2, 3], [3]), [2]);
     assert.deepEqual(mm.shape([3], [3, 4]), [4]);
     assert.deepEqual(mm.shape([5, 1, 2, 3], [4, 3, 6]), [5, 4, 2, 6]);
-    assert.throws(() => mm.shape([2, 3], [4, 5]), (e: unknown) => e instanceof ShapeError && e.code === 'matmul-mismatch' && /inner dimensions 3 and 4 differ/.test(e.message));
+    assert.throws(() => mm.shape([2, 3], [4, 5]),
+      (e: unknown) => e instanceof ShapeError && e.code === 'matmul-mismatch' && /inner dimensions 3 and 4 differ/.test(e.message));
     const a = randomDense([2, 1, 3, 4], 100);
     const b = randomDense([5, 4, 2], 101);
     const expected = dense([2, 5, 3, 2], (i) => {
@@ -147,6 +152,7 @@ describe('ops: more activations and Unflatten', () => {
     assertClose(runBuilt(mm, [a, b]), expected, 1e-5, 'batched');
     const v = randomDense([4], 102);
     const m = randomDense([3, 4], 103);
-    assertClose(runBuilt(mm, [m, v]), dense([3], (r) => [0, 1, 2, 3].reduce((s2, k) => s2 + (m.data[r * 4 + k] as number) * (v.data[k] as number), 0)), 1e-5, 'matrix·vector');
+    assertClose(runBuilt(mm, [m, v]), dense([3], (r) => [0, 1, 2, 3].reduce((s2, k) => s2 + (m.data[r * 4 + k] as number) * (v.data[k] as number), 0)), 1e-5,
+      'matrix·vector');
   });
 });

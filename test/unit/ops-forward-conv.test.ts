@@ -41,7 +41,8 @@ describe('ops forward: convolutions (tfjs cpu vs naive reference)', () => {
   });
 
   it('Conv2d with dilation combined with stride and asymmetric tuples', () => {
-    convCase([4, 6, [3, 2]], { stride: [2, 1], padding: [2, 1], dilation: [2, 3] }, [1, 4, 11, 10], { stride: [2, 1], pad: [2, 2, 1, 1], dilation: [2, 3], groups: 1 }, 2);
+    convCase([4, 6, [3, 2]], { stride: [2, 1], padding: [2, 1], dilation: [2, 3] }, [1, 4, 11, 10], { stride: [2, 1], pad: [2, 2, 1, 1], dilation: [2, 3],
+      groups: 1 }, 2);
   });
 
   it('grouped Conv2d (split, convolve, concat)', () => {
@@ -49,7 +50,8 @@ describe('ops forward: convolutions (tfjs cpu vs naive reference)', () => {
   });
 
   it('depthwise Conv2d with a channel multiplier, stride 2 and dilation 2', () => {
-    convCase([4, 8, 3], { padding: 2, groups: 4, stride: 2, dilation: 2 }, [1, 4, 9, 10], { stride: [2, 2], pad: [2, 2, 2, 2], dilation: [2, 2], groups: 4 }, 4);
+    convCase([4, 8, 3], { padding: 2, groups: 4, stride: 2, dilation: 2 }, [1, 4, 9, 10], { stride: [2, 2], pad: [2, 2, 2, 2], dilation: [2, 2],
+      groups: 4 }, 4);
   });
 
   it("Conv2d padding='same' with an even kernel pads one more after than before", () => {
@@ -70,7 +72,8 @@ describe('ops forward: convolutions (tfjs cpu vs naive reference)', () => {
     const layer = nn('Conv2d', [3, 4, 3], { stride: 2 });
     const x = randomDense([3, 7, 7], 7);
     const w = randomWeights(layer, 70);
-    const batched = conv2dRef({ shape: [1, 3, 7, 7], data: x.data }, w.weight as Dense, w.bias as Dense, { stride: [2, 2], pad: [0, 0, 0, 0], dilation: [1, 1], groups: 1 });
+    const batched = conv2dRef({ shape: [1, 3, 7, 7], data: x.data }, w.weight as Dense, w.bias as Dense, { stride: [2, 2], pad: [0, 0, 0, 0], dilation: [1, 1],
+      groups: 1 });
     assertClose(runBuilt(layer, [x], w), { shape: batched.shape.slice(1), data: batched.data });
   });
 
@@ -79,7 +82,8 @@ describe('ops forward: convolutions (tfjs cpu vs naive reference)', () => {
     const x = randomDense([2, 4, 11], 8);
     const w = randomWeights(layer, 80);
     const weight4d = { shape: [6, 2, 1, 3], data: (w.weight as Dense).data };
-    const ref = conv2dRef({ shape: [2, 4, 1, 11], data: x.data }, weight4d, w.bias as Dense, { stride: [1, 2], pad: [0, 0, 1, 1], dilation: [1, 1], groups: 2 });
+    const ref = conv2dRef({ shape: [2, 4, 1, 11], data: x.data }, weight4d, w.bias as Dense, { stride: [1, 2], pad: [0, 0, 1, 1], dilation: [1, 1],
+      groups: 2 });
     assertClose(runBuilt(layer, [x], w), { shape: [2, 6, 6], data: ref.data });
   });
 
@@ -127,7 +131,8 @@ describe('ops forward: pooling (tfjs cpu vs naive reference)', () => {
   it('MaxPool2d ceil_mode, including a dropped last window, and dilation with stride', () => {
     const x = randomDense([1, 2, 5, 7], 21);
     assertClose(runBuilt(nn('MaxPool2d', [2, 2], { ceil_mode: true }), [x]), maxPool2dRef(x, { kernel: [2, 2], stride: [2, 2], padding: [0, 0], ceil: true }));
-    assertClose(runBuilt(nn('MaxPool2d', [2, 2, 1], { ceil_mode: true }), [x]), maxPool2dRef(x, { kernel: [2, 2], stride: [2, 2], padding: [1, 1], ceil: true }));
+    assertClose(runBuilt(nn('MaxPool2d', [2, 2, 1], { ceil_mode: true }), [x]), maxPool2dRef(x, { kernel: [2, 2], stride: [2, 2], padding: [1, 1],
+      ceil: true }));
     const y = randomDense([1, 2, 11, 10], 22);
     assertClose(
       runBuilt(nn('MaxPool2d', [3, 2, 1], { dilation: 2, ceil_mode: true }), [y]),
@@ -150,7 +155,8 @@ describe('ops forward: pooling (tfjs cpu vs naive reference)', () => {
   it('AvgPool2d divisor_override', () => {
     const x = randomDense([1, 2, 6, 6], 24);
     const pool = nn('AvgPool2d', [3, 2, 1], { divisor_override: 5 });
-    assertClose(runBuilt(pool, [x]), avgPool2dRef(x, { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceil: false, countIncludePad: true, divisorOverride: 5 }));
+    assertClose(runBuilt(pool, [x]), avgPool2dRef(x, { kernel: [3, 3], stride: [2, 2], padding: [1, 1], ceil: false, countIncludePad: true,
+      divisorOverride: 5 }));
   });
 
   it('adaptive pools with non-divisible, divisible, global and None sizes', () => {

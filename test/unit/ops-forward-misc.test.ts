@@ -50,7 +50,8 @@ describe('ops forward: normalization (tfjs cpu vs naive reference)', () => {
     const expected = dense(x.shape, (i) => {
       const c = Math.floor(i / 12) % 6;
       const g = key(i);
-      return (((x.data[i] as number) - (mean[g] as number)) / Math.sqrt((variance[g] as number) + 1e-5)) * ((w.weight as Dense).data[c] as number) + ((w.bias as Dense).data[c] as number);
+      return (((x.data[i] as number) - (mean[g] as number)) / Math.sqrt((variance[g] as number) + 1e-5)) * ((w.weight as Dense).data[c] as number)
+        + ((w.bias as Dense).data[c] as number);
     });
     assertClose(runBuilt(gn, [x], w), expected);
   });
@@ -62,7 +63,8 @@ describe('ops forward: normalization (tfjs cpu vs naive reference)', () => {
     const { mean, variance } = groupedStats(x, (i) => Math.floor(i / 20), 6);
     const expected = dense(x.shape, (i) => {
       const g = Math.floor(i / 20);
-      return (((x.data[i] as number) - (mean[g] as number)) / Math.sqrt((variance[g] as number) + 1e-5)) * ((w.weight as Dense).data[i % 20] as number) + ((w.bias as Dense).data[i % 20] as number);
+      return (((x.data[i] as number) - (mean[g] as number)) / Math.sqrt((variance[g] as number) + 1e-5)) * ((w.weight as Dense).data[i % 20] as number)
+        + ((w.bias as Dense).data[i % 20] as number);
     });
     assertClose(runBuilt(ln, [x], w), expected, 1e-4, '4×5');
     const tokens = nn('LayerNorm', [6]);
@@ -71,7 +73,8 @@ describe('ops forward: normalization (tfjs cpu vs naive reference)', () => {
     const stats = groupedStats(t, (i) => Math.floor(i / 6), 6);
     const expectedTokens = dense(t.shape, (i) => {
       const g = Math.floor(i / 6);
-      return (((t.data[i] as number) - (stats.mean[g] as number)) / Math.sqrt((stats.variance[g] as number) + 1e-5)) * ((tw.weight as Dense).data[i % 6] as number) + ((tw.bias as Dense).data[i % 6] as number);
+      return (((t.data[i] as number) - (stats.mean[g] as number)) / Math.sqrt((stats.variance[g] as number)
+        + 1e-5)) * ((tw.weight as Dense).data[i % 6] as number) + ((tw.bias as Dense).data[i % 6] as number);
     });
     assertClose(runBuilt(tokens, [t], tw), expectedTokens, 1e-4, 'N×L×D');
   });

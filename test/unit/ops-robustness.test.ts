@@ -5,8 +5,10 @@ import { ALL_OPS, trainableParamCount } from '../../src/core/ops/registry';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec } from '../../src/core/ops/types';
 import { seededRandom } from './ops-helpers';
 
-const VALUES: AttrValue[] = [0, 1, 2, 3, -1, -5, 7, 64, 2.5, true, false, null, 'same', 'valid', 'zeros', 'bilinear', 'x', [], [1], [2, 2], [3, 1], [0, 0], [1, 2, 3], [[2, 3]], [null, 2], [-1, 4]];
-const SHAPES: Shape[] = [[], [5], [1, 64], [2, 3, 8], [1, 3, 9, 9], [1, 64, 56, 56], [1, null, 7, 7], [null, 3, 4, 4], [2, 4, 1, 1], [1, 2, 3, 4, 5], [0, 3, 4, 4]];
+const VALUES: AttrValue[] = [0, 1, 2, 3, -1, -5, 7, 64, 2.5, true, false, null, 'same', 'valid', 'zeros', 'bilinear', 'x', [], [1], [2, 2], [3, 1], [0, 0], [1,
+  2, 3], [[2, 3]], [null, 2], [-1, 4]];
+const SHAPES: Shape[] = [[], [5], [1, 64], [2, 3, 8], [1, 3, 9, 9], [1, 64, 56, 56], [1, null, 7, 7], [null, 3, 4, 4], [2, 4, 1, 1], [1, 2, 3, 4, 5], [0,
+  3, 4, 4]];
 
 function pick<T>(items: readonly T[], next: () => number): T {
   return items[Math.floor(((next() + 1) / 2) * items.length) % items.length] as T;

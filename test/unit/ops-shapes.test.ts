@@ -117,7 +117,8 @@ describe('ops: normalization', () => {
     assert.equal(weights.find((w) => w.name === 'num_batches_tracked')?.integer, true);
     assert.equal(bn.summary(), '64');
     assert.equal(nn('BatchNorm2d', [64], { affine: false }).params(), 0);
-    assert.equal(nn('BatchNorm2d', [64], { track_running_stats: false }).spec.weights!(nn('BatchNorm2d', [64], { track_running_stats: false }).attrs).length, 2);
+    assert.equal(nn('BatchNorm2d', [64], { track_running_stats: false }).spec.weights!(nn('BatchNorm2d', [64],
+      { track_running_stats: false }).attrs).length, 2);
   });
 
   it('BatchNorm errors', () => {
@@ -245,7 +246,8 @@ describe('ops: reshaping', () => {
     assert.deepEqual(build(method('view'), [[2, 3]], {}, true).shape([6]), [2, 3]);
     assert.deepEqual(build(functional('torch.reshape'), [[2, -1]], {}, true).shape([3, 4]), [2, 6]);
     shapeError(() => view(3, -1).shape([1, 2048, 7, 7]), 'size-mismatch', 'view: shape [3, -1] is invalid for input 1×2048×7×7 of 100352 elements');
-    shapeError(() => view(1, 2048).shape([1, 2048, 7, 7]), 'size-mismatch', 'view: shape [1, 2048] (2048 elements) is invalid for input 1×2048×7×7 of 100352 elements');
+    shapeError(() => view(1, 2048).shape([1, 2048, 7, 7]), 'size-mismatch',
+      'view: shape [1, 2048] (2048 elements) is invalid for input 1×2048×7×7 of 100352 elements');
     argumentError(() => view(-1, -1), /only one dimension can be inferred/);
     assert.deepEqual(view(1, -1).shape([1, null, 7, 7]), [1, null]);
   });
@@ -301,7 +303,8 @@ describe('ops: resampling', () => {
 
   it('PixelShuffle and ZeroPad2d', () => {
     assert.deepEqual(nn('PixelShuffle', [2]).shape([1, 12, 4, 4]), [1, 3, 8, 8]);
-    shapeError(() => nn('PixelShuffle', [2]).shape([1, 6, 4, 4]), 'channel-mismatch', 'PixelShuffle(2) expects input channels divisible by 4 but got 6 (input 1×6×4×4)');
+    shapeError(() => nn('PixelShuffle', [2]).shape([1, 6, 4, 4]), 'channel-mismatch',
+      'PixelShuffle(2) expects input channels divisible by 4 but got 6 (input 1×6×4×4)');
     assert.deepEqual(nn('ZeroPad2d', [[1, 2, 3, 4]]).shape([1, 3, 5, 5]), [1, 3, 12, 8]);
     assert.deepEqual(nn('ZeroPad2d', [1]).shape([1, 3, 5, 5]), [1, 3, 7, 7]);
   });

@@ -44,7 +44,8 @@ describe('ops forward: WebGL agrees with CPU (headless Chromium)', function () {
     fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><html><body><script src="page.js"></script></body></html>');
     browser = await chromium.launch({
       executablePath,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader'],
     });
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -143,7 +143,8 @@ describe('netlens run (CLI)', function () {
     const { code, out } = await runCaptured(graph, { backend: 'wasm', json: true, dump: dumpDir, seed: 4 });
     assert.equal(code, 0);
     const files = fs.readdirSync(dumpDir).sort();
-    for (const name of ['input.npy', 'output.npy', 'stem.0.weight.npy', 'stem.1.running_var.npy', 'stem.1.num_batches_tracked.npy', 'block.conv2.bias.npy', 'fc.weight.npy']) {
+    for (const name of ['input.npy', 'output.npy', 'stem.0.weight.npy', 'stem.1.running_var.npy', 'stem.1.num_batches_tracked.npy', 'block.conv2.bias.npy',
+      'fc.weight.npy']) {
       assert.ok(files.includes(name), `missing ${name}`);
     }
     assert.ok(!files.includes('stem.0.bias.npy'), 'bias=False has no bias');

@@ -130,7 +130,8 @@ describe('forward pass (tfjs cpu backend)', () => {
     const report = await runForward(tfns, graph, { seed: 7, warmup: 0, runs: 1, plainRuns: 0 });
     assert.deepEqual(report.output, [2, 5]);
     assert.equal(report.outputData.length, expected.data.length);
-    report.outputData.forEach((value, i) => assert.ok(Math.abs(value - (expected.data[i] as number)) < 1e-4, `output[${i}] = ${value}, reference ${expected.data[i]}`));
+    report.outputData.forEach((value, i) => assert.ok(Math.abs(value - (expected.data[i] as number)) < 1e-4,
+      `output[${i}] = ${value}, reference ${expected.data[i]}`));
     assert.equal(report.mismatches.length, 0);
   });
 
@@ -193,8 +194,8 @@ describe('forward pass (tfjs cpu backend)', () => {
 
   it('shares the weights of a module called twice (one state-dict entry, same result as applying it twice)', async () => {
     const g = new GraphBuilder([1, 4]);
-    let x = g.layer('Linear', 'shared', { in_features: 4, out_features: 4 }, [g.inputId]);
-    x = g.layer('Linear', 'shared', { in_features: 4, out_features: 4 }, [x]);
+    const x = g.layer('Linear', 'shared', { in_features: 4, out_features: 4 }, [g.inputId]);
+    g.layer('Linear', 'shared', { in_features: 4, out_features: 4 }, [x]);
     const graph = g.build();
     const prepared = prepareRun(graph, { seed: 3 });
     assert.deepEqual([...prepared.weights.byKey.keys()], ['shared.weight', 'shared.bias']);

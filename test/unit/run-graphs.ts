@@ -114,7 +114,8 @@ export function smallResidualNet(input: number[] = [2, 3, 12, 12], classes = 5):
   const g = new GraphBuilder(input, 'SmallNet');
   g.group('stem', 'Sequential', 'sequential').group('block', 'BasicBlock', 'residual');
   const channels = 8;
-  let x = g.layer('Conv2d', 'stem.0', { in_channels: input[1] as number, out_channels: channels, kernel_size: 3, stride: 1, padding: 1, bias: false }, [g.inputId]);
+  let x = g.layer('Conv2d', 'stem.0', { in_channels: input[1] as number, out_channels: channels, kernel_size: 3, stride: 1, padding: 1, bias: false },
+    [g.inputId]);
   x = g.layer('BatchNorm2d', 'stem.1', { num_features: channels }, [x]);
   x = g.layer('ReLU', 'stem.2', {}, [x]);
   const pooled = g.layer('MaxPool2d', 'pool', { kernel_size: 3, stride: 2, padding: 1 }, [x]);

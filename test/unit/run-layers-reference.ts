@@ -27,7 +27,8 @@ export function layersModel(tf: Tf, graph: LayerGraph, prepared: PreparedRun): t
         let x = inputs[0]!;
         const same = stride === 1 && 2 * pad === k - 1;
         if (pad > 0 && !same) x = tfl.layers.zeroPadding2d({ padding: pad }).apply(x) as tfl.SymbolicTensor;
-        const layer = tfl.layers.conv2d({ filters: a.out_channels as number, kernelSize: k, strides: stride, padding: same ? 'same' : 'valid', useBias: false });
+        const layer = tfl.layers.conv2d({ filters: a.out_channels as number, kernelSize: k, strides: stride, padding: same ? 'same' : 'valid',
+          useBias: false });
         out = layer.apply(x) as tfl.SymbolicTensor;
         const w = weight(`${node.path}.weight`);
         pending.push([layer, [tf.tidy(() => tf.transpose(tf.tensor(w, [a.out_channels as number, a.in_channels as number, k, k]), [2, 3, 1, 0]))]]);
@@ -45,7 +46,8 @@ export function layersModel(tf: Tf, graph: LayerGraph, prepared: PreparedRun): t
       case 'MaxPool2d': {
         // After a ReLU every value is >= 0, so zero padding equals PyTorch's -inf padding.
         const padded = tfl.layers.zeroPadding2d({ padding: (a.padding as number[])[0] as number }).apply(inputs[0]!) as tfl.SymbolicTensor;
-        out = tfl.layers.maxPooling2d({ poolSize: a.kernel_size as number[] as [number, number], strides: a.stride as number[] as [number, number], padding: 'valid' }).apply(padded) as tfl.SymbolicTensor;
+        out = tfl.layers.maxPooling2d({ poolSize: a.kernel_size as number[] as [number, number], strides: a.stride as number[] as [number, number],
+          padding: 'valid' }).apply(padded) as tfl.SymbolicTensor;
         break;
       }
       case 'add':
@@ -61,7 +63,8 @@ export function layersModel(tf: Tf, graph: LayerGraph, prepared: PreparedRun): t
         const layer = tfl.layers.dense({ units: a.out_features as number });
         out = layer.apply(inputs[0]!) as tfl.SymbolicTensor;
         const w = weight(`${node.path}.weight`);
-        pending.push([layer, [tf.tidy(() => tf.transpose(tf.tensor(w, [a.out_features as number, a.in_features as number]))), tf.tensor(weight(`${node.path}.bias`))]]);
+        pending.push([layer, [tf.tidy(() => tf.transpose(tf.tensor(w, [a.out_features as number, a.in_features as number]))),
+          tf.tensor(weight(`${node.path}.bias`))]]);
         break;
       }
       default:

@@ -59,7 +59,8 @@ function layerRows(report: ForwardReport): TimedRow[] {
     indent: 0,
     type: layer.op,
     shape: formatShape(layer.shape),
-    mismatch: layer.mismatch ? `Static analysis: ${formatShape(layer.staticShape)} · forward pass: ${formatShape(layer.shape)} (a NetLens engine bug)` : undefined,
+    mismatch: layer.mismatch ? `Static analysis: ${formatShape(layer.staticShape)} · forward pass: ${formatShape(layer.shape)} (a NetLens engine bug)`
+      : undefined,
     params: layer.params,
     macs: layer.macs,
     ms: layer.ms,
@@ -103,7 +104,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       <span class="nlr-memory" data-role="memory"></span>
       <span class="nlr-spacer"></span>
       <label class="nlr-control" title="Backend: Auto tries WebGL, then WASM, then CPU">Backend
-        <select data-role="choice"><option value="auto">Auto</option><option value="webgl">WebGL</option><option value="wasm">WASM</option><option value="cpu">CPU</option></select></label>
+        <select data-role="choice"><option value="auto">Auto</option><option value="webgl">WebGL</option><option value="wasm">WASM</option><option
+          value="cpu">CPU</option></select></label>
       <label class="nlr-control" title="Timed runs per layer after one warm-up; the median is reported">Runs
         <input data-role="runs" type="number" min="1" max="50" value="3"></label>
       <button data-role="start">Run</button>
@@ -114,7 +116,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     <div data-role="message" hidden></div>
     <div class="nlr-summary" data-role="summary" hidden></div>
     <div data-role="results" hidden>
-      <div class="nlr-tabs" role="tablist"><button data-tab="blocks" aria-selected="true">Blocks</button><button data-tab="layers" aria-selected="false">Layers</button></div>
+      <div class="nlr-tabs" role="tablist"><button data-tab="blocks" aria-selected="true">Blocks</button><button data-tab="layers"
+        aria-selected="false">Layers</button></div>
       <div class="nlr-table-wrap" data-role="table"></div>
     </div>`;
   container.replaceChildren(root);
@@ -186,7 +189,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       ? stat(`✓ ${checked}/${report.layers.length}`, 'shapes confirmed', 'nlr-ok')
       : stat(`⚠ ${report.mismatches.length}`, 'shape mismatches', 'nlr-mismatch');
     summary.innerHTML =
-      stat(`${formatMs(report.totalMs)} ms`, `sum of layer medians (${report.runs} runs)`, '', report.syncOverheadMs > 0 ? `Each layer's time excludes a ${formatMs(report.syncOverheadMs)} ms read-back round trip, measured when idle` : '') +
+      stat(`${formatMs(report.totalMs)} ms`, `sum of layer medians (${report.runs} runs)`, '',
+        report.syncOverheadMs > 0 ? `Each layer's time excludes a ${formatMs(report.syncOverheadMs)} ms read-back round trip, measured when idle` : '') +
       stat(`${formatMs(report.plainMs)} ms`, 'plain pass') +
       stat(formatGflops(gflops) || '–', 'GFLOP/s') +
       stat(formatCompact(graph.macs), 'MACs') +
@@ -206,7 +210,8 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
     } else if (report.outputStats.nonFinite > 0) {
       showMessage(`The output has ${report.outputStats.nonFinite} NaN/Inf values.`, 'warning');
     } else if (report.notes.length > 0) {
-      showMessage(report.notes.length > 3 ? `${report.notes.slice(0, 3).join(' ')} (${report.notes.length - 3} more like these)` : report.notes.join(' '), 'info');
+      showMessage(report.notes.length > 3 ? `${report.notes.slice(0, 3).join(' ')} (${report.notes.length - 3} more like these)`
+        : report.notes.join(' '), 'info');
     }
     tables.blocks.setRows(blockRows(report, graph));
     tables.layers.setRows(layerRows(report));

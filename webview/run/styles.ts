@@ -22,7 +22,9 @@ const CSS = `
 .nlr button.icon { padding: 3px 8px; }
 .nlr button:disabled { opacity: 0.5; cursor: default; }
 .nlr-progress { display: flex; align-items: center; gap: 10px; color: var(--nl-muted, #646c76); }
-.nlr-track { flex: 1; max-width: 360px; height: 4px; border-radius: 2px; background: color-mix(in srgb, var(--nl-fg, #1f2328) 10%, transparent); overflow: hidden; }
+.nlr-track {
+  flex: 1; max-width: 360px; height: 4px; border-radius: 2px; background: color-mix(in srgb, var(--nl-fg, #1f2328) 10%, transparent); overflow: hidden;
+}
 .nlr-fill { height: 100%; width: 0; background: var(--nl-accent, #2f6fd0); transition: width 120ms linear; }
 .nlr-summary { display: flex; gap: 18px; flex-wrap: wrap; align-items: baseline; }
 .nlr-stat { display: flex; flex-direction: column; }

@@ -96,7 +96,8 @@ export class SortableTable {
     const head = COLUMNS.map((c) => {
       const active = c.key === this.sortKey;
       const arrow = active ? (this.descending ? ' ▾' : ' ▴') : '';
-      return `<th data-sort="${c.key}" class="${c.numeric ? 'num' : ''}${active ? ' active' : ''}" title="${escapeHtml(c.title)} — click to sort">${c.label}${arrow}</th>`;
+      return `<th data-sort="${c.key}" class="${c.numeric ? 'num' : ''}${active ? ' active'
+        : ''}" title="${escapeHtml(c.title)} — click to sort">${c.label}${arrow}</th>`;
     }).join('');
     const body = this.sorted()
       .map((index) => {

@@ -52,7 +52,8 @@ export class Toolbar {
         <div class="nl-stats"></div>
         <div class="nl-spacer"></div>
         <label class="nl-field"><span>Model</span><vscode-single-select class="nl-model" aria-label="Model"></vscode-single-select></label>
-        <label class="nl-field"><span>Input</span><vscode-textfield class="nl-input" aria-label="Input shape" placeholder="1,3,224,224"></vscode-textfield></label>
+        <label class="nl-field"><span>Input</span><vscode-textfield class="nl-input"
+          aria-label="Input shape" placeholder="1,3,224,224"></vscode-textfield></label>
         <button class="nl-diag-toggle" title="Show or hide the problems list"><vscode-badge class="nl-diag-badge">0</vscode-badge><span>problems</span></button>
       </header>
       <div class="nl-toolbar" role="toolbar">
@@ -117,7 +118,8 @@ export class Toolbar {
     this.subtitle.title = graph.file;
     const batch = graph.input.length > 1 ? `batch ${graph.input[0] ?? '?'}` : '';
     const chips = [
-      ['params', formatCompact(graph.params)], ['MACs', formatCompact(graph.macs)], ['output', formatShape(graph.output)], ['layers', String(graph.nodes.length)],
+      ['params', formatCompact(graph.params)], ['MACs', formatCompact(graph.macs)], ['output', formatShape(graph.output)], ['layers',
+        String(graph.nodes.length)],
     ];
     this.stats.innerHTML = chips.map(([name, value]) => `<span class="nl-chip"><b>${escapeHtml(value)}</b> ${escapeHtml(name)}</span>`).join('') +
       (batch ? `<span class="nl-chip nl-muted" title="Edge labels omit the batch dimension">${escapeHtml(batch)}</span>` : '');
@@ -125,7 +127,8 @@ export class Toolbar {
     this.diagnosticsBadge.textContent = String(graph.diagnostics.length);
     this.diagnosticsBadge.classList.toggle('has-errors', errors > 0);
     this.element.querySelector('.nl-diag-toggle')!.classList.toggle('has-errors', errors > 0);
-    this.modelPicker.innerHTML = graph.models.map((m) => `<vscode-option value="${escapeHtml(m.expr)}"${m.expr === graph.model ? ' selected' : ''}>${escapeHtml(m.expr)}</vscode-option>`).join('') ||
+    this.modelPicker.innerHTML = graph.models.map((m) =>
+      `<vscode-option value="${escapeHtml(m.expr)}"${m.expr === graph.model ? ' selected' : ''}>${escapeHtml(m.expr)}</vscode-option>`).join('') ||
       `<vscode-option value="">${escapeHtml(graph.model ?? '—')}</vscode-option>`;
     this.modelPicker.disabled = graph.models.length < 2;
     this.inputField.value = graph.input.map((d) => d ?? '?').join(',');

@@ -56,7 +56,8 @@ function configuredConstruction(cls: PyClass, globals: Scope, moduleClass: PyCla
       continue;
     }
     if (!CONFIG_PARAM.test(p.name) || configClasses.length === 0) return null;
-    const prefixed = configClasses.filter((c) => c.toLowerCase().startsWith(cls.name.toLowerCase()) || cls.name.toLowerCase().startsWith(c.replace(CONFIG_CLASS, '').toLowerCase()));
+    const prefixed = configClasses.filter((c) => c.toLowerCase().startsWith(cls.name.toLowerCase()) || cls.name.toLowerCase().startsWith(c.replace(CONFIG_CLASS,
+      '').toLowerCase()));
     const pick = configClasses.length === 1 ? configClasses[0] : prefixed.length === 1 ? prefixed[0] : null;
     if (!pick) return null;
     args.push(`${pick}()`);

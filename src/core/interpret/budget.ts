@@ -18,7 +18,8 @@ export class Budget {
 
   /** Counts one step (a statement, a loop iteration, a call); throws when the budget is spent. */
   step(pos: Pos | null): void {
-    if (++this.steps > this.maxSteps) throw this.spend(this.spent?.reason ?? `more than ${this.maxSteps.toLocaleString('en-US')} interpreter steps (an unbounded loop?)`, pos);
+    if (++this.steps > this.maxSteps)
+      throw this.spend(this.spent?.reason ?? `more than ${this.maxSteps.toLocaleString('en-US')} interpreter steps (an unbounded loop?)`, pos);
   }
 
   /** Counts `n` steps at once (constructing a module or applying an op is worth many statements). */

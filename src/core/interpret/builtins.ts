@@ -83,7 +83,8 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   typeClass('dict', (v) => v instanceof PyDict, (args, kw, p) => makeDict(it, false, args, kw, p));
   typeClass('type', (v) => v instanceof PyClass, (args) => typeOf(it, args[0], byName, object));
   b.set('NoneType', typeClass('NoneType', (v) => v === null, () => null));
-  typeClass('slice', (v) => v instanceof PySlice, (args) => (args.length <= 1 ? new PySlice(null, args[0] ?? null, null) : new PySlice(args[0], args[1], args[2] ?? null)));
+  typeClass('slice', (v) => v instanceof PySlice,
+    (args) => (args.length <= 1 ? new PySlice(null, args[0] ?? null, null) : new PySlice(args[0], args[1], args[2] ?? null)));
   // functools.partial is a class (`type(f) == partial`, `isinstance(f, partial)`), not a builtin name.
   const partial = new PyClass('partial', [object], null, 'functools.partial');
   partial.native = 'builtin-type';
@@ -91,12 +92,13 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   predicates.set(partial, (v) => v instanceof PyPartial);
   byName.set('functools.partial', partial);
 
-
   const Exception = new PyClass('Exception', [object], null, 'Exception');
   Exception.native = 'exception';
   b.set('Exception', Exception);
   b.set('BaseException', Exception);
-  for (const name of ['ValueError', 'TypeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'AssertionError', 'ImportError', 'ModuleNotFoundError', 'StopIteration', 'ZeroDivisionError', 'LookupError', 'ArithmeticError', 'NameError', 'OSError', 'Warning', 'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'SystemExit', 'KeyboardInterrupt']) {
+  for (const name of ['ValueError', 'TypeError', 'NotImplementedError', 'KeyError', 'IndexError', 'AttributeError', 'RuntimeError', 'AssertionError',
+    'ImportError', 'ModuleNotFoundError', 'StopIteration', 'ZeroDivisionError', 'LookupError', 'ArithmeticError', 'NameError', 'OSError', 'Warning',
+      'UserWarning', 'DeprecationWarning', 'FutureWarning', 'RuntimeWarning', 'SystemExit', 'KeyboardInterrupt']) {
     const c = new PyClass(name, [Exception], null, name);
     c.native = 'exception';
     b.set(name, c);
@@ -210,7 +212,8 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
   def('id', () => 0);
   def('callable', (args) => {
     const v = args[0];
-    return v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyClass || v instanceof PyBound || v instanceof PyPartial || (v instanceof PyInstance && (v.mod !== null || v.cls.lookup('__call__') !== undefined));
+    return v instanceof PyFunction || v instanceof PyBuiltin || v instanceof PyClass || v instanceof PyBound || v instanceof PyPartial
+      || (v instanceof PyInstance && (v.mod !== null || v.cls.lookup('__call__') !== undefined));
   });
   def('isinstance', (args, _k, p) => isInstance(it, args[0], args[1], predicates, p));
   def('issubclass', (args, _k, p) => {

@@ -29,7 +29,8 @@ export class DiagnosticSink {
   /** Identical diagnostics (same place, same message) are reported once, e.g. a bad layer built in a loop. */
   private readonly exact = new Map<string, Diagnostic>();
 
-  add(severity: Severity, code: string, message: string, pos: Pos, extra: { related?: RelatedLocation[]; shapes?: Shape[]; nodeId?: string; groupId?: string } = {}): Diagnostic {
+  add(severity: Severity, code: string, message: string, pos: Pos,
+    extra: { related?: RelatedLocation[]; shapes?: Shape[]; nodeId?: string; groupId?: string } = {}): Diagnostic {
     const range = toRange(pos);
     const key = `${severity}|${code}|${range.line}:${range.column}-${range.endLine}:${range.endColumn}|${message}`;
     const same = this.exact.get(key);

@@ -101,7 +101,8 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
     case 'comp':
       return evalComprehension(it, e, frame);
     case 'slice':
-      return new PySlice(e.start ? evalExpr(it, e.start, frame) : null, e.stop ? evalExpr(it, e.stop, frame) : null, e.step ? evalExpr(it, e.step, frame) : null);
+      return new PySlice(e.start ? evalExpr(it, e.start, frame) : null, e.stop ? evalExpr(it, e.stop, frame) : null,
+        e.step ? evalExpr(it, e.step, frame) : null);
     case 'starred':
     case 'dstarred':
       throw new PyError('SyntaxError', 'starred expression is not allowed here', e.p);

@@ -227,7 +227,8 @@ export class Importer {
     this.files++;
     this.bytes += source.text.length;
     if (this.files > IMPORT_LIMITS.files || this.bytes > IMPORT_LIMITS.bytes) {
-      this.it.diagnostics.once('error', 'import-budget', `import budget exceeded: more than ${IMPORT_LIMITS.files} modules or ${IMPORT_LIMITS.bytes / 1048576} MiB of source; '${name}' and later imports are unknown values`, p);
+      this.it.diagnostics.once('error', 'import-budget',
+        `import budget exceeded: more than ${IMPORT_LIMITS.files} modules or ${IMPORT_LIMITS.bytes / 1048576} MiB of source; '${name}' and later imports are unknown values`, p);
       const v = new PyUnknown(name);
       this.modules.set(name, v);
       return v;
@@ -255,7 +256,8 @@ export class Importer {
         } catch (err) {
           if (!(err instanceof PyError)) throw err;
           // A failing statement in an imported module: reported where it failed, and the module goes on loading.
-          this.it.diagnostics.add('warning', 'module-level-error', `module-level statement failed in ${name}: ${err.pyType}: ${err.message}`, err.pos ?? stmt.p);
+          this.it.diagnostics.add('warning', 'module-level-error', `module-level statement failed in ${name}: ${err.pyType}: ${err.message}`,
+            err.pos ?? stmt.p);
         }
       }
     }

@@ -370,7 +370,8 @@ export function bindArguments(fn: PyFunction, args: Value[], kwargs: Map<string,
     else if (p.kind === 'kwargs') varkw = p.name;
   }
   if (varargs !== null) vars.set(varargs, new PyTuple(args.slice(ai)));
-  else if (ai < args.length) throw typeError(`${fn.name}() takes ${params.filter((p) => p.kind === 'normal').length} positional arguments but ${args.length} were given`, site);
+  else if (ai < args.length)
+    throw typeError(`${fn.name}() takes ${params.filter((p) => p.kind === 'normal').length} positional arguments but ${args.length} were given`, site);
   let extra: PyDict | null = null;
   if (varkw !== null) {
     extra = new PyDict();

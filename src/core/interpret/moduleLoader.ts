@@ -28,7 +28,8 @@ export interface ModuleLoader {
 export const IMPORT_LIMITS = { files: 400, bytes: 24 * 1024 * 1024 } as const;
 
 /** A loader over a map from dotted module names to sources (tests, bundled stubs, a browser build). */
-export function mapModuleLoader(modules: Record<string, Omit<ModuleSource, 'library'> & { library?: boolean }>, entry: { name: string; isPackage: boolean } | null = null, data: Record<string, string> = {}): ModuleLoader {
+export function mapModuleLoader(modules: Record<string, Omit<ModuleSource, 'library'> & { library?: boolean }>,
+  entry: { name: string; isPackage: boolean } | null = null, data: Record<string, string> = {}): ModuleLoader {
   return {
     find: (name) => {
       const m = Object.prototype.hasOwnProperty.call(modules, name) ? modules[name] : undefined;

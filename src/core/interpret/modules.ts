@@ -110,9 +110,11 @@ export function createModuleClasses(tc: Pick<TorchContext, 'it'>, object: PyClas
     for (const m of walkModules(self).reverse()) tc.it.call(args[0], [m], null, p);
     return self;
   });
-  for (const name of ['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'zero_grad', 'type']) native(Module, name, (self) => self);
+  for (const name of ['to', 'cuda', 'cpu', 'train', 'eval', 'float', 'double', 'half', 'requires_grad_', 'share_memory', 'zero_grad', 'type']) native(Module,
+    name, (self) => self);
   native(Module, 'state_dict', () => new PyDict(true));
-  for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_backward_hook', 'register_full_backward_hook', 'register_load_state_dict_post_hook', '_register_load_state_dict_pre_hook']) {
+  for (const name of ['register_forward_hook', 'register_forward_pre_hook', 'register_backward_hook', 'register_full_backward_hook',
+    'register_load_state_dict_post_hook', '_register_load_state_dict_pre_hook']) {
     native(Module, name, () => new PyUnknown('hook handle'));
   }
   native(Module, 'load_state_dict', () => null);
@@ -289,7 +291,8 @@ export function callModule(tc: TorchContext, inst: PyInstance, args: Value[], kw
   // A native __call__ (Keras layers) also takes over the call.
   if (userCall instanceof PyFunction || userCall instanceof PyBuiltin) return it.call(userCall, [inst, ...args], kwargs, site);
   const forward = inst.cls.lookup('forward');
-  if (mod.kind === 'layer' && forward instanceof PyBuiltin && forward.name.endsWith('.forward') && inst.cls.mro.some((c) => c.layerSpec && c.dict.get('forward') === forward)) {
+  if (mod.kind === 'layer' && forward instanceof PyBuiltin && forward.name.endsWith('.forward')
+    && inst.cls.mro.some((c) => c.layerSpec && c.dict.get('forward') === forward)) {
     return callLayer(tc, inst, args, kwargs, site);
   }
   if (forward === undefined) throw typeError(`'${inst.cls.name}' has no forward()`, site);
@@ -417,7 +420,8 @@ const MODULE_CALL_STEPS = 16;
 
 /** copy.deepcopy of a module tree (parameters are new tensors of the same shapes, tied ones still tied); `charge`
  *  is called once per module copied (a tree can double with each copy). */
-export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>(), tensors = new Map<PyTensor, PyTensor>(), charge: (steps: number) => void = () => undefined): PyInstance {
+export function cloneModule(inst: PyInstance, memo = new Map<ModuleState, PyInstance>(), tensors = new Map<PyTensor, PyTensor>(),
+  charge: (steps: number) => void = () => undefined): PyInstance {
   const old = inst.mod!;
   const done = memo.get(old);
   if (done) return done;

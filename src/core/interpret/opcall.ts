@@ -112,7 +112,8 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
       out = spec.inferShape(attrs, shapes as Shape[]);
     } catch (err) {
       if (err instanceof PyError) throw err;
-      error = { err: err instanceof ShapeError || err instanceof OpArgumentError ? err : new OpArgumentError(`${spec.op}: ${err instanceof Error ? err.message : String(err)}`) };
+      error = { err: err instanceof ShapeError || err instanceof OpArgumentError ? err
+        : new OpArgumentError(`${spec.op}: ${err instanceof Error ? err.message : String(err)}`) };
       // Best guess so one mistake does not cascade: shape-preserving layers pass their input on; layers that set
       // the channel/feature count are re-run as if fed what they declare.
       const preserving = spec.category === 'norm' || spec.category === 'activation' || spec.category === 'dropout' || spec.category === 'identity';
@@ -177,7 +178,8 @@ export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string,
   if (op === 'add' && sa && sb && !sameShape(sa, sb) && broadcastable(sa, sb)) return;
   const ctx = tracer.currentModule();
   const path = ctx ? tracer.moduleInfo.get(ctx)!.path : '';
-  const sc = findShortcut(tracer, { op, mergeId: nodeId, operandIds: inputs.map((t) => t.node), shapes: inputs.map((t) => t.shape), path, range: toRange(site) });
+  const sc = findShortcut(tracer, { op, mergeId: nodeId, operandIds: inputs.map((t) => t.node), shapes: inputs.map((t) => t.shape), path,
+    range: toRange(site) });
   if (!sc) return;
   tracer.shortcuts.push(sc);
   const group = tracer.markGroupKind(op === 'add' ? 'residual' : 'dense');
@@ -191,7 +193,9 @@ export function recordMerge(tc: TorchContext, op: 'add' | 'cat', nodeId: string,
   node.error = true;
   if (group) group.error = true;
   const related = relatedLayers(tc, [...sc.shortcutNodeIds, ...branchNodes(tc, sc.fromNodeId, inputs[1 - sc.shortcutOperand].node)]);
-  it.diagnostics.add('error', 'shortcut-shape-mismatch', `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape, sc.kind)}`, site, {
+  it.diagnostics.add('error', 'shortcut-shape-mismatch',
+    `residual addition of ${formatShape(shortcutShape)} (shortcut) and ${formatShape(branchShape)} (residual branch): ${shortcutFix(shortcutShape, branchShape,
+      sc.kind)}`, site, {
     related,
     shapes: [a, b],
     nodeId,
@@ -218,7 +222,8 @@ function relatedLayers(tc: TorchContext, ids: string[]) {
   const out: { range: import('../graph/ir').SourceRange; message: string }[] = [];
   for (const id of ids) {
     const n = tc.tracer.node(id);
-    if (n.defRange && !out.some((r) => r.range.line === n.defRange!.line)) out.push({ range: n.defRange, message: `${n.path} (${n.op}${n.summary ? ' ' + n.summary : ''}) defined here` });
+    if (n.defRange && !out.some((r) => r.range.line === n.defRange!.line))
+      out.push({ range: n.defRange, message: `${n.path} (${n.op}${n.summary ? ' ' + n.summary : ''}) defined here` });
   }
   return out;
 }

@@ -8,7 +8,8 @@ import {
   PyClass, PyDict, PyFloat, PyInstance, PyList, PyRange, PySet, PyTensor, PyTuple, PyUnknown, isNumber, numValue, typeName, type Value,
 } from './values';
 
-const DUNDER: Record<string, string> = { '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__', '%': '__mod__', '**': '__pow__', '@': '__matmul__' };
+const DUNDER: Record<string, string> = { '+': '__add__', '-': '__sub__', '*': '__mul__', '/': '__truediv__', '//': '__floordiv__', '%': '__mod__',
+  '**': '__pow__', '@': '__matmul__' };
 
 export function binaryOp(it: Interpreter, op: string, a: Value, b: Value, p: Pos, inplace: boolean): Value {
   if (typeof a === 'number' && typeof b === 'number') return intOp(op, a, b, p);

@@ -6,7 +6,8 @@ import { Scope } from './scope';
 import type { FunctionContext, Interpreter } from './interpreter';
 import { evalExpr, truthy, assignTarget, makeFunction } from './expressions';
 import { binaryOp, compare } from './operators';
-import { PyBuiltin, PyNamespace, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyTensor, PyTuple, PyUnknown, PyInstance, type Value } from './values';
+import { PyBuiltin, PyClass, PyDict, PyExceptionValue, PyFunction, PyList, PyProperty, PyTensor, PyTuple, PyUnknown, PyInstance,
+  type Value } from './values';
 
 export interface Frame {
   scope: Scope;
@@ -51,7 +52,8 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
     case 'augassign': {
       const cur = evalExpr(it, s.target, frame);
       const rhs = evalExpr(it, s.value, frame);
-      const result = cur instanceof PyList && s.op === '+' ? (extendList(it, cur.items, it.iterate(rhs, s.p), s.p), cur) : binaryOp(it, s.op, cur, rhs, s.p, true);
+      const result = cur instanceof PyList && s.op === '+' ? (extendList(it, cur.items, it.iterate(rhs, s.p), s.p), cur) : binaryOp(it, s.op, cur, rhs,
+        s.p, true);
       assignTarget(it, s.target, result, frame);
       return NORMAL;
     }

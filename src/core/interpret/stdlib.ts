@@ -220,7 +220,8 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'cos', unknownGuard((x) => new PyFloat(Math.cos(x))));
     fn(ns, 'sin', unknownGuard((x) => new PyFloat(Math.sin(x))));
     fn(ns, 'tanh', unknownGuard((x) => new PyFloat(Math.tanh(x))));
-    fn(ns, 'log', (args, _k, p) => new PyFloat(args.length > 1 ? Math.log(num(it, args[0], p)) / Math.log(num(it, args[1], p)) : Math.log(num(it, args[0], p))));
+    fn(ns, 'log', (args, _k,
+      p) => new PyFloat(args.length > 1 ? Math.log(num(it, args[0], p)) / Math.log(num(it, args[1], p)) : Math.log(num(it, args[0], p))));
     fn(ns, 'pow', (args, _k, p) => new PyFloat(num(it, args[0], p) ** num(it, args[1], p)));
     fn(ns, 'gcd', (args, _k, p) => {
       let a = Math.abs(num(it, args[0], p));
@@ -229,7 +230,8 @@ const STDLIB: Record<string, Filler> = {
       return a;
     });
     fn(ns, 'prod', (args, _k, p) => it.iterate(args[0], p).reduce<number>((a, v) => a * num(it, v, p), 1));
-    fn(ns, 'isclose', (args, _k, p) => Math.abs(num(it, args[0], p) - num(it, args[1], p)) <= 1e-9 * Math.max(Math.abs(num(it, args[0], p)), Math.abs(num(it, args[1], p))));
+    fn(ns, 'isclose', (args, _k,
+      p) => Math.abs(num(it, args[0], p) - num(it, args[1], p)) <= 1e-9 * Math.max(Math.abs(num(it, args[0], p)), Math.abs(num(it, args[1], p))));
   },
   numpy(it, ns) {
     // The scalar helpers model files use for sizes (`int(np.prod(img_shape))`); arrays and the rest stay unknown.
@@ -264,7 +266,9 @@ const STDLIB: Record<string, Filler> = {
     for (const t of ['int32', 'int64', 'float32', 'float64']) fn(ns, t, (args) => args[0] ?? 0);
   },
   functools(it, ns) {
-    ns.members.set('partial', it.builtinTypes?.byName.get('functools.partial') ?? new PyBuiltin('functools.partial', (args, kw) => new PyPartial(args[0], args.slice(1), new Map(kw ?? []))));
+    ns.members.set('partial',
+      it.builtinTypes?.byName.get('functools.partial') ?? new PyBuiltin('functools.partial', (args, kw) => new PyPartial(args[0], args.slice(1),
+        new Map(kw ?? []))));
     fn(ns, 'reduce', (args, _k, p) => {
       const items = it.iterate(args[1], p);
       let acc = args.length > 2 ? args[2] : items.shift()!;
@@ -272,7 +276,8 @@ const STDLIB: Record<string, Filler> = {
       return acc;
     });
     fn(ns, 'wraps', () => new PyBuiltin('functools.wraps', (args) => args[0]));
-    fn(ns, 'lru_cache', (args) => (args[0] && typeof args[0] === 'object' && !(args[0] instanceof PyTuple) ? args[0] : new PyBuiltin('lru_cache', (a) => a[0])));
+    fn(ns, 'lru_cache',
+      (args) => (args[0] && typeof args[0] === 'object' && !(args[0] instanceof PyTuple) ? args[0] : new PyBuiltin('lru_cache', (a) => a[0])));
     fn(ns, 'cache', (args) => args[0]);
   },
   collections(it, ns) {
@@ -282,7 +287,8 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'Counter', () => new PyDict());
   },
   typing(it, ns) {
-    for (const n of ['Any', 'Optional', 'Type', 'Union', 'TypeVar', 'Final', 'Literal', 'NamedTuple', 'ClassVar']) ns.members.set(n, new PyUnknown(`typing.${n}`));
+    for (const n of ['Any', 'Optional', 'Type', 'Union', 'TypeVar', 'Final', 'Literal', 'NamedTuple', 'ClassVar']) ns.members.set(n,
+      new PyUnknown(`typing.${n}`));
     for (const [n, c] of abstractTypes(it)) ns.members.set(n, c);
     fn(ns, 'cast', (args) => args[1] ?? null);
     // Code under `if TYPE_CHECKING:` is for type checkers only, as at run time.

@@ -60,11 +60,13 @@ export function callFunctional(tc: TorchContext, spec: OpSpec, args: Value[], kw
 }
 
 /** An op NetLens has no entry for, applied to tensors: an 'Unknown' node and a warning. */
-export function unknownTensorOp(tc: TorchContext, name: string, args: Value[], site: Pos, path?: string, code = 'unknown-op', module: ModuleState | null = null): Value {
+export function unknownTensorOp(tc: TorchContext, name: string, args: Value[], site: Pos, path?: string, code = 'unknown-op',
+  module: ModuleState | null = null): Value {
   const tensors = collectTensors(args);
   const traced = tensors.filter((t) => t.node !== null);
   if (!tc.tracer.recording || traced.length === 0) return tensors.length ? new PyTensor(null, null) : new PyUnknown(`${name}(...)`);
-  const message = code === 'unknown-layer' ? `unknown layer ${name}: shapes after it are unknown` : `unknown tensor operation ${name}: shapes after it are unknown`;
+  const message =
+    code === 'unknown-layer' ? `unknown layer ${name}: shapes after it are unknown` : `unknown tensor operation ${name}: shapes after it are unknown`;
   tc.it.diagnostics.add('warning', code, message, site);
   const node = tc.tracer.addNode({
     op: 'Unknown',
@@ -247,7 +249,9 @@ export function indexShape(shape: Shape, index: Value): Shape | null {
   return out;
 }
 
-const IDENTITY_METHODS = new Set(['contiguous', 'float', 'double', 'half', 'to', 'cuda', 'cpu', 'detach', 'clone', 'type_as', 'requires_grad_', 'type', 'long', 'int', 'bool', 'normal_', 'zero_', 'fill_', 'uniform_', 'copy_', 'clamp_', 'mul_', 'div_', 'data_ptr', 'retain_grad', 'share_memory_', 'pin_memory', 'trunc_normal_', 'add_']);
+const IDENTITY_METHODS = new Set(['contiguous', 'float', 'double', 'half', 'to', 'cuda', 'cpu', 'detach', 'clone', 'type_as', 'requires_grad_', 'type', 'long',
+  'int', 'bool', 'normal_', 'zero_', 'fill_', 'uniform_', 'copy_', 'clamp_', 'mul_', 'div_', 'data_ptr', 'retain_grad', 'share_memory_', 'pin_memory',
+    'trunc_normal_', 'add_']);
 
 /** Attributes and methods of a symbolic tensor. */
 export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Pos): Value {
@@ -337,14 +341,16 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
 }
 
 /** Elementwise math without a registry entry: the shape is the input's; the node carries the op name and arguments. */
-export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip', 'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1', 'roll', 'flip', 'cumsum', 'cumprod', 'tril', 'triu', 'nan_to_num']);
+export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip',
+  'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1', 'roll', 'flip', 'cumsum', 'cumprod', 'tril', 'triu', 'nan_to_num']);
 
 export function unaryElementwise(tc: TorchContext, name: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   if (!tc.tracer.recording || t.node === null) return new PyTensor(t.shape, null);
   const attrs: Record<string, AttrValue> = {};
   args.forEach((a, i) => (attrs[`arg${i}`] = scalarAttr(a)));
   if (kwargs) for (const [k, v] of kwargs) attrs[k] = scalarAttr(v);
-  const node = tc.tracer.addNode({ op: name, attrs, summary: '', inputs: [t.node], inputShapes: [t.shape], outputShape: t.shape, params: 0, macs: 0, module: null, suffix: name, callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op: name, attrs, summary: '', inputs: [t.node], inputShapes: [t.shape], outputShape: t.shape, params: 0, macs: 0,
+    module: null, suffix: name, callRange: toRange(site) });
   return new PyTensor(t.shape, node.id);
 }
 

@@ -32,7 +32,9 @@ function expandTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[],
   }
   if (!shape) return unknownTensorOp(tc, `Tensor.${how}`, [t, ...args], site);
   if (!tc.tracer.recording || t.node === null) return new PyTensor(shape, null);
-  const node = tc.tracer.addNode({ op: how === 'repeat' ? 'repeat' : 'expand', attrs: { sizes: nums }, summary: nums.map((n) => (n === null ? '?' : String(n))).join('×'), inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0, module: null, suffix: how, callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op: how === 'repeat' ? 'repeat' : 'expand', attrs: { sizes: nums },
+    summary: nums.map((n) => (n === null ? '?' : String(n))).join('×'), inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0,
+      module: null, suffix: how, callRange: toRange(site) });
   return new PyTensor(shape, node.id);
 }
 
@@ -49,7 +51,8 @@ export function stackTensors(tc: TorchContext, list: Value, dimValue: Value, sit
   }
   const traced = tensors.filter((t) => t.node !== null);
   if (!tc.tracer.recording || traced.length === 0) return new PyTensor(shape, null);
-  const node = tc.tracer.addNode({ op: 'stack', attrs: { dim: dimValue }, summary: `dim=${dimValue}`, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: 'stack', callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op: 'stack', attrs: { dim: dimValue }, summary: `dim=${dimValue}`, inputs: tensors.map((t) => t.node),
+    inputShapes: tensors.map((t) => t.shape), outputShape: shape, params: 0, macs: 0, module: null, suffix: 'stack', callRange: toRange(site) });
   return new PyTensor(shape, node.id);
 }
 
@@ -92,7 +95,8 @@ export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Va
     else {
       const op = how === 'unbind' ? 'select' : 'narrow';
       const attrs: Record<string, number> = how === 'unbind' ? { dim, index: start } : { dim, start, length };
-      const node = tc.tracer.addNode({ op, attrs, summary: how === 'unbind' ? `dim ${dim}, ${start}` : `dim ${dim}, ${start}:${start + length}`, inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0, module: null, suffix: how, callRange: toRange(site) });
+      const node = tc.tracer.addNode({ op, attrs, summary: how === 'unbind' ? `dim ${dim}, ${start}` : `dim ${dim}, ${start}:${start + length}`,
+        inputs: [t.node], inputShapes: [t.shape], outputShape: shape, params: 0, macs: 0, module: null, suffix: how, callRange: toRange(site) });
       out.push(new PyTensor(shape, node.id));
     }
     start += length;
@@ -106,17 +110,20 @@ export function einsumTensors(tc: TorchContext, args: Value[], site: Pos): Value
   const equation = args[0];
   let operands = args.slice(1);
   if (operands.length === 1 && (operands[0] instanceof PyList || operands[0] instanceof PyTuple)) operands = (operands[0] as PyTuple).items;
-  if (typeof equation !== 'string' || operands.length === 0 || !operands.every((t) => t instanceof PyTensor)) return unknownTensorOp(tc, 'torch.einsum', operands, site);
+  if (typeof equation !== 'string' || operands.length === 0 || !operands.every((t) => t instanceof PyTensor))
+    return unknownTensorOp(tc, 'torch.einsum', operands, site);
   const tensors = operands as PyTensor[];
   const shape = einsumShape(equation.replace(/\s+/g, ''), tensors.map((t) => t.shape));
   if (shape === undefined) {
-    tc.it.diagnostics.add('warning', 'unknown-op', `torch.einsum: cannot read the equation '${equation}' for ${tensors.length} operand(s): shapes after it are unknown`, site);
+    tc.it.diagnostics.add('warning', 'unknown-op',
+      `torch.einsum: cannot read the equation '${equation}' for ${tensors.length} operand(s): shapes after it are unknown`, site);
   }
   const out = shape ?? null;
   const traced = tensors.filter((t) => t.node !== null);
   if (!tc.tracer.recording || traced.length === 0) return new PyTensor(out, null);
   const macs = shape ? einsumMacs(equation.replace(/\s+/g, ''), tensors.map((t) => t.shape as Shape)) : 0;
-  const node = tc.tracer.addNode({ op: 'einsum', attrs: { equation }, summary: equation, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs, module: null, suffix: 'einsum', callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op: 'einsum', attrs: { equation }, summary: equation, inputs: tensors.map((t) => t.node),
+    inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs, module: null, suffix: 'einsum', callRange: toRange(site) });
   return new PyTensor(out, node.id);
 }
 
@@ -213,7 +220,7 @@ export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, ar
   const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;
   const other = arg(0, 'other', null);
   if ((how === 'max' || how === 'min') && other instanceof PyTensor) {
-    let shape: Shape | null = null;
+    let shape: Shape | null;
     try {
       shape = t.shape && other.shape ? broadcastShapes(how, t.shape, other.shape) : null;
     } catch (err) {
@@ -242,16 +249,20 @@ export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, ar
   return pair ? new PyTuple([out, new PyTensor(shape, out.node)]) : out;
 }
 
-function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos, macs = 0): PyTensor {
+function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos,
+  macs = 0): PyTensor {
   if (!tc.tracer.recording || inputs.every((t) => t.node === null)) return new PyTensor(shape, null);
-  const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '', inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs, module: null, suffix: op, callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op, attrs, summary: attrs.dim !== undefined && attrs.dim !== null ? `dim=${attrs.dim}` : '',
+    inputs: inputs.map((t) => t.node), inputShapes: inputs.map((t) => t.shape), outputShape: shape, params: 0, macs, module: null, suffix: op,
+      callRange: toRange(site) });
   return new PyTensor(shape, node.id);
 }
 
 /** F.scaled_dot_product_attention(q, k, v, ...): …×L×E_v (query rows, value features). */
 export function attentionTensors(tc: TorchContext, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   const [q, k, v] = [args[0] ?? kwargs?.get('query'), args[1] ?? kwargs?.get('key'), args[2] ?? kwargs?.get('value')];
-  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor)) return unknownTensorOp(tc, 'F.scaled_dot_product_attention', args, site);
+  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor))
+    return unknownTensorOp(tc, 'F.scaled_dot_product_attention', args, site);
   let shape: Shape | null = null;
   if (q.shape && v.shape && q.shape.length >= 2 && v.shape.length >= 2) shape = [...q.shape.slice(0, -1), v.shape[v.shape.length - 1]];
   // q·kᵀ (…×L×E by E×S) and attn·v (…×L×S by S×Ev): (numel(q) + numel(out)) × S.
@@ -269,7 +280,8 @@ export function mhaForwardTensors(tc: TorchContext, args: Value[], kwargs: Map<s
   const [q, k, v] = [arg(0, 'query', null), arg(1, 'key', null), arg(2, 'value', null)];
   const embed = arg(3, 'embed_dim_to_check', null);
   const heads = arg(4, 'num_heads', null);
-  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor)) return unknownTensorOp(tc, 'F.multi_head_attention_forward', args, site);
+  if (!(q instanceof PyTensor) || !(k instanceof PyTensor) || !(v instanceof PyTensor))
+    return unknownTensorOp(tc, 'F.multi_head_attention_forward', args, site);
   let shape: Shape | null = null;
   let weights: Shape | null = null;
   let macs = 0;

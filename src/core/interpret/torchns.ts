@@ -12,7 +12,9 @@ import { TORCH_NN_PRELUDE_MODULE, TRANSFORMER_CLASSES } from './transformerPrelu
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
-export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.utils', 'torch.nn.utils.parametrizations', 'torch.nn.functional', 'torch.nn.init', 'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub', 'torch.utils.model_zoo']);
+export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.utils', 'torch.nn.utils.parametrizations', 'torch.nn.functional', 'torch.nn.init',
+  'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub',
+    'torch.utils.model_zoo']);
 
 const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'randn', 'rand', 'empty', 'full', 'randint', 'Tensor', 'FloatTensor']);
 
@@ -90,7 +92,8 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
       return new PyBuiltin(qualified, (args, _kw, p) => elementwise(tc, name === 'true_divide' ? 'div' : name, args[0] ?? null, args[1] ?? null, p));
     case 'torch.nn.utils.weight_norm':
     case 'torch.nn.utils.parametrizations.weight_norm':
-      return new PyBuiltin(qualified, (args, kw, p) => applyWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight', args.length > 2 ? args[2] : kw?.has('dim') ? kw.get('dim')! : 0, p));
+      return new PyBuiltin(qualified, (args, kw, p) => applyWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight',
+        args.length > 2 ? args[2] : kw?.has('dim') ? kw.get('dim')! : 0, p));
     case 'torch.nn.utils.remove_weight_norm':
       return new PyBuiltin(qualified, (args, kw) => removeWeightNorm(args[0] ?? kw?.get('module') ?? null, args[1] ?? kw?.get('name') ?? 'weight'));
     case 'torch.nn.utils.spectral_norm':
@@ -106,10 +109,13 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.argmin':
     case 'torch.topk':
     case 'torch.sort':
-      return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+      return new PyBuiltin(qualified, (args, kw,
+        p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
     case 'torch.maximum':
     case 'torch.minimum':
-      return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name === 'maximum' ? 'max' : 'min', args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+      return new PyBuiltin(qualified, (args, kw,
+        p) => (args[0] instanceof PyTensor ? reduceWithIndices(tc, name === 'maximum' ? 'max' : 'min', args[0], args.slice(1), kw,
+          p) : new PyUnknown(`${qualified}(...)`)));
     case 'torch.nn.functional.scaled_dot_product_attention':
       return new PyBuiltin(qualified, (args, kw, p) => attentionTensors(tc, args, kw, p));
     case 'torch.nn.functional.multi_head_attention_forward':
@@ -143,7 +149,9 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         // arange(end) | arange(start, end[, step]), any of them by keyword; an unknown bound gives an unknown length.
         const named = (k: string): Value | undefined => kw?.get(k);
         const pos = args.slice(0, 3);
-        const [start, end, step] = pos.length === 1 && named('end') === undefined ? [named('start') ?? 0, pos[0], named('step') ?? 1] : [pos[0] ?? named('start') ?? 0, pos[1] ?? named('end') ?? null, pos[2] ?? named('step') ?? 1];
+        const [start, end,
+          step] = pos.length === 1 && named('end') === undefined ? [named('start') ?? 0, pos[0], named('step') ?? 1] : [pos[0] ?? named('start') ?? 0,
+            pos[1] ?? named('end') ?? null, pos[2] ?? named('step') ?? 1];
         if (!isNumber(start) || !isNumber(end) || !isNumber(step) || numValue(step) === 0) return new PyTensor([null], null);
         return new PyTensor([Math.max(0, Math.ceil((numValue(end) - numValue(start)) / numValue(step)))], null);
       });
@@ -173,7 +181,8 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
   }
   if (findFunctionalOp(qualified)) return functionalOrUnknown(tc, qualified);
   if (ns.qualified === 'torch' && UNARY_ELEMENTWISE.has(name)) {
-    return new PyBuiltin(qualified, (args, kw, p) => (args[0] instanceof PyTensor ? unaryElementwise(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
+    return new PyBuiltin(qualified, (args, kw,
+      p) => (args[0] instanceof PyTensor ? unaryElementwise(tc, name, args[0], args.slice(1), kw, p) : new PyUnknown(`${qualified}(...)`)));
   }
   if (ns.qualified === 'torch.nn.functional' || (ns.qualified === 'torch' && /^[a-z_]+$/.test(name))) {
     const method = findFunctionalOp(`torch.nn.functional.${name}`);

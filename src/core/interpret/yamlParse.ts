@@ -115,7 +115,9 @@ function flowValue(first: string, lines: Line[], at: { i: number }): YamlValue {
 
 function inlineValue(text: string, lines: Line[], at: { i: number }, indent: number): YamlValue {
   const t = text.trim();
-  if (t === '') return at.i < lines.length && lines[at.i].indent > indent ? block(lines, at, lines[at.i].indent) : at.i < lines.length && lines[at.i].indent === indent && lines[at.i].text.startsWith('- ') ? block(lines, at, indent) : null;
+  if (t === '')
+    return at.i < lines.length && lines[at.i].indent > indent ? block(lines, at,
+      lines[at.i].indent) : at.i < lines.length && lines[at.i].indent === indent && lines[at.i].text.startsWith('- ') ? block(lines, at, indent) : null;
   if (t.startsWith('[') || t.startsWith('{')) return flowValue(t, lines, at);
   return scalar(t);
 }

@@ -14,7 +14,8 @@ export const Outer: OpSpec = {
   functionalSignature: [],
   inferShape: (_attrs, inputs) => {
     const [a, b] = inputs as [Shape, Shape];
-    if (a.length !== 1 || b.length !== 1) throw new ShapeError(`outer expects two 1-D tensors but got ${formatShape(a)} and ${formatShape(b)}`, 'rank-mismatch');
+    if (a.length !== 1 || b.length !== 1)
+      throw new ShapeError(`outer expects two 1-D tensors but got ${formatShape(a)} and ${formatShape(b)}`, 'rank-mismatch');
     return [a[0], b[0]];
   },
 };
@@ -38,7 +39,8 @@ export const ViewAsComplex: OpSpec = {
   inferShape: (_attrs, inputs) => {
     const x = inputs[0] as Shape;
     const last = x[x.length - 1];
-    if (x.length === 0 || (last !== null && last !== 2)) throw new ShapeError(`view_as_complex expects a last dimension of size 2 but got ${formatShape(x)}`, 'shape-mismatch');
+    if (x.length === 0 || (last !== null && last !== 2))
+      throw new ShapeError(`view_as_complex expects a last dimension of size 2 but got ${formatShape(x)}`, 'shape-mismatch');
     return x.slice(0, -1);
   },
 };

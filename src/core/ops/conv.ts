@@ -336,7 +336,8 @@ function conv3dRun(tf: Tf, attrs: Attrs, x: TfTensor, weights: Record<string, Tf
     const padded = tf.pad(x, [[0, 0], ...c.pads, [0, 0]] as [number, number][]);
     const dilated = c.dilation.some((d) => d > 1);
     // tf.conv3d takes strides or dilations, not both: with dilation, convolve densely and subsample.
-    let y = tf.conv3d(padded as never, weights.filter as never, (dilated ? [1, 1, 1] : c.stride) as [number, number, number], 'valid', 'NDHWC', c.dilation as [number, number, number]) as TfTensor;
+    let y = tf.conv3d(padded as never, weights.filter as never, (dilated ? [1, 1, 1] : c.stride) as [number, number, number], 'valid', 'NDHWC',
+      c.dilation as [number, number, number]) as TfTensor;
     if (dilated && c.stride.some((st) => st > 1)) y = tf.stridedSlice(y, [0, 0, 0, 0, 0], y.shape as number[], [1, ...c.stride, 1]);
     return weights.bias ? tf.add(y, weights.bias) : y;
   });

@@ -3,7 +3,8 @@ import type { Tf, TfTensor } from './types';
 import { padSpatial, type PadMode } from './padding';
 
 /**
- * 2-D convolution with no padding (or with `zeroPad` on all four sides). `filter` is [kh, kw, in/groups, out] (PyTorch's weight transposed once by prepareWeights).
+ * 2-D convolution with no padding (or with `zeroPad` on all four sides).
+ * `filter` is [kh, kw, in/groups, out] (PyTorch's weight transposed once by prepareWeights).
  * Handles what tfjs lacks: groups (depthwise or split/concat) and stride combined with dilation.
  */
 export function convValid2d(
@@ -102,7 +103,8 @@ export function convTranspose2dForward(tf: Tf, x: TfTensor, filter: TfTensor, bi
         const len = i === 0 ? h : w;
         return (len - 1) * (p.stride[i] as number) - 2 * (p.padding[i] as number) + (p.kernel[i] as number) + (p.outputPadding[i] as number);
       }) as [number, number];
-      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p.padding[0], p.padding[0]], [p.padding[1], p.padding[1]], [0, 0]];
+      const pad: [[number, number], [number, number], [number, number], [number, number]] = [[0, 0], [p.padding[0], p.padding[0]], [p.padding[1],
+        p.padding[1]], [0, 0]];
       const y = tf.conv2dTranspose(x as never, filter as never, [n, outShape[0], outShape[1], filter.shape[2] as number], p.stride, pad);
       return bias ? tf.add(y, bias) : y;
     }

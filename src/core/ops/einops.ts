@@ -5,7 +5,8 @@ import { fromTorchOrder, toTorchOrder } from './layout';
 import { OpArgumentError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 
 function knownSizes(op: string, name: string, v: AttrValue | undefined): number[] {
-  if (!Array.isArray(v) || !v.every((d) => typeof d === 'number')) throw new OpArgumentError(`${op}: ${name} must be known integers (an axis length is unknown)`);
+  if (!Array.isArray(v) || !v.every((d) => typeof d === 'number'))
+    throw new OpArgumentError(`${op}: ${name} must be known integers (an axis length is unknown)`);
   return v as number[];
 }
 

@@ -18,11 +18,13 @@ export const FunctionalLinear: OpSpec = {
   inferShape: (_attrs, inputs) => {
     const [x, w] = inputs as [Shape, Shape];
     if (x.length === 0) throw new ShapeError('F.linear expects an input with at least 1 dimension (…×in_features) but got a scalar', 'rank-mismatch');
-    if (w.length !== 2 && w.length !== 1) throw new ShapeError(`F.linear expects a 1-D or 2-D weight (out_features×in_features) but got ${formatShape(w)}`, 'rank-mismatch');
+    if (w.length !== 2 && w.length !== 1)
+      throw new ShapeError(`F.linear expects a 1-D or 2-D weight (out_features×in_features) but got ${formatShape(w)}`, 'rank-mismatch');
     const inW = w[w.length - 1];
     const inX = x[x.length - 1];
     if (inW !== null && inX !== null && inW !== inX) {
-      throw new ShapeError(`F.linear: input has ${inX} features but the weight ${formatShape(w)} expects ${inW} (input ${formatShape(x)})`, 'in-features-mismatch');
+      throw new ShapeError(`F.linear: input has ${inX} features but the weight ${formatShape(w)} expects ${inW} (input ${formatShape(x)})`,
+        'in-features-mismatch');
     }
     return w.length === 2 ? [...x.slice(0, -1), w[0]] : x.slice(0, -1);
   },

@@ -8,7 +8,8 @@ type Part = ['slice', number | null, number | null, number] | ['index', number] 
 
 function readParts(attrs: Attrs): Part[] {
   const parts = attrs.parts;
-  if (!Array.isArray(parts)) throw new OpArgumentError(`getitem: the index ${String(attrs.index)} (tensor or computed indices) is not supported by the forward pass`);
+  if (!Array.isArray(parts))
+    throw new OpArgumentError(`getitem: the index ${String(attrs.index)} (tensor or computed indices) is not supported by the forward pass`);
   return parts as unknown as Part[];
 }
 
@@ -38,7 +39,8 @@ function planIndex(parts: Part[], input: Shape): Plan {
     else {
       const size = input[dim] as number | null;
       if (p[0] === 'index') {
-        if (size !== null && (p[1] >= size || p[1] < -size)) throw new OpArgumentError(`getitem: index ${p[1]} is out of bounds for dimension ${dim} with size ${size}`);
+        if (size !== null && (p[1] >= size || p[1] < -size))
+          throw new OpArgumentError(`getitem: index ${p[1]} is out of bounds for dimension ${dim} with size ${size}`);
         const i = size !== null && p[1] < 0 ? p[1] + size : p[1];
         plan.begin.push(i);
         plan.end.push(i + 1);

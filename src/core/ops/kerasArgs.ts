@@ -63,12 +63,15 @@ export function tfOutputLength(length: number | null, kernel: number, stride: nu
 }
 
 /** Output H, W of a windowed op on an N,H,W,C input; throws a ShapeError when the window does not fit. */
-export function windowedOutput(op: string, input: Shape, kernel: [number, number], stride: [number, number], dilation: [number, number], padding: KerasPadding): [number | null, number | null] {
-  const out: (number | null)[] = [0, 1].map((axis) => tfOutputLength(input[axis + 1] as number | null, kernel[axis] as number, stride[axis] as number, dilation[axis] as number, padding));
+export function windowedOutput(op: string, input: Shape, kernel: [number, number], stride: [number, number], dilation: [number, number],
+  padding: KerasPadding): [number | null, number | null] {
+  const out: (number | null)[] = [0, 1].map((axis) => tfOutputLength(input[axis + 1] as number | null, kernel[axis] as number, stride[axis] as number,
+    dilation[axis] as number, padding));
   if (out.some((d) => d !== null && d < 1)) {
     const effective = kernel.map((k, axis) => (k - 1) * (dilation[axis] as number) + 1);
     throw new ShapeError(
-      `${op}: a ${effective.join('×')} window with padding="valid" does not fit the ${formatShape(input.slice(1, 3))} spatial size of ${formatShape(input)} (channels-last)`,
+      `${op}: a ${effective.join('×')} window with padding="valid" does not fit the ${formatShape(input.slice(1,
+        3))} spatial size of ${formatShape(input)} (channels-last)`,
       'input-too-small',
     );
   }

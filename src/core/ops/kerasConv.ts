@@ -65,7 +65,8 @@ function normalizeWindowed(op: string, extra: (attrs: Attrs) => Attrs) {
   return (attrs: Attrs): Attrs => {
     const w = readWindow(op, attrs);
     readActivation(op, attrs);
-    return { ...attrs, ...extra(attrs), kernel_size: w.kernel, strides: w.strides, dilation_rate: w.dilation, padding: w.padding, use_bias: readBool(attrs, 'use_bias') };
+    return { ...attrs, ...extra(attrs), kernel_size: w.kernel, strides: w.strides, dilation_rate: w.dilation, padding: w.padding, use_bias: readBool(attrs,
+      'use_bias') };
   };
 }
 
@@ -102,14 +103,16 @@ const conv2d: OpSpec = {
   category: 'conv',
   moduleNames: ['keras.layers.Conv2D', 'keras.layers.Convolution2D'],
   signature: convSignature,
-  normalize: normalizeWindowed('Conv2D', (attrs) => ({ filters: readPositiveInt('Conv2D', attrs, 'filters'), groups: readPositiveInt('Conv2D', attrs, 'groups') })),
+  normalize: normalizeWindowed('Conv2D',
+    (attrs) => ({ filters: readPositiveInt('Conv2D', attrs, 'filters'), groups: readPositiveInt('Conv2D', attrs, 'groups') })),
   weights(attrs: Attrs): WeightSpec[] {
     const cin = builtInputDim(attrs);
     if (cin === null) return [];
     const [kh, kw] = attrs.kernel_size as number[];
     const filters = attrs.filters as number;
     const groups = attrs.groups as number;
-    const out: WeightSpec[] = [{ name: 'kernel', shape: [kh as number, kw as number, cin / groups, filters], trainable: true, init: glorotUniform((kh as number) * (kw as number) * (cin / groups), (kh as number) * (kw as number) * filters) }];
+    const out: WeightSpec[] = [{ name: 'kernel', shape: [kh as number, kw as number, cin / groups, filters], trainable: true,
+      init: glorotUniform((kh as number) * (kw as number) * (cin / groups), (kh as number) * (kw as number) * filters) }];
     if (attrs.use_bias) out.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });
     return out;
   },
@@ -121,7 +124,8 @@ const conv2d: OpSpec = {
     const channels = input[3];
     const filters = attrs.filters as number;
     if (channels !== null && channels !== undefined && (channels % groups !== 0 || filters % groups !== 0)) {
-      throw new ShapeError(`Conv2D: groups=${groups} must divide both the ${channels} input channels of ${formatShape(input)} and filters=${filters}`, 'channel-mismatch');
+      throw new ShapeError(`Conv2D: groups=${groups} must divide both the ${channels} input channels of ${formatShape(input)} and filters=${filters}`,
+        'channel-mismatch');
     }
     const w = readWindow('Conv2D', attrs);
     const [h, wd] = windowedOutput('Conv2D', input, w.kernel, w.strides, w.dilation, w.padding);
@@ -152,7 +156,8 @@ const depthwiseConv2d: OpSpec = {
     if (cin === null) return [];
     const [kh, kw] = attrs.kernel_size as number[];
     const mult = attrs.depth_multiplier as number;
-    const out: WeightSpec[] = [{ name: 'depthwise_kernel', shape: [kh as number, kw as number, cin, mult], trainable: true, init: glorotUniform((kh as number) * (kw as number) * cin, (kh as number) * (kw as number) * mult) }];
+    const out: WeightSpec[] = [{ name: 'depthwise_kernel', shape: [kh as number, kw as number, cin, mult], trainable: true,
+      init: glorotUniform((kh as number) * (kw as number) * cin, (kh as number) * (kw as number) * mult) }];
     if (attrs.use_bias) out.push({ name: 'bias', shape: [cin * mult], trainable: true, init: ZEROS });
     return out;
   },
@@ -197,7 +202,8 @@ const separableConv2d: OpSpec = {
     const mult = attrs.depth_multiplier as number;
     const filters = attrs.filters as number;
     const out: WeightSpec[] = [
-      { name: 'depthwise_kernel', shape: [kh as number, kw as number, cin, mult], trainable: true, init: glorotUniform((kh as number) * (kw as number) * cin, (kh as number) * (kw as number) * mult) },
+      { name: 'depthwise_kernel', shape: [kh as number, kw as number, cin, mult], trainable: true, init: glorotUniform((kh as number) * (kw as number) * cin,
+        (kh as number) * (kw as number) * mult) },
       { name: 'pointwise_kernel', shape: [1, 1, cin * mult, filters], trainable: true, init: glorotUniform(cin * mult, filters) },
     ];
     if (attrs.use_bias) out.push({ name: 'bias', shape: [filters], trainable: true, init: ZEROS });

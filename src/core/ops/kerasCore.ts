@@ -66,8 +66,10 @@ const batchNormalization: OpSpec = {
   ],
   normalize(attrs: Attrs): Attrs {
     const axis = attrs.axis;
-    if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new OpArgumentError(`BatchNormalization: axis must be an integer, got ${JSON.stringify(axis)}`);
-    return { ...attrs, epsilon: readFloat('BatchNormalization', attrs, 'epsilon'), momentum: readFloat('BatchNormalization', attrs, 'momentum'), center: readBool(attrs, 'center'), scale: readBool(attrs, 'scale') };
+    if (typeof axis !== 'number' || !Number.isInteger(axis))
+      throw new OpArgumentError(`BatchNormalization: axis must be an integer, got ${JSON.stringify(axis)}`);
+    return { ...attrs, epsilon: readFloat('BatchNormalization', attrs, 'epsilon'), momentum: readFloat('BatchNormalization', attrs, 'momentum'),
+      center: readBool(attrs, 'center'), scale: readBool(attrs, 'scale') };
   },
   weights(attrs: Attrs): WeightSpec[] {
     const c = builtInputDim(attrs);
@@ -84,7 +86,8 @@ const batchNormalization: OpSpec = {
     requireAtLeastRank2('BatchNormalization', input);
     const axis = attrs.axis as number;
     if (axis !== -1 && axis !== input.length - 1) {
-      throw new ShapeError(`BatchNormalization: axis=${axis} on ${formatShape(input)} is not supported (NetLens normalises the last, channels-last axis)`, 'unsupported-axis');
+      throw new ShapeError(`BatchNormalization: axis=${axis} on ${formatShape(input)} is not supported (NetLens normalises the last, channels-last axis)`,
+        'unsupported-axis');
     }
     checkBuiltDim('BatchNormalization', attrs, input, 'channels');
     return input.slice();
@@ -191,7 +194,8 @@ const flatten: OpSpec = {
 };
 
 function identityLayer(op: string, names: string[], signature: ParamSpec[]): OpSpec {
-  return { op, category: 'dropout', moduleNames: names, signature, inferShape: sameShape, summary: (attrs) => (typeof attrs.rate === 'number' ? `p=${attrs.rate}` : ''), forward: (_tf, _attrs, inputs) => inputs[0] as TfTensor };
+  return { op, category: 'dropout', moduleNames: names, signature, inferShape: sameShape,
+    summary: (attrs) => (typeof attrs.rate === 'number' ? `p=${attrs.rate}` : ''), forward: (_tf, _attrs, inputs) => inputs[0] as TfTensor };
 }
 
 const reshape: OpSpec = {
@@ -202,7 +206,8 @@ const reshape: OpSpec = {
   normalize(attrs: Attrs): Attrs {
     const target = attrs.target_shape;
     const list = typeof target === 'number' ? [target] : target;
-    if (!Array.isArray(list) || !list.every((d) => typeof d === 'number' && Number.isInteger(d) && (d > 0 || d === -1)) || list.filter((d) => d === -1).length > 1) {
+    if (!Array.isArray(list) || !list.every((d) => typeof d === 'number' && Number.isInteger(d) && (d > 0 || d === -1))
+      || list.filter((d) => d === -1).length > 1) {
       throw new OpArgumentError(`Reshape: target_shape must be a tuple of positive integers with at most one -1, got ${JSON.stringify(target)}`);
     }
     return { ...attrs, target_shape: list };
@@ -213,10 +218,13 @@ const reshape: OpSpec = {
     const total = numel(input.slice(1));
     const known = target.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     if (target.includes(-1)) {
-      if (total !== null && total % known !== 0) throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} to (None, ${target.join(', ')}): ${total} elements per sample is not a multiple of ${known}`, 'reshape-mismatch');
+      if (total !== null && total % known !== 0)
+        throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} to (None, ${target.join(', ')}): ${total} elements per sample is not a multiple of ${known}`, 'reshape-mismatch');
       return [input[0] as number | null, ...target.map((d) => (d === -1 ? (total === null ? null : total / known) : d))];
     }
-    if (total !== null && total !== known) throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} (${total} elements per sample) to (None, ${target.join(', ')}) (${known})`, 'reshape-mismatch');
+    if (total !== null && total !== known)
+      throw new ShapeError(`Reshape: cannot reshape ${formatShape(input)} (${total} elements per sample) to (None, ${target.join(', ')}) (${known})`,
+        'reshape-mismatch');
     return [input[0] as number | null, ...target];
   },
   summary: (attrs) => `→ ${(attrs.target_shape as number[]).join('×')}`,
@@ -248,7 +256,8 @@ export const KERAS_CORE_OPS: readonly OpSpec[] = [
   reshape,
   rescaling,
   identityLayer('keras.Dropout', ['keras.layers.Dropout'], [{ name: 'rate' }, { name: 'noise_shape', default: null }, { name: 'seed', default: null }]),
-  identityLayer('SpatialDropout2D', ['keras.layers.SpatialDropout2D'], [{ name: 'rate' }, { name: 'data_format', default: null }, { name: 'seed', default: null }]),
+  identityLayer('SpatialDropout2D', ['keras.layers.SpatialDropout2D'], [{ name: 'rate' }, { name: 'data_format', default: null }, { name: 'seed',
+    default: null }]),
   identityLayer('GaussianNoise', ['keras.layers.GaussianNoise'], [{ name: 'stddev' }, { name: 'seed', default: null }]),
   identityLayer('keras.Identity', ['keras.layers.Identity'], []),
 ];

@@ -39,7 +39,8 @@ function makeElementwise(op: string, name: string, arity: 'two' | 'many', fn: (t
       requireList(op, inputs, arity === 'two' ? 2 : 1);
       if (arity === 'two' && inputs.length !== 2) throw new ShapeError(`${op} expects exactly 2 tensors but got ${inputs.length}`, 'arity-mismatch');
       const out = mergeShapes(inputs);
-      if (!out) throw new ShapeError(`${op}: inputs of shapes ${inputs.map(formatShape).join(', ')} are incompatible (they must match, channels-last)`, 'merge-shape-mismatch');
+      if (!out) throw new ShapeError(`${op}: inputs of shapes ${inputs.map(formatShape).join(', ')} are incompatible (they must match, channels-last)`,
+        'merge-shape-mismatch');
       return out;
     },
     forward: (tf, _attrs, inputs) => fn(tf, inputs),
@@ -79,7 +80,8 @@ const concatenate: OpSpec = {
       }
       const known = dims.filter((x): x is number => x !== null);
       if (known.some((x) => x !== known[0])) {
-        throw new ShapeError(`Concatenate on axis ${raw}: inputs ${shown} differ on axis ${d} (all but the concatenation axis must match, channels-last)`, 'cat-shape-mismatch');
+        throw new ShapeError(`Concatenate on axis ${raw}: inputs ${shown} differ on axis ${d} (all but the concatenation axis must match, channels-last)`,
+          'cat-shape-mismatch');
       }
       out.push(known.length ? (known[0] as number) : null);
     }

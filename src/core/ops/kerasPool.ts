@@ -150,7 +150,8 @@ const upSampling2d: OpSpec = {
     const [sh, sw] = attrs.size as [number, number];
     const size: [number, number] = [(x.shape[1] as number) * sh, (x.shape[2] as number) * sw];
     const image = x as TfTensor4;
-    return attrs.interpolation === 'bilinear' ? tf.image.resizeBilinear(image as never, size, false, true) : tf.image.resizeNearestNeighbor(image as never, size, false, false);
+    return attrs.interpolation === 'bilinear' ? tf.image.resizeBilinear(image as never, size, false, true) : tf.image.resizeNearestNeighbor(image as never,
+      size, false, false);
   },
 };
 

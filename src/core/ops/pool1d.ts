@@ -88,7 +88,8 @@ export const AvgPool1d = lift(
   (AvgPool2d.signature as ParamSpec[]).filter((p) => p.name !== 'divisor_override'),
   'avg_pool1d',
 );
-export const AdaptiveAvgPool1d = lift('AdaptiveAvgPool1d', AdaptiveAvgPool2d, adaptiveTo2d('AdaptiveAvgPool1d'), [{ name: 'output_size' }], 'adaptive_avg_pool1d');
+export const AdaptiveAvgPool1d = lift('AdaptiveAvgPool1d', AdaptiveAvgPool2d, adaptiveTo2d('AdaptiveAvgPool1d'), [{ name: 'output_size' }],
+  'adaptive_avg_pool1d');
 export const AdaptiveMaxPool1d = lift(
   'AdaptiveMaxPool1d',
   AdaptiveMaxPool2d,

@@ -213,7 +213,8 @@ export const PixelUnshuffle: OpSpec = {
     requireRank('PixelUnshuffle', input, input.length >= 3 ? [input.length] : [3, 4], '…×C×H×W');
     const [c, h, w] = input.slice(-3) as (number | null)[];
     for (const d of [h, w]) {
-      if (d !== null && d % r !== 0) throw new ShapeError(`PixelUnshuffle(${r}) expects height and width divisible by ${r} but got ${formatShape(input)}`, 'shape-mismatch');
+      if (d !== null && d % r !== 0)
+        throw new ShapeError(`PixelUnshuffle(${r}) expects height and width divisible by ${r} but got ${formatShape(input)}`, 'shape-mismatch');
     }
     const down = (d: number | null): number | null => (d === null ? null : d / r);
     return [...input.slice(0, -3), c === null ? null : c * r * r, down(h), down(w)];
@@ -248,7 +249,8 @@ function padPairs(op: string, pad: number[], rank: number): [number, number][] {
 function paddedShape(op: string, input: Shape, pad: number[]): Shape {
   const pairs = padPairs(op, pad, input.length);
   const out = input.map((d, i) => (d === null ? null : d + (pairs[i]?.[0] as number) + (pairs[i]?.[1] as number)));
-  if (out.some((d) => d !== null && d < 1)) throw new ShapeError(`${op}: padding ${JSON.stringify(pad)} leaves input ${formatShape(input)} empty`, 'empty-output');
+  if (out.some((d) => d !== null && d < 1))
+    throw new ShapeError(`${op}: padding ${JSON.stringify(pad)} leaves input ${formatShape(input)} empty`, 'empty-output');
   return out;
 }
 
@@ -259,7 +261,8 @@ function padForward(tf: Tf, x: TfTensor, pad: number[], mode: PadMode, value: nu
 function zeroPadList(attrs: Attrs): number[] {
   const pad = readIntList('ZeroPad2d', attrs, 'padding');
   if (pad.length === 1) return [pad[0], pad[0], pad[0], pad[0]] as number[];
-  if (pad.length !== 4) throw new OpArgumentError(`ZeroPad2d: padding must be an int or a 4-tuple (left, right, top, bottom), got ${JSON.stringify(attrs.padding)}`);
+  if (pad.length !== 4)
+    throw new OpArgumentError(`ZeroPad2d: padding must be an int or a 4-tuple (left, right, top, bottom), got ${JSON.stringify(attrs.padding)}`);
   return pad;
 }
 
@@ -317,7 +320,9 @@ function padModule(op: string, mode: PadMode, dims: 1 | 2): OpSpec {
         const spatial = input.slice(-dims);
         spatial.forEach((d, i) => {
           const [before, after] = [pad[2 * (dims - 1 - i)] as number, pad[2 * (dims - 1 - i) + 1] as number];
-          if (d !== null && (before >= d || after >= d)) throw new ShapeError(`${op}: padding (${before}, ${after}) must be smaller than the padded dimension (${d}) of input ${formatShape(input)}`, 'bad-padding');
+          if (d !== null && (before >= d || after >= d))
+            throw new ShapeError(`${op}: padding (${before}, ${after}) must be smaller than the padded dimension (${d}) of input ${formatShape(input)}`,
+              'bad-padding');
         });
       }
       return paddedShape(op, input, pad);
@@ -333,4 +338,5 @@ const PAD_MODULES = [
   padModule('ConstantPad1d', 'constant', 1), padModule('ConstantPad2d', 'constant', 2), padModule('ZeroPad1d', 'zeros', 1),
 ];
 
-export const RESAMPLE_OPS: readonly OpSpec[] = [Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ZeroPad2d, Pad, ...PAD_MODULES];
+export const RESAMPLE_OPS: readonly OpSpec[] = [Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, PixelShuffle, PixelUnshuffle, ZeroPad2d, Pad,
+  ...PAD_MODULES];

@@ -146,7 +146,8 @@ export const Reshape = makeView('reshape');
 function readPermutation(attrs: Attrs, rank: number, input: Shape): number[] {
   const dims = readIntList('permute', attrs, 'dims').map((d) => normalizeDim('permute', d, rank, input));
   if (dims.length !== rank || new Set(dims).size !== rank) {
-    throw new ShapeError(`permute: dims ${JSON.stringify(attrs.dims)} are not a permutation of the ${rank} dimensions of ${formatShape(input)}`, 'rank-mismatch');
+    throw new ShapeError(`permute: dims ${JSON.stringify(attrs.dims)} are not a permutation of the ${rank} dimensions of ${formatShape(input)}`,
+      'rank-mismatch');
   }
   return dims;
 }

@@ -33,7 +33,8 @@ export const Embedding: OpSpec = {
     if (pad !== null && (pad >= num || pad < -num)) throw new OpArgumentError(`Embedding: padding_idx must be within num_embeddings (${num}), got ${pad}`);
     return { ...attrs, num_embeddings: num, embedding_dim: readPositiveInt('Embedding', attrs, 'embedding_dim'), padding_idx: pad };
   },
-  weights: (attrs) => [{ name: 'weight', shape: [readPositiveInt('Embedding', attrs, 'num_embeddings'), readPositiveInt('Embedding', attrs, 'embedding_dim')], trainable: !readBool(attrs, '_freeze'), init: { kind: 'uniform', bound: Math.sqrt(3) } }], // uniform with unit variance, like PyTorch's N(0, 1)
+  weights: (attrs) => [{ name: 'weight', shape: [readPositiveInt('Embedding', attrs, 'num_embeddings'), readPositiveInt('Embedding', attrs, 'embedding_dim')],
+    trainable: !readBool(attrs, '_freeze'), init: { kind: 'uniform', bound: Math.sqrt(3) } }], // uniform with unit variance, like PyTorch's N(0, 1)
   inferShape: (attrs, inputs) => [...(inputs[0] as Shape), readPositiveInt('Embedding', attrs, 'embedding_dim')],
   summary: (attrs) => `${attrs.num_embeddings}×${attrs.embedding_dim}`,
   /** Rows of the table by index (values truncated to integers and clamped into the table, as run inputs are floats). */
@@ -62,7 +63,8 @@ interface RnnConfig {
 function rnnConfig(kind: RnnKind, attrs: Attrs): RnnConfig {
   const proj = kind === 'LSTM' ? readInt(kind, attrs, 'proj_size') : 0;
   const hidden = readPositiveInt(kind, attrs, 'hidden_size');
-  if (proj < 0 || (proj > 0 && proj >= hidden)) throw new OpArgumentError(`${kind}: proj_size must be between 0 and hidden_size (${hidden}) exclusive, got ${proj}`);
+  if (proj < 0 || (proj > 0 && proj >= hidden))
+    throw new OpArgumentError(`${kind}: proj_size must be between 0 and hidden_size (${hidden}) exclusive, got ${proj}`);
   return {
     input: readPositiveInt(kind, attrs, 'input_size'),
     hidden,
@@ -94,10 +96,12 @@ function rnnWeights(kind: RnnKind, attrs: Attrs): WeightSpec[] {
 
 /** Input (L, N, H_in), or (N, L, H_in) with batch_first, or unbatched (L, H_in). */
 function rnnInput(kind: RnnKind, c: RnnConfig, input: Shape): { batch: number | null; steps: number | null; unbatched: boolean } {
-  if (input.length !== 2 && input.length !== 3) throw new ShapeError(`${kind} expects a 2-D (unbatched) or 3-D input but got ${formatShape(input)}`, 'rank-mismatch');
+  if (input.length !== 2 && input.length !== 3)
+    throw new ShapeError(`${kind} expects a 2-D (unbatched) or 3-D input but got ${formatShape(input)}`, 'rank-mismatch');
   const features = input[input.length - 1];
   if (features !== null && features !== c.input) {
-    throw new ShapeError(`${kind} expects ${c.input} input features (last dimension) but got ${features} (input ${formatShape(input)})`, 'in-features-mismatch', `use nn.${kind}(${features}, ${c.hidden}, ...)`);
+    throw new ShapeError(`${kind} expects ${c.input} input features (last dimension) but got ${features} (input ${formatShape(input)})`, 'in-features-mismatch',
+      `use nn.${kind}(${features}, ${c.hidden}, ...)`);
   }
   if (input.length === 2) return { batch: null, steps: input[0], unbatched: true };
   return c.batchFirst ? { batch: input[0], steps: input[1], unbatched: false } : { batch: input[1], steps: input[0], unbatched: false };
@@ -164,7 +168,8 @@ function cellEntry(kind: RnnKind): OpSpec {
     op: name,
     category: 'sequence',
     moduleNames: [`torch.nn.${name}`],
-    signature: [{ name: 'input_size' }, { name: 'hidden_size' }, { name: 'bias', default: true }, ...(kind === 'RNN' ? [{ name: 'nonlinearity', default: 'tanh' }] : []), ...DEVICE],
+    signature: [{ name: 'input_size' }, { name: 'hidden_size' }, { name: 'bias', default: true },
+      ...(kind === 'RNN' ? [{ name: 'nonlinearity', default: 'tanh' }] : []), ...DEVICE],
     normalize: (attrs) => ({ ...attrs, input_size: readPositiveInt(name, attrs, 'input_size'), hidden_size: readPositiveInt(name, attrs, 'hidden_size') }),
     weights: (attrs) => {
       const input = readPositiveInt(name, attrs, 'input_size');
@@ -180,7 +185,8 @@ function cellEntry(kind: RnnKind): OpSpec {
       const expected = readPositiveInt(name, attrs, 'input_size');
       if (input.length !== 1 && input.length !== 2) throw new ShapeError(`${name} expects a 1-D or 2-D input but got ${formatShape(input)}`, 'rank-mismatch');
       const got = input[input.length - 1];
-      if (got !== null && got !== expected) throw new ShapeError(`${name} expects ${expected} input features but got ${got} (input ${formatShape(input)})`, 'in-features-mismatch');
+      if (got !== null && got !== expected)
+        throw new ShapeError(`${name} expects ${expected} input features but got ${got} (input ${formatShape(input)})`, 'in-features-mismatch');
       return [...input.slice(0, -1), readPositiveInt(name, attrs, 'hidden_size')];
     },
     tupleOutputs: kind === 'LSTM' ? (_attrs, _inputs, output) => [{ shape: output }] : undefined,
@@ -220,9 +226,11 @@ function mhaConfig(attrs: Attrs): MhaConfig {
 
 /** (L, N, E) or (N, L, E) with batch_first, or unbatched (L, E): returns [batch, length]. */
 function mhaDims(c: MhaConfig, shape: Shape, what: string, features: number): [number | null, number | null] {
-  if (shape.length !== 2 && shape.length !== 3) throw new ShapeError(`MultiheadAttention expects a 2-D or 3-D ${what} but got ${formatShape(shape)}`, 'rank-mismatch');
+  if (shape.length !== 2 && shape.length !== 3)
+    throw new ShapeError(`MultiheadAttention expects a 2-D or 3-D ${what} but got ${formatShape(shape)}`, 'rank-mismatch');
   const got = shape[shape.length - 1];
-  if (got !== null && got !== features) throw new ShapeError(`MultiheadAttention expects ${what} with ${features} features (last dimension) but got ${formatShape(shape)}`, 'in-features-mismatch');
+  if (got !== null && got !== features)
+    throw new ShapeError(`MultiheadAttention expects ${what} with ${features} features (last dimension) but got ${formatShape(shape)}`, 'in-features-mismatch');
   if (shape.length === 2) return [null, shape[0]];
   return c.batchFirst ? [shape[0], shape[1]] : [shape[1], shape[0]];
 }
@@ -267,10 +275,15 @@ export const MultiheadAttention: OpSpec = {
     const [qb] = mhaDims(c, q, 'query', c.embed);
     const [kb, kl] = mhaDims(c, k, 'key', c.kdim);
     const [vb, vl] = mhaDims(c, v, 'value', c.vdim);
-    if (q.length !== k.length || q.length !== v.length) throw new ShapeError(`MultiheadAttention: query, key and value must all be batched or all unbatched, got ${formatShape(q)}, ${formatShape(k)}, ${formatShape(v)}`, 'rank-mismatch');
+    if (q.length !== k.length || q.length !== v.length)
+      throw new ShapeError(`MultiheadAttention: query, key and value must all be batched or all unbatched, got ${formatShape(q)}, ${formatShape(k)}, ${formatShape(v)}`, 'rank-mismatch');
     const clash = (a: number | null, b: number | null): boolean => a !== null && b !== null && a !== b;
-    if (clash(qb, kb) || clash(kb, vb)) throw new ShapeError(`MultiheadAttention: query, key and value batch sizes differ (${formatShape(q)}, ${formatShape(k)}, ${formatShape(v)})`, 'batch-mismatch');
-    if (clash(kl, vl)) throw new ShapeError(`MultiheadAttention: key and value must have the same sequence length, got ${formatShape(k)} and ${formatShape(v)}`, 'shape-mismatch');
+    if (clash(qb, kb) || clash(kb, vb))
+      throw new ShapeError(`MultiheadAttention: query, key and value batch sizes differ (${formatShape(q)}, ${formatShape(k)}, ${formatShape(v)})`,
+        'batch-mismatch');
+    if (clash(kl, vl))
+      throw new ShapeError(`MultiheadAttention: key and value must have the same sequence length, got ${formatShape(k)} and ${formatShape(v)}`,
+        'shape-mismatch');
     return [...q.slice(0, -1), c.embed];
   },
   tupleOutputs: (attrs, inputs) => {
@@ -291,4 +304,5 @@ export const MultiheadAttention: OpSpec = {
   summary: (attrs) => `${attrs.embed_dim}, ${attrs.num_heads} heads`,
 };
 
-export const SEQUENCE_OPS: OpSpec[] = [Embedding, rnnEntry('RNN'), rnnEntry('LSTM'), rnnEntry('GRU'), cellEntry('RNN'), cellEntry('LSTM'), cellEntry('GRU'), MultiheadAttention];
+export const SEQUENCE_OPS: OpSpec[] = [Embedding, rnnEntry('RNN'), rnnEntry('LSTM'), rnnEntry('GRU'), cellEntry('RNN'), cellEntry('LSTM'), cellEntry('GRU'),
+  MultiheadAttention];

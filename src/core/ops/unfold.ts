@@ -67,7 +67,8 @@ export const Unfold: OpSpec = {
     const w = readWindow('Unfold', attrs);
     const [c, h, wd] = x.slice(-3);
     const positions = blocks(w, [h, wd]);
-    if (positions.some((p) => p !== null && p <= 0)) throw new ShapeError(`Unfold: kernel ${w.kernel.join('×')} does not fit input ${formatShape(x)}`, 'shape-mismatch');
+    if (positions.some((p) => p !== null && p <= 0))
+      throw new ShapeError(`Unfold: kernel ${w.kernel.join('×')} does not fit input ${formatShape(x)}`, 'shape-mismatch');
     const rows = c === null ? null : c * w.kernel[0] * w.kernel[1];
     const l = positions[0] === null || positions[1] === null ? null : positions[0] * positions[1];
     return x.length === 4 ? [x[0], rows, l] : [rows, l];
@@ -90,9 +91,11 @@ export const Fold: OpSpec = {
     const size = readIntTuple('Fold', attrs, 'output_size', 2);
     const [rows, l] = x.slice(-2);
     const area = w.kernel[0] * w.kernel[1];
-    if (rows !== null && rows % area !== 0) throw new ShapeError(`Fold: input dimension 1 (${rows}) must be divisible by the kernel area ${area} (input ${formatShape(x)})`, 'shape-mismatch');
+    if (rows !== null && rows % area !== 0)
+      throw new ShapeError(`Fold: input dimension 1 (${rows}) must be divisible by the kernel area ${area} (input ${formatShape(x)})`, 'shape-mismatch');
     const [ph, pw] = blocks(w, size) as number[];
-    if (l !== null && l !== ph * pw) throw new ShapeError(`Fold: input has ${l} blocks but output_size ${size.join('×')} with kernel ${w.kernel.join('×')} needs ${ph * pw} (input ${formatShape(x)})`, 'shape-mismatch');
+    if (l !== null && l !== ph * pw)
+      throw new ShapeError(`Fold: input has ${l} blocks but output_size ${size.join('×')} with kernel ${w.kernel.join('×')} needs ${ph * pw} (input ${formatShape(x)})`, 'shape-mismatch');
     const c = rows === null ? null : rows / area;
     return x.length === 3 ? [x[0], c, ...size] : [c, ...size];
   },

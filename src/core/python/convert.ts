@@ -42,7 +42,8 @@ class Converter extends ExprConverter {
           if (k.t === 'assignment') return this.assignment(k);
           if (k.t === 'augmented_assignment') {
             const op = this.field(k, 'operator');
-            return { s: 'augassign', target: this.expr(this.field(k, 'left')), op: op ? this.text(op).slice(0, -1) : '+', value: this.expr(this.field(k, 'right')), p };
+            return { s: 'augassign', target: this.expr(this.field(k, 'left')), op: op ? this.text(op).slice(0, -1) : '+', value: this.expr(this.field(k,
+              'right')), p };
           }
           return { s: 'expr', e: this.expr(k), p };
         }
@@ -69,11 +70,13 @@ class Converter extends ExprConverter {
       }
       case 'for_statement': {
         const alt = this.field(n, 'alternative');
-        return { s: 'for', target: this.expr(this.field(n, 'left')), iter: this.expr(this.field(n, 'right')), body: this.block(this.field(n, 'body')), orelse: alt ? this.block(this.field(alt, 'body')) : undefined, p };
+        return { s: 'for', target: this.expr(this.field(n, 'left')), iter: this.expr(this.field(n, 'right')), body: this.block(this.field(n, 'body')),
+          orelse: alt ? this.block(this.field(alt, 'body')) : undefined, p };
       }
       case 'while_statement': {
         const alt = this.field(n, 'alternative');
-        return { s: 'while', cond: this.expr(this.field(n, 'condition')), body: this.block(this.field(n, 'body')), orelse: alt ? this.block(this.field(alt, 'body')) : undefined, p };
+        return { s: 'while', cond: this.expr(this.field(n, 'condition')), body: this.block(this.field(n, 'body')),
+          orelse: alt ? this.block(this.field(alt, 'body')) : undefined, p };
       }
       case 'function_definition':
         return this.funcDef(n, []);
@@ -207,7 +210,8 @@ class Converter extends ExprConverter {
   classDef(n: PNode, decorators: Expr[]): Stmt {
     const nameNode = this.field(n, 'name');
     const sup = this.field(n, 'superclasses');
-    return { s: 'class', name: nameNode ? this.text(nameNode) : '<missing>', bases: sup ? this.args(sup) : [], body: this.block(this.field(n, 'body')), decorators, p: this.pos(n) };
+    return { s: 'class', name: nameNode ? this.text(nameNode) : '<missing>', bases: sup ? this.args(sup) : [], body: this.block(this.field(n, 'body')),
+      decorators, p: this.pos(n) };
   }
 
 }

@@ -364,7 +364,8 @@ function parseIntLiteral(text: string, p: Pos): Expr {
   return { k: 'int', v, p };
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v',
+  '\n': '' };
 
 function decodeEscapes(s: string): string {
   if (!s.includes('\\')) return s;

@@ -84,7 +84,8 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       report(phase, (passIndex + (step + 1) / stepCount) / passes, label);
 
     for (let i = 0; i < warmup; i++, passIndex++) {
-      const pass = await executePass(program, input, { timeEachLayer: false, signal: options.signal, yieldEveryMs: options.yieldEveryMs, onStep: stepProgress('warmup', `Warm-up ${i + 1}/${warmup}`) });
+      const pass = await executePass(program, input, { timeEachLayer: false, signal: options.signal, yieldEveryMs: options.yieldEveryMs,
+        onStep: stepProgress('warmup', `Warm-up ${i + 1}/${warmup}`) });
       await pass.output.data();
       pass.output.dispose();
     }
@@ -97,7 +98,8 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
     const profiledMs: number[] = [];
     for (let i = 0; i < runs; i++, passIndex++) {
       const passStarted = performance.now();
-      const pass = await executePass(program, input, { timeEachLayer: true, signal: options.signal, yieldEveryMs: options.yieldEveryMs, onStep: stepProgress('profile', `Timed run ${i + 1}/${runs}`) });
+      const pass = await executePass(program, input, { timeEachLayer: true, signal: options.signal, yieldEveryMs: options.yieldEveryMs,
+        onStep: stepProgress('profile', `Timed run ${i + 1}/${runs}`) });
       profiledMs.push(performance.now() - passStarted);
       pass.stepMs.forEach((ms, step) => (perStep[step] as number[]).push(ms));
       if (i === 0) {
@@ -113,7 +115,8 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
     const plainMs: number[] = [];
     for (let i = 0; i < plainRuns; i++, passIndex++) {
       const started = performance.now();
-      const pass = await executePass(program, input, { timeEachLayer: false, signal: options.signal, yieldEveryMs: options.yieldEveryMs, onStep: stepProgress('plain', `Plain run ${i + 1}/${plainRuns}`) });
+      const pass = await executePass(program, input, { timeEachLayer: false, signal: options.signal, yieldEveryMs: options.yieldEveryMs,
+        onStep: stepProgress('plain', `Plain run ${i + 1}/${plainRuns}`) });
       await pass.output.data();
       plainMs.push(performance.now() - started);
       pass.output.dispose();

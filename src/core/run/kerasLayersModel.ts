@@ -44,19 +44,26 @@ function makeLayer(tfl: Tfl, node: LayerNode): Layer | null {
   switch (node.op) {
     case 'Conv2D':
       if (a.groups !== 1) throw new LayersModelUnsupported(`${node.path}: tfjs-layers Conv2D has no groups`, node.id);
-      return tfl.layers.conv2d({ ...common, filters: a.filters as number, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding, dilationRate: pair(a.dilation_rate), activation: activationOf(node) as never, useBias: Boolean(a.use_bias) });
+      return tfl.layers.conv2d({ ...common, filters: a.filters as number, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding,
+        dilationRate: pair(a.dilation_rate), activation: activationOf(node) as never, useBias: Boolean(a.use_bias) });
     case 'DepthwiseConv2D':
-      return tfl.layers.depthwiseConv2d({ ...common, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding, depthMultiplier: a.depth_multiplier as number, dilationRate: pair(a.dilation_rate), activation: activationOf(node) as never, useBias: Boolean(a.use_bias) });
+      return tfl.layers.depthwiseConv2d({ ...common, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding,
+        depthMultiplier: a.depth_multiplier as number, dilationRate: pair(a.dilation_rate), activation: activationOf(node) as never,
+          useBias: Boolean(a.use_bias) });
     case 'SeparableConv2D':
-      return tfl.layers.separableConv2d({ ...common, filters: a.filters as number, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding, dilationRate: pair(a.dilation_rate), depthMultiplier: a.depth_multiplier as number, activation: activationOf(node) as never, useBias: Boolean(a.use_bias) });
+      return tfl.layers.separableConv2d({ ...common, filters: a.filters as number, kernelSize: pair(a.kernel_size), strides: pair(a.strides), padding,
+        dilationRate: pair(a.dilation_rate), depthMultiplier: a.depth_multiplier as number, activation: activationOf(node) as never,
+          useBias: Boolean(a.use_bias) });
     case 'Dense':
       return tfl.layers.dense({ ...common, units: a.units as number, activation: activationOf(node) as never, useBias: Boolean(a.use_bias) });
     case 'BatchNormalization':
-      return tfl.layers.batchNormalization({ ...common, axis: -1, epsilon: a.epsilon as number, momentum: a.momentum as number, center: Boolean(a.center), scale: Boolean(a.scale) });
+      return tfl.layers.batchNormalization({ ...common, axis: -1, epsilon: a.epsilon as number, momentum: a.momentum as number, center: Boolean(a.center),
+        scale: Boolean(a.scale) });
     case 'Activation':
       return tfl.layers.activation({ ...common, activation: activationOf(node) as never });
     case 'keras.ReLU':
-      if (a.negative_slope !== 0 || a.threshold !== 0) throw new LayersModelUnsupported(`${node.path}: tfjs-layers ReLU has no negative_slope/threshold`, node.id);
+      if (a.negative_slope !== 0 || a.threshold !== 0)
+        throw new LayersModelUnsupported(`${node.path}: tfjs-layers ReLU has no negative_slope/threshold`, node.id);
       return tfl.layers.reLU({ ...common, maxValue: (a.max_value as number | null) ?? undefined });
     case 'keras.LeakyReLU':
       return tfl.layers.leakyReLU({ ...common, alpha: a.negative_slope as number });
@@ -129,7 +136,8 @@ export function buildKerasLayersModel(tf: Tf, tfl: Tfl, graph: LayerGraph, weigh
       byPath.set(node.path, layer);
       if (node.attrs[BUILT_INPUT_DIM] !== undefined) pending.push([layer, node.path]);
     }
-    const many = node.op === 'Add' || node.op === 'Multiply' || node.op === 'Average' || node.op === 'Maximum' || node.op === 'Minimum' || node.op === 'Concatenate';
+    const many = node.op === 'Add' || node.op === 'Multiply' || node.op === 'Average' || node.op === 'Maximum' || node.op === 'Minimum'
+      || node.op === 'Concatenate';
     values.set(node.id, layer.apply(many ? (inputs as SymbolicTensor[]) : (inputs[0] as SymbolicTensor)) as SymbolicTensor);
     output = values.get(node.id)!;
   }

@@ -35,7 +35,8 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
   for (const step of plan.steps) {
     // An output marker shares its input's tensor.
     // A Keras graph's shapes keep the batch as None (null): it runs with the plan's batch.
-    const staticShape = plan.layout === 'NHWC' && step.node.outputShape?.[0] === null ? [plan.inputShape[0] ?? 1, ...step.node.outputShape.slice(1)] : step.node.outputShape;
+    const staticShape = plan.layout === 'NHWC' && step.node.outputShape?.[0] === null ? [plan.inputShape[0] ?? 1,
+      ...step.node.outputShape.slice(1)] : step.node.outputShape;
     const bytes = step.node.op === 'Output' ? 0 : step.node.op === 'Input' ? shapeBytes(plan.inputShape) : shapeBytes(staticShape);
     if (bytes === null) incomplete = true;
     const size = bytes ?? 0;

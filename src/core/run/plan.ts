@@ -94,7 +94,8 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       if (id !== null) return;
       const shape = node.inputShapes[slot];
       if (!shape || shape.some((d) => d === null)) {
-        throw new RunRefusedError(`Operand ${slot + 1} of ${describe(node)} comes from no layer and its shape is unknown, so it cannot be run.`, 'bad-graph', node.id);
+        throw new RunRefusedError(`Operand ${slot + 1} of ${describe(node)} comes from no layer and its shape is unknown, so it cannot be run.`, 'bad-graph',
+          node.id);
       }
       constants.set(slot, shape as number[]);
       notes.push(
@@ -128,7 +129,8 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
   }
 
   const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');
-  const outputId = outputNode ? (steps[position.get(outputNode.id) as number] as PlanStep).inputIds[0] as string : (graph.nodes[graph.nodes.length - 1] as LayerNode).id;
+  const outputId =
+    outputNode ? (steps[position.get(outputNode.id) as number] as PlanStep).inputIds[0] as string : (graph.nodes[graph.nodes.length - 1] as LayerNode).id;
 
   // A value dies after the last step that reads it; the output value never dies inside the program.
   const lastReader = new Map<string, number>();

@@ -52,7 +52,8 @@ export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): L
   try {
     for (const step of plan.steps) {
       for (const [slot, shape] of step.constants) {
-        constants.set(`${step.node.id}:${slot}`, tf.tidy(() => (plan.layout === 'NHWC' ? tf.ones(shape, 'float32') : fromTorchOrder(tf, tf.ones(shape, 'float32')))));
+        constants.set(`${step.node.id}:${slot}`,
+          tf.tidy(() => (plan.layout === 'NHWC' ? tf.ones(shape, 'float32') : fromTorchOrder(tf, tf.ones(shape, 'float32')))));
       }
     }
     for (const [path, nodeId] of plan.weightOwner) {

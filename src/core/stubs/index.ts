@@ -15,7 +15,8 @@ export function bundledStubLoader(): ModuleLoader {
       if (stub) return { path: stubPath(name, stub.isPackage), text: stub.text, isPackage: stub.isPackage, library: true };
       // A folder of stubs without __init__.py is a namespace package, as in Python.
       const prefix = `${name}.`;
-      for (const key of Object.keys(BUNDLED_STUBS)) if (key.startsWith(prefix)) return { path: `stubs/${name.split('.').join('/')}`, text: '', isPackage: true, library: true };
+      for (const key of Object.keys(BUNDLED_STUBS)) if (key.startsWith(prefix))
+        return { path: `stubs/${name.split('.').join('/')}`, text: '', isPackage: true, library: true };
       return null;
     },
     entryModule: () => null,

@@ -72,7 +72,8 @@ async function blockedStyles(frame: Frame): Promise<string[]> {
       if (!style.sheet) blocked.push(`<style> #${i}: ${(style.textContent ?? '').slice(0, 60)}`);
     });
     document.querySelectorAll<HTMLElement>('[style]').forEach((element) => {
-      if ((element.getAttribute('style') ?? '').trim() !== '' && element.style.length === 0) blocked.push(`style="${element.getAttribute('style')}" on <${element.tagName.toLowerCase()}>`);
+      if ((element.getAttribute('style') ?? '').trim() !== '' && element.style.length === 0)
+        blocked.push(`style="${element.getAttribute('style')}" on <${element.tagName.toLowerCase()}>`);
     });
     return blocked;
   });
@@ -102,7 +103,8 @@ async function main(): Promise<number> {
     server = await startServer(paths);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--use-angle=swiftshader',
+        '--enable-unsafe-swiftshader'],
     });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
     currentPage = page;
@@ -130,7 +132,8 @@ async function main(): Promise<number> {
       const lens = page.locator('.codelens-decoration', { hasText: 'Show architecture' });
       await waitFor('a resolved NetLens CodeLens', async () => (await lens.count()) > 0 && /params/.test((await lens.allTextContents()).join(' ')));
       const texts = (await lens.allTextContents()).map((t) => t.trim());
-      assert(texts.some((t) => /^Show architecture · [\d.]+ [KMGT]? ?params · [\d.]+ [KMGT]? ?MACs/.test(t)), `unexpected CodeLens titles: ${texts.join(' | ')}`);
+      assert(texts.some((t) => /^Show architecture · [\d.]+ [KMGT]? ?params · [\d.]+ [KMGT]? ?MACs/.test(t)),
+        `unexpected CodeLens titles: ${texts.join(' | ')}`);
       await screenshot(page, '02-codelens');
       return texts.slice(0, 3).join(' | ');
     });
@@ -378,7 +381,8 @@ async function main(): Promise<number> {
   const failed = results.filter((r) => !r.ok);
   fs.writeFileSync(path.join(SHOTS_DIR, 'summary.json'), JSON.stringify({ results, facts }, null, 2));
   const activation = /activated in [\d.]+ ms[^\n]*/.exec(String(facts.netlensLog ?? ''));
-  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; vsix ${(Number(facts.vsixBytes) / 1024).toFixed(0)} KiB; ${activation?.[0] ?? 'activation time not logged'}`);
+  console.log(`\n${results.length - failed.length} passed, ${failed.length} failed; vsix ${(Number(facts.vsixBytes) / 1024).toFixed(0)} KiB; ${activation?.[0]
+    ?? 'activation time not logged'}`);
   console.log(`screenshots and summary.json in ${path.relative(ROOT, SHOTS_DIR)}`);
   return failed.length === 0 ? 0 : 1;
 }

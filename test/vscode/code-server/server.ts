@@ -115,7 +115,8 @@ export async function startServer(paths: ServerPaths): Promise<RunningServer> {
   const log = fs.openSync(paths.logFile, 'w');
   const child = spawn(
     NODE24,
-    codeServer(['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', paths.workspace], paths),
+    codeServer(['--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      paths.workspace], paths),
     { stdio: ['ignore', log, log], detached: false },
   );
   await waitForPort(port, child, 60_000);

@@ -53,7 +53,8 @@ export interface LayerCall {
  * Applies `operation` ('rearrange', 'repeat', or a reduction) with `pattern` to a tensor or a list of tensors (stacked on
  * a new first axis, as einops does). `prefix` introduces errors as einops's functional form or a layer does.
  */
-export function applyEinops(tc: TorchContext, operation: string, input: Value, pattern: Value, lengths: Map<string, number | null>, site: Pos, layer: LayerCall | null = null, prefix?: string): Value {
+export function applyEinops(tc: TorchContext, operation: string, input: Value, pattern: Value, lengths: Map<string, number | null>, site: Pos,
+  layer: LayerCall | null = null, prefix?: string): Value {
   const opName = operation === 'rearrange' || operation === 'repeat' ? operation : 'reduce';
   let tensors: PyTensor[];
   let shape: Shape | null;
@@ -81,7 +82,9 @@ export function applyEinops(tc: TorchContext, operation: string, input: Value, p
       attrs = recipeAttrs(recipe, resolved);
     } catch (err) {
       if (!(err instanceof EinopsFailure)) throw err;
-      const intro = prefix ?? `Error while processing ${operation}-reduction pattern "${pattern}". Input tensor shape: ${sizeRepr(shape)}. Additional info: ${lengthsRepr(lengths)}.`;
+      const intro =
+        prefix
+          ?? `Error while processing ${operation}-reduction pattern "${pattern}". Input tensor shape: ${sizeRepr(shape)}. Additional info: ${lengthsRepr(lengths)}.`;
       throw einopsError(tc, `${intro} ${err.message}`, site);
     }
   }

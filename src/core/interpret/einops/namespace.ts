@@ -48,16 +48,20 @@ export function installEinops(tc: TorchContext, ns: PyNamespace): void {
     return;
   }
   ns.members.set('EinopsError', einopsErrorClass(tc));
-  def(ns, 'rearrange', (args, kw, p) => applyEinops(tc, 'rearrange', arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw, ['tensor', 'pattern']), p));
-  def(ns, 'repeat', (args, kw, p) => applyEinops(tc, 'repeat', arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw, ['tensor', 'pattern']), p));
+  def(ns, 'rearrange', (args, kw, p) => applyEinops(tc, 'rearrange', arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw,
+    ['tensor', 'pattern']), p));
+  def(ns, 'repeat', (args, kw, p) => applyEinops(tc, 'repeat', arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw,
+    ['tensor', 'pattern']), p));
   def(ns, 'reduce', (args, kw, p) => {
     const reduction = arg(args, kw, 2, 'reduction') ?? null;
     const operation = typeof reduction === 'string' ? reduction : 'custom';
-    return applyEinops(tc, operation, arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw, ['tensor', 'pattern', 'reduction']), p);
+    return applyEinops(tc, operation, arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'pattern') ?? null, axisLengths(kw, ['tensor', 'pattern',
+      'reduction']), p);
   });
   def(ns, 'einsum', (args, _kw, p) => einopsEinsum(tc, args, p));
   def(ns, 'pack', (args, kw, p) => packTensors(tc, arg(args, kw, 0, 'tensors') ?? null, arg(args, kw, 1, 'pattern') ?? null, p));
-  def(ns, 'unpack', (args, kw, p) => unpackTensor(tc, arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'packed_shapes') ?? null, arg(args, kw, 2, 'pattern') ?? null, p));
+  def(ns, 'unpack', (args, kw, p) => unpackTensor(tc, arg(args, kw, 0, 'tensor') ?? null, arg(args, kw, 1, 'packed_shapes') ?? null,
+    arg(args, kw, 2, 'pattern') ?? null, p));
   def(ns, 'parse_shape', (args, kw, p) => parseShape(tc, arg(args, kw, 0, 'x') ?? null, arg(args, kw, 1, 'pattern') ?? null, p));
   def(ns, 'asnumpy', () => new PyUnknown('einops.asnumpy(...)'));
   if (ns.qualified === 'einops') {
@@ -101,7 +105,8 @@ function layerClasses(tc: TorchContext): [string, PyClass][] {
       const reduction = withReduction ? arg(args, kw, 2, 'reduction') : 'rearrange';
       if (typeof pattern !== 'string') throw typeError(`${name}() needs a pattern string`, p);
       const lengths = axisLengths(kw, ['pattern', 'reduction']);
-      const shown = [`'${pattern}'`, ...(withReduction ? [`'${typeof reduction === 'string' ? reduction : '<callable>'}'`] : []), ...[...lengths].map(([k, v]) => `${k}=${v ?? '?'}`)];
+      const shown = [`'${pattern}'`, ...(withReduction ? [`'${typeof reduction === 'string' ? reduction : '<callable>'}'`] : []), ...[...lengths].map(([k,
+        v]) => `${k}=${v ?? '?'}`)];
       const config: LayerConfig = { operation: typeof reduction === 'string' ? reduction : 'custom', pattern, lengths, repr: `${name}(${shown.join(', ')})` };
       checkAtConstruction(tc, config, p);
       configs.set(self, config);

@@ -33,7 +33,9 @@ export function packTensors(tc: TorchContext, list: Value, pattern: Value, site:
   const min = before + after;
   const packedShapes: (Shape | null)[] = [];
   tensors.forEach((t, i) => {
-    if (t.shape && t.shape.length < min) throw einopsError(tc, `packed tensor #${i} (enumeration starts with 0) has shape ${sizeRepr(t.shape)}, while pattern ${pattern} assumes at least ${min} axes`, site);
+    if (t.shape && t.shape.length < min)
+      throw einopsError(tc,
+        `packed tensor #${i} (enumeration starts with 0) has shape ${sizeRepr(t.shape)}, while pattern ${pattern} assumes at least ${min} axes`, site);
     packedShapes.push(t.shape ? t.shape.slice(before, t.shape.length - after) : null);
   });
   let out: Shape | null = null;
@@ -47,19 +49,24 @@ export function packTensors(tc: TorchContext, list: Value, pattern: Value, site:
   const ps = new PyList(packedShapes.map((s) => (s ? shapeTuple(s) : new PyUnknown('packed shape'))));
   const traced = tensors.filter((t) => t.node !== null);
   if (!tc.tracer.recording || traced.length === 0) return new PyTuple([new PyTensor(out, null), ps]);
-  const node = tc.tracer.addNode({ op: 'pack', attrs: { pattern, before, after }, summary: pattern, inputs: tensors.map((t) => t.node), inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs: 0, module: null, suffix: 'pack', callRange: toRange(site) });
+  const node = tc.tracer.addNode({ op: 'pack', attrs: { pattern, before, after }, summary: pattern, inputs: tensors.map((t) => t.node),
+    inputShapes: tensors.map((t) => t.shape), outputShape: out, params: 0, macs: 0, module: null, suffix: 'pack', callRange: toRange(site) });
   return new PyTuple([new PyTensor(out, node.id), ps]);
 }
 
 /** unpack(tensor, packed_shapes, 'b * c') → the tensors pack() took apart, one `unpack` node per piece. */
 export function unpackTensor(tc: TorchContext, tensor: Value, shapes: Value, pattern: Value, site: Pos): Value {
-  if (!(tensor instanceof PyTensor) || typeof pattern !== 'string' || !(shapes instanceof PyList || shapes instanceof PyTuple)) return new PyUnknown('einops.unpack(...)');
+  if (!(tensor instanceof PyTensor) || typeof pattern !== 'string' || !(shapes instanceof PyList || shapes instanceof PyTuple))
+    return new PyUnknown('einops.unpack(...)');
   const { before, after } = analyzePackPattern(tc, pattern, 'unpack', site);
   const input = tensor.shape;
-  if (input && input.length !== before + 1 + after) throw einopsError(tc, `unpack(..., ${pattern}) received input of wrong dim with shape ${sizeRepr(input)}`, site);
-  const pieces: (Shape | null)[] = shapes.items.map((s) => (s instanceof PyList || s instanceof PyTuple ? s.items.map((d) => (typeof d === 'number' ? d : null)) : null));
+  if (input && input.length !== before + 1 + after)
+    throw einopsError(tc, `unpack(..., ${pattern}) received input of wrong dim with shape ${sizeRepr(input)}`, site);
+  const pieces: (Shape | null)[] = shapes.items.map((s) =>
+    (s instanceof PyList || s instanceof PyTuple ? s.items.map((d) => (typeof d === 'number' ? d : null)) : null));
   const lengths = pieces.map((p) => (p === null ? null : p.includes(-1) ? -1 : product(p)));
-  if (lengths.filter((l) => l === -1).length > 1) throw einopsError(tc, `unpack(..., ${pattern}) received more than one -1 in ${shapes.items.length} shapes and can't infer dimensions`, site);
+  if (lengths.filter((l) => l === -1).length > 1)
+    throw einopsError(tc, `unpack(..., ${pattern}) received more than one -1 in ${shapes.items.length} shapes and can't infer dimensions`, site);
   const total = input ? input[before] : null;
   // A -1 piece takes what the others leave.
   const known = lengths.reduce<number | null>((a, l) => (a === null || l === null ? null : l === -1 ? a : a + l), 0);
@@ -75,7 +82,8 @@ export function unpackTensor(tc: TorchContext, tensor: Value, shapes: Value, pat
     const shape: Shape | null = input && elem ? [...input.slice(0, before), ...elem, ...input.slice(before + 1)] : null;
     if (!tc.tracer.recording || tensor.node === null) out.push(new PyTensor(shape, null));
     else {
-      const node = tc.tracer.addNode({ op: 'unpack', attrs: { pattern, axis: before, start, length: size, shape }, summary: `${pattern} [${i}]`, inputs: [tensor.node], inputShapes: [input], outputShape: shape, params: 0, macs: 0, module: null, suffix: 'unpack', callRange: toRange(site) });
+      const node = tc.tracer.addNode({ op: 'unpack', attrs: { pattern, axis: before, start, length: size, shape }, summary: `${pattern} [${i}]`,
+        inputs: [tensor.node], inputShapes: [input], outputShape: shape, params: 0, macs: 0, module: null, suffix: 'unpack', callRange: toRange(site) });
       out.push(new PyTensor(shape, node.id));
     }
     start = start === null || size === null ? null : start + size;
@@ -121,8 +129,10 @@ export function parseShape(tc: TorchContext, x: Value, pattern: Value, site: Pos
 /** einops.einsum(a, b, 'b i d, b j d -> b i j'): named axes mapped to letters, then torch.einsum (its MACs included). */
 export function einopsEinsum(tc: TorchContext, args: Value[], site: Pos): Value {
   const pattern = args[args.length - 1];
-  if (args.length <= 1) throw new PyError('ValueError', '`einops.einsum` takes at minimum two arguments: the tensors (at least one), followed by the pattern.', site);
-  if (typeof pattern !== 'string') throw new PyError('ValueError', 'The last argument passed to `einops.einsum` must be a string, representing the einsum pattern.', site);
+  if (args.length <= 1)
+    throw new PyError('ValueError', '`einops.einsum` takes at minimum two arguments: the tensors (at least one), followed by the pattern.', site);
+  if (typeof pattern !== 'string')
+    throw new PyError('ValueError', 'The last argument passed to `einops.einsum` must be a string, representing the einsum pattern.', site);
   if (!pattern.includes('->')) throw new PyError('ValueError', "Einsum pattern must contain '->'.", site);
   const [lefts, right] = pattern.split('->');
   const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

@@ -23,7 +23,8 @@ export interface ParsedSide {
 
 let anonCounter = 0;
 const ELLIPSIS = '\u2026';
-const KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
+const KEYWORDS =
+  new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
 
 /** Why `name` is not an axis name ('' when it is one), as einops explains it. */
 export function axisNameProblem(name: string, allowUnderscore = false): string {
@@ -38,13 +39,15 @@ export function parseSide(text: string, opts: { allowUnderscore?: boolean; allow
   let expr = text;
   if (expr.includes('.')) {
     if (!expr.includes('...')) throw new EinopsFailure('Expression may contain dots only inside ellipsis (...)');
-    if (expr.split('...').length !== 2 || expr.split('.').length !== 4) throw new EinopsFailure('Expression may contain dots only inside ellipsis (...); only one ellipsis for tensor ');
+    if (expr.split('...').length !== 2 || expr.split('.').length !== 4)
+      throw new EinopsFailure('Expression may contain dots only inside ellipsis (...); only one ellipsis for tensor ');
     expr = expr.replace('...', ELLIPSIS);
     side.hasEllipsis = true;
   }
   let group: Axis[] | null = null;
   const addName = (x: string): void => {
-    if (side.identifiers.has(x) && !(opts.allowUnderscore && x === '_') && !opts.allowDuplicates) throw new EinopsFailure(`Indexing expression contains duplicate dimension "${x}"`);
+    if (side.identifiers.has(x) && !(opts.allowUnderscore && x === '_') && !opts.allowDuplicates)
+      throw new EinopsFailure(`Indexing expression contains duplicate dimension "${x}"`);
     if (x === ELLIPSIS) {
       side.identifiers.add(ELLIPSIS);
       if (group === null) side.composition.push('ellipsis');
@@ -57,7 +60,9 @@ export function parseSide(text: string, opts: { allowUnderscore?: boolean; allow
       if (group === null) side.composition.push([]);
     } else if (/^[0-9]+$/.test(x)) {
       const value = Number(x);
-      if (value <= 1) throw new EinopsFailure(value === 1 ? 'No need to create anonymous axis of length 1. Report this as an issue' : `Anonymous axis should have positive length, not ${value}`);
+      if (value <= 1)
+        throw new EinopsFailure(value === 1 ? 'No need to create anonymous axis of length 1. Report this as an issue'
+          : `Anonymous axis should have positive length, not ${value}`);
       const axis: Axis = { key: `${value}#${anonCounter++}`, anon: value };
       side.hasNonUnitaryAnonymous = true;
       side.identifiers.add(axis.key);
@@ -131,7 +136,8 @@ export function prepareRecipe(pattern: string, operation: EinopsOperation, axisN
   if (left.hasEllipsis && left.ellipsisParenthesized) throw new EinopsFailure(`Ellipsis inside parenthesis in the left side is not allowed: ${pattern}`);
   // Anonymous axes are distinct on each side: compare names only, as einops's identity-hashed AnonymousAxis does.
   if (operation === 'rearrange') {
-    if (left.hasNonUnitaryAnonymous || right.hasNonUnitaryAnonymous) throw new EinopsFailure('Non-unitary anonymous axes are not supported in rearrange (exception is length 1)');
+    if (left.hasNonUnitaryAnonymous || right.hasNonUnitaryAnonymous)
+      throw new EinopsFailure('Non-unitary anonymous axes are not supported in rearrange (exception is length 1)');
     const difference = [...left.identifiers].filter((k) => !right.identifiers.has(k)).concat([...right.identifiers].filter((k) => !left.identifiers.has(k)));
     if (difference.length > 0) throw new EinopsFailure(`Identifiers only on one side of expression (should be on both): ${axesRepr(difference)}`);
   } else if (operation === 'repeat') {
@@ -223,7 +229,8 @@ export function resolveRecipe(recipe: Recipe, shape: Shape, given: Map<string, n
     if (unknown.length === 0) {
       if (length !== null && known !== null && length !== known) throw new EinopsFailure(`Shape mismatch, ${length} != ${known}`);
     } else {
-      if (length !== null && known !== null && length % known !== 0) throw new EinopsFailure(`Shape mismatch, can't divide axis of length ${length} in chunks of ${known}`);
+      if (length !== null && known !== null && length % known !== 0)
+        throw new EinopsFailure(`Shape mismatch, can't divide axis of length ${length} in chunks of ${known}`);
       lengths[unknown[0]] = length === null || known === null ? null : Math.floor(length / known);
     }
   });
@@ -232,7 +239,8 @@ export function resolveRecipe(recipe: Recipe, shape: Shape, given: Map<string, n
 }
 
 /** The reshape/transpose/reduce/add-axes/reshape program of a resolved recipe, as graph-node attributes. */
-export function recipeAttrs(recipe: Recipe, resolved: Resolved): { initShape: (number | null)[]; permutation: number[]; reducedFrom: number; added: (number | null)[][]; finalShape: (number | null)[] } {
+export function recipeAttrs(recipe: Recipe,
+  resolved: Resolved): { initShape: (number | null)[]; permutation: number[]; reducedFrom: number; added: (number | null)[][]; finalShape: (number | null)[] } {
   return {
     initShape: resolved.lengths.slice(0, recipe.leftCount),
     permutation: recipe.permutation,

@@ -62,7 +62,8 @@ export function collectGraph(kc: KerasContext, inputsValue: Value, outputsValue:
     seen.add(t);
     const h = kc.history.get(t);
     if (!h) {
-      diagnostics.once('warning', 'keras-untracked-tensor', 'a tensor reaching the model output was not produced by a Keras layer (an operation NetLens does not model): it is treated as a constant', site);
+      diagnostics.once('warning', 'keras-untracked-tensor',
+        'a tensor reaching the model output was not produced by a Keras layer (an operation NetLens does not model): it is treated as a constant', site);
       continue;
     }
     if (h.kind === 'input') {

@@ -152,11 +152,13 @@ export function kerasShape(shape: Shape): string {
 function kerasShortcutFix(sc: Shape, branch: Shape): string {
   if (sc.length === 4 && branch.length === 4 && typeof sc[1] === 'number' && typeof branch[1] === 'number' && typeof branch[3] === 'number' && branch[1] > 0) {
     const broadcastable = sc.every((d, i) => d === branch[i] || d === 1 || branch[i] === 1);
-    if (broadcastable) return `Keras would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${kerasShape(sc.map((d, i) => (d === 1 ? branch[i]! : d)))}`;
+    if (broadcastable)
+      return `Keras would broadcast the size-1 dimension(s) silently, which is almost never intended at a residual addition; make both operands ${kerasShape(sc.map((d, i) => (d === 1 ? branch[i]! : d)))}`;
     if (sc[1] % branch[1] === 0) {
       const stride = sc[1] / branch[1];
       const strides = stride === 1 ? '' : `, strides=${stride}`;
-      return `project the shortcut with a 1×1 convolution${stride === 1 ? '' : `, stride ${stride}`}, to ${branch[3]} channels (e.g. shortcut = layers.Conv2D(${branch[3]}, 1${strides})(x) followed by layers.BatchNormalization()(shortcut))`;
+      return `project the shortcut with a 1×1 convolution${stride === 1 ? ''
+        : `, stride ${stride}`}, to ${branch[3]} channels (e.g. shortcut = layers.Conv2D(${branch[3]}, 1${strides})(x) followed by layers.BatchNormalization()(shortcut))`;
     }
   }
   return `both operands must have the same shape; add a projection on the shortcut that maps ${kerasShape(sc)} to ${kerasShape(branch)}`;
@@ -168,7 +170,8 @@ function traceLayer(kc: KerasContext, inst: PyInstance, spec: OpSpec, attrs: Att
   const suffix = kc.layerInfo.get(inst.mod!)?.name ?? spec.op.toLowerCase();
   if (spec.op !== 'Add') {
     const out = applyOp(tc, spec, attrs, tensors, { module: inst, site, suffix });
-    if (spec.op === 'Concatenate' && out.node !== null && !tc.tracer.node(out.node).error && tensors.length >= 2) recordMerge(tc, 'cat', out.node, tensors, site);
+    if (spec.op === 'Concatenate' && out.node !== null && !tc.tracer.node(out.node).error && tensors.length >= 2)
+      recordMerge(tc, 'cat', out.node, tensors, site);
     return out;
   }
   const out = applyOp(tc, lenientAdd(spec, latestOperand(kc, tensors)), attrs, tensors, { module: inst, site, suffix });
@@ -187,7 +190,8 @@ function traceLayer(kc: KerasContext, inst: PyInstance, spec: OpSpec, attrs: Att
   const reported = mismatch !== undefined;
   if (!reported && shapes.every((s) => s !== null) && mergeShapes(shapes as Shape[]) === null) {
     tc.tracer.node(out.node).error = true;
-    tc.it.diagnostics.add('error', 'merge-shape-mismatch', `Add: inputs of shapes ${(shapes as Shape[]).map(kerasShape).join(', ')} are incompatible (they must match, channels-last)`, site, {
+    tc.it.diagnostics.add('error', 'merge-shape-mismatch',
+      `Add: inputs of shapes ${(shapes as Shape[]).map(kerasShape).join(', ')} are incompatible (they must match, channels-last)`, site, {
       shapes: shapes as Shape[],
       nodeId: out.node,
     });

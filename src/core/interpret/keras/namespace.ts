@@ -93,7 +93,8 @@ function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
     self.mod!.params.set(typeof name === 'string' ? name : `weight_${self.mod!.params.size}`, t);
     return t;
   });
-  for (const name of ['build', 'compile', 'fit', 'evaluate', 'save', 'save_weights', 'load_weights', 'summary', 'reset_states']) native(Layer, name, () => null);
+  for (const name of ['build', 'compile', 'fit', 'evaluate', 'save', 'save_weights', 'load_weights', 'summary', 'reset_states']) native(Layer, name,
+    () => null);
   native(Layer, 'predict', () => new PyUnknown('model.predict(...)'));
   native(Layer, 'get_config', () => new PyUnknown('config'));
   native(Layer, 'count_params', (self) => {
@@ -223,7 +224,8 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'keras.backend.image_data_format':
       return new PyBuiltin(qualified, () => 'channels_last');
     case 'keras.backend.int_shape':
-      return new PyBuiltin(qualified, (args) => (args[0] instanceof PyTensor && args[0].shape ? new PyTuple(args[0].shape.map((d) => d)) : new PyUnknown('int_shape')));
+      return new PyBuiltin(qualified,
+        (args) => (args[0] instanceof PyTensor && args[0].shape ? new PyTuple(args[0].shape.map((d) => d)) : new PyUnknown('int_shape')));
   }
   const cls = layerClass(kc, `keras.layers.${name}`);
   if (cls && (ns.qualified.endsWith('layers') || ns.qualified.endsWith('preprocessing'))) return cls;

@@ -51,7 +51,8 @@ describe('NetLens in desktop VS Code', () => {
       const found = vscode.languages.getDiagnostics(broken).filter((d) => d.source === 'NetLens' && d.severity === vscode.DiagnosticSeverity.Error);
       return found.length > 0 && found;
     });
-    assert.ok(errors.some((d) => d.range.start.line === expectedLine), `errors at ${errors.map((d) => d.range.start.line + 1).join(', ')}, expected ${expectedLine + 1}`);
+    assert.ok(errors.some((d) => d.range.start.line === expectedLine),
+      `errors at ${errors.map((d) => d.range.start.line + 1).join(', ')}, expected ${expectedLine + 1}`);
     assert.ok(errors.some((d) => (d.relatedInformation ?? []).length > 0), 'no related __init__ locations attached');
   });
 
