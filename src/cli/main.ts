@@ -6,6 +6,7 @@ import { readSourceFile } from './readSource';
 import { escapeTerminal } from './terminalText';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatShape } from '../core/format';
+import { defaultViewOptions, SETTING_DEFAULTS } from '../core/defaults';
 import { informationRequest, parseArguments, USAGE, UsageError, type CliRequest } from './args';
 import { buildCheckJson, checkExitCode } from './checkReport';
 import { renderDiagnostics, renderLayerTable, renderSummary } from './checkTable';
@@ -87,7 +88,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`netlens: ${problem}\n`);
         return 2;
       }
-      writeViewFile(graph, { collapseDepth: request.expand ?? 1, showShapes: true, showParams: true, showMacs: true, runMemoryBudgetMiB: 2048 }, output);
+      // A standalone page has no settings: it shows every figure, MACs included.
+      writeViewFile(graph, { ...defaultViewOptions(), collapseDepth: request.expand ?? SETTING_DEFAULTS.collapseDepth, showMacs: true }, output);
       const errors = graph.diagnostics.filter((d) => d.severity === 'error').length;
       process.stderr.write(`netlens: wrote ${output} (${graph.nodes.length} nodes, ${errors} error${errors === 1 ? '' : 's'})\n`);
       if (errors) process.stderr.write(escapeTerminal(renderDiagnostics(graph, displayFile)) + '\n');

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { LayerGraph } from '../core/graph/ir';
 import type { ViewOptions } from '../protocol';
+import { escapeHtml } from '../core/format';
+import { contentSecurityPolicy, createNonce, renderPage } from '../webviewPage';
 
 export type { ViewOptions };
 
@@ -52,10 +54,6 @@ export function embedJson(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-}
-
 /** Keeps inlined code from closing its own element. */
 function inlineSafe(code: string, tag: 'script' | 'style'): string {
   return code.replace(new RegExp(`</${tag}`, 'gi'), `<\\/${tag}`);
@@ -75,33 +73,16 @@ function lazyElements(files: Record<string, string>): string {
 
 /** One self-contained HTML page showing the graph: bundle, styles and data inline; a CSP that allows nothing external. */
 export function renderStandaloneHtml(graph: LayerGraph, options: ViewOptions, assets: WebviewAssets = loadWebviewAssets()): string {
-  const nonce = randomBytes(16).toString('base64');
-  const csp = [
-    "default-src 'none'",
-    `script-src 'nonce-${nonce}' 'wasm-unsafe-eval'`,
-    "style-src 'unsafe-inline'",
-    'worker-src blob:',
-    'img-src data: blob:',
-    'font-src data:',
-  ].join('; ');
-  const title = `NetLens · ${graph.model ?? path.basename(graph.file)}`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="NetLens">
-<title>${escapeHtml(title)}</title>
-<style>${inlineSafe(assets.style, 'style')}</style>
-</head>
-<body data-ready="false">
-<div id="app"></div>
-<script type="application/json" id="netlens-data">${embedJson({ graph, options })}</script>
-<script nonce="${nonce}">${inlineSafe(stripSourceMap(assets.script), 'script')}</script>
-${lazyElements(assets.lazy ?? {})}</body>
-</html>
-`;
+  const nonce = createNonce((size) => randomBytes(size));
+  return renderPage({
+    title: `NetLens · ${graph.model ?? path.basename(graph.file)}`,
+    csp: contentSecurityPolicy(null, nonce),
+    head: `<style>${inlineSafe(assets.style, 'style')}</style>`,
+    body:
+      `<script type="application/json" id="netlens-data">${embedJson({ graph, options })}</script>\n` +
+      `<script nonce="${nonce}">${inlineSafe(stripSourceMap(assets.script), 'script')}</script>\n` +
+      lazyElements(assets.lazy ?? {}),
+  });
 }
 
 /** Writes the standalone HTML view; returns the file's size in bytes. */
