@@ -3,7 +3,7 @@ import type { HostToWebview, ViewOptions } from '../src/protocol';
 import type { LayerGraph } from '../src/core/graph/ir';
 import { defaultViewOptions } from '../src/core/defaults';
 
-export const DEFAULT_OPTIONS: ViewOptions = defaultViewOptions();
+const DEFAULT_OPTIONS: ViewOptions = defaultViewOptions();
 
 const MAX_ITEMS = 200_000;
 

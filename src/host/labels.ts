@@ -24,7 +24,7 @@ export function codeLensTitle(graph: LayerGraph | undefined): string {
 }
 
 /** Short model name for the status bar: the analysed expression without its arguments. */
-export function modelName(graph: LayerGraph): string {
+function modelName(graph: LayerGraph): string {
   const expr = graph.model ?? graph.groups.find((g) => g.parent === null)?.className ?? 'model';
   const name = expr.replace(/\(.*$/s, '').trim();
   return name.length > 40 ? `${name.slice(0, 39)}…` : name || 'model';
