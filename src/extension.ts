@@ -27,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
   const analysis = new AnalysisService(() => settings, log);
   const diagnostics = new DiagnosticPublisher();
   const statusBar = new ModelStatusBar();
+  // eslint-disable-next-line prefer-const -- the panel callbacks above its assignment read it (undefined until then)
   let controller: DocumentController | undefined;
   const panels = new PanelManager(
     context.extensionUri,
@@ -81,6 +82,8 @@ function currentSettings(output: vscode.LogOutputChannel): HostSettings {
     nodeDetails: configuration.get('nodeDetails'),
     runMemoryBudgetMiB: configuration.get('runMemoryBudgetMiB'),
     liveDiagnostics: configuration.get('liveDiagnostics'),
+    extraPaths: configuration.get('extraPaths'),
+    pythonPath: configuration.get('pythonPath'),
   });
   if (settings.inputShapeProblem) output.warn(settings.inputShapeProblem);
   return settings;

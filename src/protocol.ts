@@ -44,7 +44,8 @@ function isInt(value: unknown, min = -Infinity, max = Infinity): value is number
 function isRange(value: unknown): value is SourceRange {
   if (typeof value !== 'object' || value === null) return false;
   const r = value as Record<string, unknown>;
-  return isInt(r.line, 1) && isInt(r.column, 1) && isInt(r.endLine, 1) && isInt(r.endColumn, 1);
+  const file = r.file === undefined || (typeof r.file === 'string' && r.file.length > 0 && r.file.length <= 4096);
+  return file && isInt(r.line, 1) && isInt(r.column, 1) && isInt(r.endLine, 1) && isInt(r.endColumn, 1);
 }
 
 /** Validates an untrusted message from the webview; returns undefined for anything malformed. */

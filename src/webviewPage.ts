@@ -16,7 +16,8 @@ export type ResourceOrigin = string | null;
  * Safe as attribute text by construction: the nonce is alphanumeric and the origin keeps only source-expression characters.
  */
 export function contentSecurityPolicy(origin: ResourceOrigin, nonce: string): string {
-  origin = origin === null ? null : origin.replace(/[^\w\-.:/*+]/g, '');
+  // VS Code's cspSource is a list of source expressions ("'self' https://*.vscode-cdn.net"): keep each well-formed one.
+  origin = origin === null ? null : origin.split(/\s+/).filter((t) => t === "'self'" || /^[\w\-.:/*+]+$/.test(t)).join(' ');
   const own = origin === null ? '' : `${origin} `;
   return [
     "default-src 'none'",

@@ -385,7 +385,7 @@ export class App {
   async highlightLine(line: number): Promise<void> {
     const index = this.index;
     if (!index) return;
-    const covers = (range: SourceRange | undefined): boolean => !!range && range.line <= line && line <= range.endLine;
+    const covers = (range: SourceRange | undefined): boolean => !!range && range.file === undefined && range.line <= line && line <= range.endLine;
     const hits = index.graph.nodes.filter((node) => covers(node.callRange) || covers(node.defRange)).map((node) => node.id);
     this.highlighted = new Set(hits);
     this.drawing.querySelectorAll('.highlight').forEach((el) => el.classList.remove('highlight'));

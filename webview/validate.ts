@@ -13,7 +13,8 @@ const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isShape = (v: unknown): boolean => Array.isArray(v) && v.length <= 16 && v.every((d) => d === null || isNum(d));
 const isShapeOrNull = (v: unknown): boolean => v === null || v === undefined || isShape(v);
-const isRange = (v: unknown): boolean => isRec(v) && isNum(v.line) && isNum(v.column) && isNum(v.endLine) && isNum(v.endColumn);
+const isRange = (v: unknown): boolean =>
+  isRec(v) && isNum(v.line) && isNum(v.column) && isNum(v.endLine) && isNum(v.endColumn) && (v.file === undefined || isStr(v.file));
 const isOptRange = (v: unknown): boolean => v === undefined || isRange(v);
 const arrayOf = (v: unknown, item: (x: unknown) => boolean): boolean => Array.isArray(v) && v.length <= MAX_ITEMS && v.every(item);
 

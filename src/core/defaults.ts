@@ -9,6 +9,8 @@ export const SETTING_DEFAULTS = {
   nodeDetails: { shapes: true, params: true, macs: false },
   runMemoryBudgetMiB: 2048,
   liveDiagnostics: true,
+  extraPaths: [] as readonly string[],
+  pythonPath: '',
 } as const;
 
 /** Accepted ranges of the numeric settings (values outside are clamped or replaced by the default). */

@@ -4,6 +4,7 @@ import { AnalysisWorkerClient } from '../node/analysisWorkerClient';
 import type { LayerGraph, ModelCandidate } from '../core/graph/ir';
 import { preferLastGood, hasSyntaxError, type ShownAnalysis } from './lastGood';
 import { sourceDeclaresInput, type HostSettings } from './settings';
+import { loaderConfigFor } from './projectLoader';
 
 /** Which model of a file to build and with which input; undefined fields mean "let the analysis decide". */
 export interface ModelSelection {
@@ -98,7 +99,8 @@ export class AnalysisService implements vscode.Disposable {
     const started = performance.now();
     let fresh: LayerGraph;
     try {
-      fresh = await this.worker.analyze(source, document.uri.path, { model: selection.model, input });
+      const loader = await loaderConfigFor(document, this.settings());
+      fresh = await this.worker.analyze(source, document.uri.path, { model: selection.model, input, loader });
     } catch (error) {
       const message = `NetLens could not analyse this file: ${error instanceof Error ? error.message : String(error)}`;
       this.log(message);
@@ -121,7 +123,8 @@ export class AnalysisService implements vscode.Disposable {
     const uri = document.uri.toString();
     const cached = this.candidateCache.get(uri);
     if (cached && cached.version === document.version) return cached.candidates;
-    const candidates = this.worker.listModels(document.getText()).catch((error: unknown) => {
+    const candidates = loaderConfigFor(document, this.settings()).then((loader) => this.worker.listModels(document.getText(), { loader }))
+    .catch((error: unknown) => {
       this.log(`listing models failed: ${error instanceof Error ? error.message : String(error)}`);
       return [] as ModelCandidate[];
     });
@@ -141,6 +144,21 @@ export class AnalysisService implements vscode.Disposable {
     for (const key of [...this.lastGood.keys()]) if (key.startsWith(prefix)) this.lastGood.delete(key);
     this.candidateCache.delete(uri.toString());
     this.selections.delete(uri.toString());
+  }
+
+  /**
+   * Forgets the cached results of every analysed document that imports `fsPath` (directly or not) and returns their
+   * URIs, so that an edit or a save of an imported module analyses them again.
+   */
+  invalidateImporters(fsPath: string): string[] {
+    const uris = new Set<string>();
+    for (const [key, result] of this.results) {
+      if (!result.graph.imports?.includes(fsPath)) continue;
+      uris.add(result.uri);
+      this.results.delete(key);
+    }
+    for (const uri of uris) this.candidateCache.delete(uri);
+    return [...uris];
   }
 
   private remember(key: string, result: DocumentAnalysis): void {

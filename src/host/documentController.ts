@@ -42,6 +42,7 @@ export class DocumentController implements vscode.Disposable {
         if (!this.settings().liveDiagnostics) void this.refresh(document, 'save');
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.close(document)),
+      ...this.watchImportedFiles(),
       vscode.window.onDidChangeActiveTextEditor((editor) => void this.activeEditorChanged(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => this.cursorMoved(event)),
       this.lensesChanged,
@@ -111,8 +112,27 @@ export class DocumentController implements vscode.Disposable {
       setTimeout(() => {
         this.editTimers.delete(key);
         void this.refresh(document, 'edit');
+        // An edit in a module that other open models import (unsaved text counts) changes those models too.
+        if (document.uri.scheme === 'file') this.refreshImporters(document.uri.fsPath, 'edit');
       }, EDIT_DEBOUNCE_MS),
     );
+  }
+
+  /** Analyses again the open documents that import `fsPath`. */
+  private refreshImporters(fsPath: string, trigger: 'edit' | 'save'): void {
+    for (const uri of this.analysis.invalidateImporters(fsPath)) {
+      const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri);
+      if (document && !document.isClosed) void this.refresh(document, trigger);
+    }
+  }
+
+  /** Imported modules changed on disk (a save elsewhere, a checkout, a generated file): their importers are re-analysed. */
+  private watchImportedFiles(): vscode.Disposable[] {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{py,yaml,yml,json}');
+    const changed = (uri: vscode.Uri): void => {
+      if (uri.scheme === 'file') this.refreshImporters(uri.fsPath, 'save');
+    };
+    return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
   }
 
   private async activeEditorChanged(editor: vscode.TextEditor | undefined): Promise<void> {

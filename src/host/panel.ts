@@ -149,6 +149,14 @@ export class ArchitecturePanel implements vscode.Disposable {
   /** Moves the cursor of the editor that shows this panel's document to the range (opening it if needed). */
   private async revealInEditor(range: SourceRange): Promise<void> {
     const target = toVsRange(range);
+    // A node defined in an imported module opens that module, but only one the analysis itself imported: the
+    // message comes from the webview and must not name any other file.
+    if (range.file !== undefined) {
+      if (!this.current?.graph.imports?.includes(range.file)) return;
+      const document = await vscode.workspace.openTextDocument(vscode.Uri.file(range.file));
+      await vscode.window.showTextDocument(document, { preserveFocus: true, selection: new vscode.Range(target.start, target.start) });
+      return;
+    }
     this.lastReveal = { line: range.line, at: performance.now() };
     const editor = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === this.documentUri.toString());
     if (editor) {

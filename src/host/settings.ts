@@ -9,6 +9,8 @@ export interface RawSettings {
   nodeDetails?: unknown;
   runMemoryBudgetMiB?: unknown;
   liveDiagnostics?: unknown;
+  extraPaths?: unknown;
+  pythonPath?: unknown;
 }
 
 export interface HostSettings {
@@ -18,6 +20,10 @@ export interface HostSettings {
   inputShapeProblem: string | undefined;
   view: ViewOptions;
   liveDiagnostics: boolean;
+  /** More folders to resolve imports from (relative ones against the workspace folder). */
+  extraPaths: string[];
+  /** The Python environment whose installed packages are read; '' = the Python extension's interpreter, if any. */
+  pythonPath: string;
 }
 
 const MAX_DIM = 1 << 20;
@@ -64,6 +70,9 @@ export function readSettings(raw: RawSettings): HostSettings {
         : SETTING_DEFAULTS.runMemoryBudgetMiB,
     },
     liveDiagnostics: booleanOr(raw.liveDiagnostics, SETTING_DEFAULTS.liveDiagnostics),
+    extraPaths: Array.isArray(raw.extraPaths) ? raw.extraPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+      : [...SETTING_DEFAULTS.extraPaths],
+    pythonPath: typeof raw.pythonPath === 'string' ? raw.pythonPath.trim() : SETTING_DEFAULTS.pythonPath,
   };
 }
 

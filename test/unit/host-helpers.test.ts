@@ -5,6 +5,7 @@ import { codeLensTitle, hoverMarkdown, statusBarText } from '../../src/host/labe
 import { preferLastGood } from '../../src/host/lastGood';
 import { candidateAtLine, definitionEndLine } from '../../src/host/modelAtCursor';
 import { parseInputShape, readSettings, sourceDeclaresInput } from '../../src/host/settings';
+import { parseWebviewMessage } from '../../src/protocol';
 import { layersAtPosition, rangeContains } from '../../src/host/sourceRanges';
 import { buildWebviewHtml, contentSecurityPolicy, createNonce } from '../../src/webviewPage';
 
@@ -49,6 +50,22 @@ describe('host settings', () => {
     assert.equal(custom.view.showShapes, false);
     assert.equal(custom.view.runMemoryBudgetMiB, 512);
     assert.equal(custom.liveDiagnostics, false);
+  });
+
+  it('reads the import settings: extra paths (strings only) and the Python environment', () => {
+    assert.deepEqual(readSettings({}).extraPaths, []);
+    assert.equal(readSettings({}).pythonPath, '');
+    const custom = readSettings({ extraPaths: ['lib', 3, '', '../shared'], pythonPath: ' .venv/bin/python ' });
+    assert.deepEqual(custom.extraPaths, ['lib', '../shared']);
+    assert.equal(custom.pythonPath, '.venv/bin/python');
+    assert.deepEqual(readSettings({ extraPaths: 'lib' }).extraPaths, []);
+  });
+
+  it('accepts a reveal of a range in an imported file and refuses a malformed file name', () => {
+    const range = { line: 3, column: 1, endLine: 3, endColumn: 5 };
+    assert.deepEqual(parseWebviewMessage({ type: 'reveal', range: { ...range, file: '/p/parts.py' } }), { type: 'reveal', range: { ...range, file: '/p/parts.py' } });
+    assert.equal(parseWebviewMessage({ type: 'reveal', range: { ...range, file: 42 } }), undefined);
+    assert.equal(parseWebviewMessage({ type: 'reveal', range: { ...range, file: '' } }), undefined);
   });
 
   it('notices a file that declares its own input', () => {

@@ -20,6 +20,12 @@ describe('webview page', () => {
     assert.doesNotMatch(csp, /[<>"]/);
   });
 
+  it("keeps VS Code's real cspSource (several source expressions, 'self' quoted) intact", () => {
+    const csp = contentSecurityPolicy("'self' https://*.vscode-cdn.net", nonce);
+    assert.match(csp, /style-src 'self' https:\/\/\*\.vscode-cdn\.net /);
+    assert.match(csp, /connect-src 'self' https:\/\/\*\.vscode-cdn\.net/);
+  });
+
   it('escapes the title and body data in both pages the same way', () => {
     const shell = renderPage({ title: '<b>"x"</b>', csp: contentSecurityPolicy(null, nonce), head: '', bodyData: { path: `a"<'` }, body: '' });
     assert.match(shell, /<title>&lt;b&gt;&quot;x&quot;&lt;\/b&gt;<\/title>/);

@@ -28,7 +28,7 @@ export class DiagnosticsPanel {
       `<li class="nl-problem sev-${d.severity}" data-diagnostic="${i}" tabindex="0"${d.severity === 'error' ? ' data-error="true"' : ''}>` +
       `<span class="nl-sev">${d.severity === 'error' ? '●' : d.severity === 'warning' ? '▲' : 'i'}</span>` +
       `<span class="nl-problem-message">${escapeHtml(d.message)}</span>` +
-      `<span class="nl-problem-where">${escapeHtml(d.code)} · line ${d.range.line}</span></li>`).join('');
+      `<span class="nl-problem-where">${escapeHtml(d.code)} · ${d.range.file ? `${escapeHtml(d.range.file.split(/[\\/]/).pop() ?? '')} ` : ''}line ${d.range.line}</span></li>`).join('');
     this.element.innerHTML = `<div class="nl-problems-title">Problems <span class="nl-muted">${this.diagnostics.length}</span></div><ul>${rows}</ul>`;
     this.element.hidden = this.diagnostics.length === 0;
   }

@@ -64,9 +64,11 @@ async function openQuickInput(page: Page, shortcut: string): Promise<void> {
 }
 
 /** Quick Open (Ctrl+P), type the file name, pick the exact match; waits until its editor tab is the active one. */
+/** Opens a workspace file by name or by workspace-relative path (`unet_project/unet/model.py`) with Quick Open. */
 export async function openFile(page: Page, fileName: string): Promise<void> {
-  const exactName = new RegExp(`^\\s*${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
-  const activeTab = page.locator(`.tabs-container .tab.active[data-resource-name="${fileName}"]`).first();
+  const baseName = fileName.split('/').pop() ?? fileName;
+  const exactName = new RegExp(`^\\s*${baseName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+  const activeTab = page.locator(`.tabs-container .tab.active[data-resource-name="${baseName}"]`).first();
   // A webview taking focus back can close the quick input mid-way: retry the whole gesture.
   for (let attempt = 1; ; attempt++) {
     try {
