@@ -52,6 +52,8 @@ function contextLength(root: PyInstance): number | null {
 export function defaultInputFor(root: Value): { shape: Shape; dtype: InputDtype; why: string } {
   if (isModule(root)) {
     for (const m of walkModules(root)) {
+      const image = einopsImageInput(m);
+      if (image) return { shape: image, dtype: 'float32', why: 'an image, from the first einops layer\'s pattern' };
       const layer = m.mod!.layer;
       if (!layer) continue;
       if (layer.spec.op === 'Embedding') {
@@ -64,6 +66,15 @@ export function defaultInputFor(root: Value): { shape: Shape; dtype: InputDtype;
     }
   }
   return { shape: [1, 3, 224, 224], dtype: 'float32', why: 'assumed' };
+}
+
+/** A first `Rearrange('b c (h p1) (w p2) -> …')` takes images (4-D) or videos (5-D): 3 channels, 224 pixels. */
+function einopsImageInput(m: PyInstance): Shape | null {
+  const pattern = m.cls.qualified?.startsWith('einops.layers.') ? m.dict.get('pattern') : undefined;
+  if (typeof pattern !== 'string' || !pattern.includes('->')) return null;
+  const left = pattern.split('->')[0].trim();
+  const rank = left.replace(/\([^)]*\)/g, 'x').split(/\s+/).filter(Boolean).length;
+  return rank === 4 ? [1, 3, 224, 224] : rank === 5 ? [1, 3, 16, 224, 224] : null;
 }
 
 /** Thrown to end a usage probe at the first model call (not a Python exception: no `except` can catch it). */

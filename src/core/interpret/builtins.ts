@@ -5,6 +5,7 @@ import type { Interpreter } from './interpreter';
 import { truthy } from './expressions';
 import { equals, compare } from './operators';
 import { formatWithSpec } from './strings';
+import { openBuiltin } from './dataFiles';
 import {
   PyBound, PyBuiltin, PyClass, PyClassMethod, PyDict, PyExceptionValue, PyFloat, PyFunction, PyInstance, PyList, PyNamespace,
   PyPartial, PyProperty, PyRange, PySet, PySlice, PyStaticMethod, PySuper, PyTensor, PyTuple, PyUnknown, isNumber, numValue,
@@ -260,7 +261,17 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
     for (const [k, v] of scope.vars) d.set(k, v);
     return d;
   });
-  def('open', () => new PyUnknown('open(...)'));
+  b.set('open', openBuiltin(it));
+  // eval() of an expression (`eval(m) if isinstance(m, str) else m` in config-driven model builders), in the calling
+  // function's scope, by the interpreter itself: nothing runs on the machine.
+  def('eval', (args, _k, p) => {
+    const text = args[0];
+    if (typeof text !== 'string') return text ?? null;
+    const expr = it.parseExpression(text);
+    if (!expr) throw new PyError('SyntaxError', `eval() of something that is not an expression: '${text.slice(0, 40)}'`, p);
+    const scope = it.callStack[it.callStack.length - 1]?.scope ?? it.globals;
+    return it.eval(expr, scope);
+  });
   def('input', () => new PyUnknown('input(...)'));
   def('exit', (_a, _k, p) => {
     throw new PyError('SystemExit', 'exit() called', p);

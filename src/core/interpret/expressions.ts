@@ -78,13 +78,19 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
       return truthy(it, evalExpr(it, e.cond, frame), e.p) ? evalExpr(it, e.then, frame) : evalExpr(it, e.orelse, frame);
     case 'lambda':
       return makeFunction(it, '<lambda>', e.params, e.body, e.p, frame, true);
-    case 'list':
-      return new PyList(evalItems(it, e.items, frame));
-    case 'tuple':
-      return new PyTuple(evalItems(it, e.items, frame));
+    case 'list': {
+      const items = evalItems(it, e.items, frame);
+      return items instanceof PyUnknown ? items : new PyList(items);
+    }
+    case 'tuple': {
+      const items = evalItems(it, e.items, frame);
+      return items instanceof PyUnknown ? items : new PyTuple(items);
+    }
     case 'set': {
       const s = new PySet();
-      for (const v of evalItems(it, e.items, frame)) s.add(v);
+      const items = evalItems(it, e.items, frame);
+      if (items instanceof PyUnknown) return items;
+      for (const v of items) s.add(v);
       return s;
     }
     case 'dict': {
@@ -117,29 +123,19 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
   }
 }
 
-function evalItems(it: Interpreter, items: Expr[], frame: Frame): Value[] {
+function evalItems(it: Interpreter, items: Expr[], frame: Frame): Value[] | PyUnknown {
   const out: Value[] = [];
   for (const x of items) {
-    const starred = x.k === 'starred' ? x.e : x.k === 'attr' || x.k === 'sub' || x.k === 'call' ? hoistStar(x) : null;
-    if (starred) out.push(...it.iterate(evalExpr(it, starred, frame), x.p));
+    const starred = x.k === 'starred' ? x.e : null;
+    const spread = starred ? evalExpr(it, starred, frame) : undefined;
+    // A display unpacking an unknown value (`(*x.shape, h)` for an unknown shape) has unknown length: it is unknown.
+    if (spread instanceof PyUnknown) return spread;
+    if (starred) out.push(...it.iterate(spread!, x.p));
     else out.push(evalExpr(it, x, frame));
   }
   return out;
 }
 
-/** The parser reads `*x.shape[:2]` as `(*x).shape[:2]`: the star belongs to the whole attribute/index/call chain. */
-function hoistStar(e: Expr): Expr | null {
-  if (e.k === 'starred') return e.e;
-  if (e.k === 'attr' || e.k === 'sub') {
-    const obj = hoistStar(e.obj);
-    return obj && { ...e, obj };
-  }
-  if (e.k === 'call') {
-    const fn = hoistStar(e.fn);
-    return fn && { ...e, fn };
-  }
-  return null;
-}
 
 function evalCall(it: Interpreter, e: Extract<Expr, { k: 'call' }>, frame: Frame): Value {
   const fn = evalExpr(it, e.fn, frame);
@@ -150,9 +146,15 @@ function evalCall(it: Interpreter, e: Extract<Expr, { k: 'call' }>, frame: Frame
       case 'pos':
         args.push(evalExpr(it, a.value, frame));
         break;
-      case 'star':
-        args.push(...it.iterate(evalExpr(it, a.value, frame), a.value.p));
+      case 'star': {
+        const spread = evalExpr(it, a.value, frame);
+        // Arguments unpacked from an unknown value (`x.view(*x.shape[:2], h, -1)` when x's shape is unknown): how
+        // many there are is unknown, so is the result; a tensor method keeps its tensor in the graph.
+        if (spread instanceof PyUnknown)
+          return fn instanceof PyBound && fn.self instanceof PyTensor ? new PyTensor(null, fn.self.node) : new PyUnknown(`${spread.what} unpacked into a call`);
+        args.push(...it.iterate(spread, a.value.p));
         break;
+      }
       case 'kw':
         (kwargs ??= new Map()).set(a.name!, evalExpr(it, a.value, frame));
         break;

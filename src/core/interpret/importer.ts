@@ -74,13 +74,16 @@ export class Importer {
       return;
     }
     for (const n of names) {
-      let v = this.it.getAttrOrUndefined(mod, n.name, p);
+      const stub = mod instanceof PyNamespace && this.stubModules.has(mod.qualified);
+      let v = stub ? (mod as PyNamespace).members.get(n.name) : this.it.getAttrOrUndefined(mod, n.name, p);
       if (v === undefined) {
         const sub = this.load(`${absolute}.${n.name}`, p, 'quiet');
         if (sub !== undefined) v = sub;
       }
       if (v === undefined) {
-        if (this.isSourceModule(mod)) throw new PyError('ImportError', `cannot import name '${n.name}' from '${absolute}'`, p);
+        if (stub) {
+          this.it.diagnostics.once('warning', 'stub-incomplete', `NetLens's stub of '${absolute.split('.')[0]}' does not model '${n.name}' (from ${absolute}); it is an unknown value, and layers built from it are unknown`, p);
+        } else if (this.isSourceModule(mod)) throw new PyError('ImportError', `cannot import name '${n.name}' from '${absolute}'`, p);
         v = new PyUnknown(`${absolute}.${n.name}`);
       }
       scope.assign(n.alias ?? n.name, v);
@@ -210,14 +213,23 @@ export class Importer {
   private find(name: string): ModuleSource | null {
     const found = this.loader?.find(name) ?? null;
     if (found && !(found.library && this.host.stubFirst(name.split('.')[0]))) return found;
-    return this.stubs?.find(name) ?? found;
+    const stub = this.stubs?.find(name) ?? null;
+    if (stub) this.stubModules.add(name);
+    return stub ?? found;
   }
+
+  /** Modules served by NetLens's bundled stubs: partial models of real libraries, so a name they lack is unknown. */
+  private readonly stubModules = new Set<string>();
 
   private notFound(name: string, p: Pos, mode: 'warn' | 'quiet'): Value | undefined {
     if (mode === 'quiet') return undefined;
     if (this.importGuards > 0) throw moduleNotFound(name, p);
     const top = name.split('.')[0];
-    this.it.diagnostics.once('warning', 'unresolved-import', `cannot resolve import '${name}': '${top}' is not in the project, the Python environment or NetLens's bundled stubs; its names are unknown values`, p);
+    // In the analysed file a warning; in a file it imports, information (its names matter only if the model uses them,
+    // and then the layers they build are reported as unknown where they are used).
+    const severity = p.src ? 'info' : 'warning';
+    this.it.diagnostics.once(severity, 'unresolved-import',
+      `cannot resolve import '${name}': '${top}' is not in the project, the Python environment or NetLens's bundled stubs; its names are unknown values`, p);
     const v = new PyUnknown(name);
     this.modules.set(name, v);
     return v;
@@ -234,7 +246,8 @@ export class Importer {
       return v;
     }
     const scope = new Scope(this.it.builtins);
-    const ns = new PyNamespace(name, scope.vars, true);
+    // A stub's missing attributes are unknown values (stubs are partial); a real module's are AttributeErrors.
+    const ns = new PyNamespace(name, scope.vars, !this.stubModules.has(name));
     this.modules.set(name, ns);
     this.sourceOf.set(name, source);
     if (!source.library) this.importedFiles.push(source.path);

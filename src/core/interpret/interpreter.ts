@@ -1,5 +1,5 @@
 // The interpreter core: calls, argument binding, attribute access, items and iteration over abstract values.
-import type { Pos, Program, Stmt } from '../python/ast';
+import type { Expr, Pos, Program, Stmt } from '../python/ast';
 import { Budget } from './budget';
 import { DiagnosticSink, isLibraryPos, userSites } from './diagnostics';
 import { PyError, attributeError, typeError } from './errors';
@@ -47,6 +47,8 @@ export class Interpreter {
   tracer: Tracer | null = null;
   /** Runs import statements (set by the runtime). */
   importer!: Importer;
+  /** Parses the text of eval() (set by the runtime); null when it is not one expression. */
+  parseExpression: (text: string) => Expr | null = () => null;
   /** The innermost executing user functions (for zero-argument super()). */
   readonly callStack: FunctionContext[] = [];
   /** The statement being executed, for diagnostics raised deep inside natives. */

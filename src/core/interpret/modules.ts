@@ -266,8 +266,14 @@ export function instantiateModule(tc: TorchContext, cls: PyClass, args: Value[],
       // A registered layer given bad arguments: report it and keep going with an unknown layer in its place.
       // Arguments NetLens could not compute (unknown values) make it a warning: the code may well be right.
       const unknownArg = [...args, ...(kwargs ? kwargs.values() : [])].some(hasUnknown);
-      if (unknownArg) tc.it.diagnostics.add('warning', 'unknown-layer-arguments', `${layerCls.name}: an argument's value is unknown to NetLens (${err.message}): shapes after it are unknown`, err.pos ?? site);
-      else tc.it.diagnostics.add('error', 'bad-layer-arguments', `${layerCls.name}: ${err.message}`, err.pos ?? site);
+      if (unknownArg)
+        tc.it.diagnostics.add('warning', 'unknown-layer-arguments',
+          `${layerCls.name}: an argument's value is unknown to NetLens (${err.message}): shapes after it are unknown`, err.pos ?? site);
+      else {
+        // Entries' messages usually name the op already ("Embedding: num_embeddings must be ..."): name it once.
+        const message = err.message.startsWith(`${layerCls.name}: `) ? err.message : `${layerCls.name}: ${err.message}`;
+        tc.it.diagnostics.add('error', 'bad-layer-arguments', message, err.pos ?? site);
+      }
       mod.layer = null;
     }
   }

@@ -35,6 +35,8 @@ export interface RuntimeImports {
 /** Libraries whose bundled stub is used even when installed: their real source relies on machinery (registries,
  *  hub downloads, backend dispatch) that does not build layers. */
 const STUB_FIRST = new Set(['torchvision', 'timm', 'einops']);
+/** eval()'d text is reported where eval was called. */
+const EVAL_SOURCE: SourceFile = { path: '<eval>', library: true };
 
 export function createRuntime(budget: Budget, imports: RuntimeImports | null = null): Runtime {
   const it = new Interpreter(budget);
@@ -45,6 +47,12 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
     stubFirst: (top) => STUB_FIRST.has(top),
   };
   it.importer = new Importer(it, importHost, imports?.loader ?? null, imports?.stubs ?? null);
+  it.parseExpression = (text) => {
+    if (!imports || text.length > 10_000) return null;
+    const program = imports.parse(text, EVAL_SOURCE);
+    const stmt = program.body[0];
+    return program.body.length === 1 && !program.syntaxErrors.length && stmt.s === 'expr' ? stmt.e : null;
+  };
   const tracer = new Tracer();
   const builtinTypes = installBuiltins(it);
   const moduleClasses = createModuleClasses({ it }, builtinTypes.object);

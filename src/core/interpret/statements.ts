@@ -98,11 +98,7 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
     case 'try':
       return execTry(it, s, frame);
     case 'with':
-      for (const item of s.items) {
-        const v = evalExpr(it, item.ctx, frame);
-        if (item.target) assignTarget(it, item.target, v, frame);
-      }
-      return execBlock(it, s.body, frame);
+      return execWith(it, s, 0, frame);
     case 'assert': {
       // Only a condition known to be False fails (as Python would); unknown or unevaluable conditions pass.
       let failed = false;
@@ -170,6 +166,33 @@ function execStmt(it: Interpreter, s: Stmt, frame: Frame): Completion {
       it.diagnostics.once('warning', 'unsupported-syntax', `unsupported statement (${s.what}): skipped`, s.p);
       return NORMAL;
   }
+}
+
+/**
+ * `with a as x, b as y:` as nested context managers: `__enter__` gives the target, and a Python exception in the body
+ * is suppressed when `__exit__` returns true (`contextlib.suppress(NameError)` in config-driven builders).
+ */
+function execWith(it: Interpreter, s: Extract<Stmt, { s: 'with' }>, index: number, frame: Frame): Completion {
+  if (index === s.items.length) return execBlock(it, s.body, frame);
+  const item = s.items[index];
+  const manager = evalExpr(it, item.ctx, frame);
+  const enter = manager instanceof PyInstance && !manager.mod ? manager.cls.lookup('__enter__') : undefined;
+  const exit = manager instanceof PyInstance && !manager.mod ? manager.cls.lookup('__exit__') : undefined;
+  const entered = enter !== undefined ? it.call(enter, [manager], null, item.ctx.p) : manager;
+  if (item.target) assignTarget(it, item.target, entered, frame);
+  if (exit === undefined) return execWith(it, s, index + 1, frame);
+  let completion: Completion;
+  try {
+    completion = execWith(it, s, index + 1, frame);
+  } catch (err) {
+    if (!(err instanceof PyError)) throw err;
+    const excClass = err.value instanceof PyExceptionValue ? err.value.cls : (it.builtins.vars.get(err.pyType) ?? null);
+    const suppress = it.call(exit, [manager, excClass, err.value ?? err.message, null], null, item.ctx.p);
+    if (truthy(it, suppress, item.ctx.p)) return NORMAL;
+    throw err;
+  }
+  it.call(exit, [manager, null, null, null], null, item.ctx.p);
+  return completion;
 }
 
 function execTry(it: Interpreter, s: Extract<Stmt, { s: 'try' }>, frame: Frame): Completion {

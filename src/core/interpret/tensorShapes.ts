@@ -56,12 +56,24 @@ export function stackTensors(tc: TorchContext, list: Value, dimValue: Value, sit
   return new PyTensor(shape, node.id);
 }
 
+/**
+ * Pieces of a tensor whose size along the split is unknown: how many there are is still known for `chunk(n)` and for
+ * `split([a, b, c])` (`q, k, v = x.chunk(3, dim=-1)` after an unknown op), so unpacking works; their shapes are unknown.
+ */
+function unknownPieces(tc: TorchContext, how: string, t: PyTensor, arg: (i: number, name: string, dflt: Value) => Value, site: Pos): Value {
+  const unknown = unknownTensorOp(tc, `Tensor.${how}`, [t], site);
+  const spec = how === 'chunk' ? arg(0, 'chunks', 1) : how === 'split' ? arg(0, 'split_size_or_sections', 1) : null;
+  const count = typeof spec === 'number' && how === 'chunk' ? spec : spec instanceof PyList || spec instanceof PyTuple ? spec.items.length : null;
+  if (count === null || count < 1 || count > 4096 || !(unknown instanceof PyTensor)) return unknown;
+  return new PyTuple(Array.from({ length: count }, () => new PyTensor(null, unknown.node)));
+}
+
 /** chunk / split / unbind: one `narrow` (or `select`) node per piece, returned as a tuple. */
 export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   const arg = (i: number, name: string, dflt: Value): Value => args[i] ?? kwargs?.get(name) ?? dflt;
   const rank = t.shape?.length ?? null;
   let dim = arg(how === 'unbind' ? 0 : 1, 'dim', 0);
-  if (typeof dim !== 'number' || rank === null) return unknownTensorOp(tc, `Tensor.${how}`, [t], site);
+  if (typeof dim !== 'number' || rank === null) return unknownPieces(tc, how, t, arg, site);
   if (dim < 0) dim += rank;
   const size = t.shape![dim];
   let lengths: number[] | null = null;
@@ -84,7 +96,7 @@ export function splitTensor(tc: TorchContext, how: string, t: PyTensor, args: Va
       if (lengths.some((x) => Number.isNaN(x))) lengths = null;
     }
   }
-  if (!lengths) return unknownTensorOp(tc, `Tensor.${how}`, [t], site);
+  if (!lengths) return unknownPieces(tc, how, t, arg, site);
   const out: PyTensor[] = [];
   let start = 0;
   for (const length of lengths) {

@@ -11,9 +11,6 @@ import { activateTab, cursorLine, findFrame, goToLine, openFile, runCommand, scr
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXAMPLES = fs.existsSync(path.join(ROOT, 'examples', 'resnet.py')) ? path.join(ROOT, 'examples') : path.join(ROOT, 'test', 'fixtures');
 const RESNET_FILE = 'resnet.py';
-/** A multi-file example: the model and the module it imports its blocks from. */
-const PROJECT_MODEL = 'unet_project/unet/model.py';
-const PROJECT_PARTS = 'unet_project/unet/parts.py';
 const BROKEN_FILE = fs.existsSync(path.join(EXAMPLES, 'broken_shortcut.py')) ? 'broken_shortcut.py' : 'broken_missing_downsample.py';
 const MODEL = 'resnet18()';
 /** A file with several constructible models and no model chosen yet in this session. */
@@ -273,26 +270,6 @@ async function main(): Promise<number> {
       const shapeRow = page.locator('.markers-panel .monaco-list-row', { hasText: `[Ln ${line},` });
       await waitFor('the shape error again after undo', async () => (await syntaxRow.count()) === 0 && (await shapeRow.count()) > 0, 15_000);
       return `syntax error shown while typing on line ${line}, cleared after undo`;
-    });
-
-    await step('an unsaved edit in an imported module puts its error in Problems under that module; undo clears it', async () => {
-      // unet_project/unet/model.py imports its blocks from parts.py; parts.py alone builds no model.
-      const partsFile = path.join(EXAMPLES, PROJECT_PARTS);
-      const lines = fs.readFileSync(partsFile, 'utf8').split(/\r?\n/);
-      const widthLine = lines.findIndex((l) => l.trim() === 'width = out_ch') + 1;
-      assert(widthLine > 0, 'parts.py has no `width = out_ch` line');
-      await openFile(page, PROJECT_MODEL);
-      await openFile(page, PROJECT_PARTS);
-      await goToLine(page, widthLine, (lines[widthLine - 1] ?? '').length + 1);
-      await page.keyboard.type(' * 2');
-      const mismatch = page.locator('.markers-panel .monaco-list-row', { hasText: 'channel-mismatch' });
-      await waitFor('a NetLens channel-mismatch entry from the importing model', async () => (await mismatch.count()) > 0, 30_000);
-      const fileRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'parts.py' });
-      assert((await fileRow.count()) > 0, 'the Problems panel does not list parts.py');
-      await screenshot(page, '07c-imported-module');
-      await page.keyboard.press('Control+Z');
-      await waitFor('no channel-mismatch entry after undo', async () => (await mismatch.count()) === 0, 30_000);
-      return `error listed under parts.py while line ${widthLine} was edited, cleared after undo`;
     });
 
     await step('a hidden panel comes back with its graph (the page reloads and the handshake repeats)', async () => {

@@ -71,7 +71,7 @@ export function applyEinops(tc: TorchContext, operation: string, input: Value, p
     return tensorArgs.some((t) => t instanceof PyTensor) ? unknownTensorOp(tc, `einops.${opName}`, tensorArgs, site) : new PyUnknown(`einops.${opName}(...)`);
   }
   if (typeof pattern !== 'string') return unknownTensorOp(tc, `einops.${opName}`, tensors, site);
-  let recipe: Recipe | null = null;
+  let recipe: Recipe | null;
   let output: Shape | null = null;
   let attrs: Record<string, ReturnType<typeof recipeAttrs>[keyof ReturnType<typeof recipeAttrs>]> = {};
   if (shape) {
