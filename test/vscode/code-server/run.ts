@@ -324,7 +324,7 @@ async function main(): Promise<number> {
       await lens.waitFor({ timeout: 15_000 });
       await lens.click();
       const title = page.locator('.tabs-container .tab', { hasText: 'NetLens · resnet34()' });
-      await waitFor('the panel to show resnet34()', async () => (await title.count()) > 0, 20_000);
+      await waitFor('the panel to show resnet34()', async () => (await title.count()) > 0, 60_000);
       const f = await graphFrame(page, 30_000);
       await sleep(300);
       await screenshot(page, '09-codelens-resnet34');
