@@ -32,8 +32,12 @@ const INPUT_SOURCE_TEXT: Record<LayerGraph['inputSource'], string> = {
 
 function header(graph: LayerGraph, displayFile: string): string {
   const model = graph.model ?? '(no model)';
-  const source = graph.layout === 'NHWC' && graph.inputSource === 'default' ? 'declared by the Keras model, channels-last; set it with --input' : INPUT_SOURCE_TEXT[graph.inputSource];
-  return `NetLens · ${displayFile} · ${model} · input ${formatShape(graph.input)} (${source})`;
+  const source =
+    graph.layout === 'NHWC' && graph.inputSource === 'default' ? 'declared by the Keras model, channels-last; set it with --input'
+      : INPUT_SOURCE_TEXT[graph.inputSource];
+  const others = (graph.inputs ?? []).slice(1).map((i) =>
+    `${i.name}=${i.value !== undefined ? String(i.value) : formatShape(i.shape)}${i.dtype !== 'float32' ? `:${i.dtype}` : ''}`);
+  return `NetLens · ${displayFile} · ${model} · input ${formatShape(graph.input)} (${source})` + (others.length ? ` · ${others.join(', ')}` : '');
 }
 
 function printCheck(graph: LayerGraph, request: CliRequest, displayFile: string): void {
@@ -73,7 +77,8 @@ async function main(argv: string[]): Promise<number> {
   const source = read.text;
   const displayFile = path.relative(process.cwd(), request.file) || request.file;
   const loader = { entry: path.resolve(request.file), extraPaths: request.paths, pythonPath: request.pythonPath };
-  const graph = await analyzeBounded(source, displayFile, { model: request.model, input: request.input, loader }, request);
+  const graph = await analyzeBounded(source, displayFile, { model: request.model, input: request.input,
+    inputs: request.inputs.length ? request.inputs : undefined, loader }, request);
 
   switch (request.command) {
     case 'check':
