@@ -159,6 +159,16 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
       return new PyBuiltin(qualified, (args) => new PyTensor([typeof args[2] === 'number' ? args[2] : null], null));
   }
   if (qualified.startsWith('torch.') && TENSOR_FACTORIES.has(name) && ns.qualified === 'torch') {
+    case 'torch.meshgrid':
+      return new PyBuiltin(qualified, (args, kw) => {
+        // meshgrid(a, b, ..., indexing='ij'|'xy') of 1-D tensors: one grid per input, shaped by all their lengths.
+        const items = args.length === 1 && (args[0] instanceof PyList || args[0] instanceof PyTuple) ? args[0].items : args;
+        const lengths = items.map((v) =>
+          (v instanceof PyTensor && v.shape?.length === 1 ? v.shape[0] : v instanceof PyTensor && v.shape?.length === 0 ? 1 : null));
+        const shape = kw?.get('indexing') === 'xy' && lengths.length >= 2 ? [lengths[1], lengths[0], ...lengths.slice(2)] : lengths;
+        const known = items.every((v) => v instanceof PyTensor && v.shape !== null && v.shape.length <= 1);
+        return new PyTuple(items.map(() => new PyTensor(known ? shape : null, null)));
+      });
     return new PyBuiltin(qualified, (args, _k, p) => {
       const dims = name === 'full' ? [args[0]] : name === 'randint' ? args.slice(-1) : args;
       return new PyTensor(shapeArgs(tc, dims, p), null);
