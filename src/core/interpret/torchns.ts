@@ -155,10 +155,6 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         if (!isNumber(start) || !isNumber(end) || !isNumber(step) || numValue(step) === 0) return new PyTensor([null], null);
         return new PyTensor([Math.max(0, Math.ceil((numValue(end) - numValue(start)) / numValue(step)))], null);
       });
-    case 'torch.linspace':
-      return new PyBuiltin(qualified, (args) => new PyTensor([typeof args[2] === 'number' ? args[2] : null], null));
-  }
-  if (qualified.startsWith('torch.') && TENSOR_FACTORIES.has(name) && ns.qualified === 'torch') {
     case 'torch.meshgrid':
       return new PyBuiltin(qualified, (args, kw) => {
         // meshgrid(a, b, ..., indexing='ij'|'xy') of 1-D tensors: one grid per input, shaped by all their lengths.
@@ -169,6 +165,10 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
         const known = items.every((v) => v instanceof PyTensor && v.shape !== null && v.shape.length <= 1);
         return new PyTuple(items.map(() => new PyTensor(known ? shape : null, null)));
       });
+    case 'torch.linspace':
+      return new PyBuiltin(qualified, (args) => new PyTensor([typeof args[2] === 'number' ? args[2] : null], null));
+  }
+  if (qualified.startsWith('torch.') && TENSOR_FACTORIES.has(name) && ns.qualified === 'torch') {
     return new PyBuiltin(qualified, (args, _k, p) => {
       const dims = name === 'full' ? [args[0]] : name === 'randint' ? args.slice(-1) : args;
       return new PyTensor(shapeArgs(tc, dims, p), null);
