@@ -1,5 +1,6 @@
 // Parses `netlens` command-line arguments into a typed request; bad usage is reported, never thrown past main.
 import type { InputDtype, InputSpec } from '../core/graph/ir';
+import { MAX_INPUT_RANK, parseShapeText } from '../core/inputShape';
 export type CommandName = 'check' | 'view' | 'run';
 
 export interface CliRequest {
@@ -78,12 +79,11 @@ export function parseInputArgument(text: string): InputSpec {
 
 /** Parses `1,3,224,224` (also `1x3x224x224`). */
 export function parseShapeArgument(text: string): number[] {
-  const parts = text.split(/[,x×\s]+/).filter((p) => p.length > 0);
-  const dims = parts.map((p) => Number(p));
-  if (dims.length === 0 || dims.length > 6 || dims.some((d) => !Number.isInteger(d) || d < 1 || d > 1 << 20)) {
-    throw new UsageError(`invalid input shape '${text}': expected positive integers such as 1,3,224,224`);
+  const parsed = parseShapeText(text);
+  if ('problem' in parsed) {
+    throw new UsageError(`invalid input shape '${text}' (${parsed.problem}): expected 1 to ${MAX_INPUT_RANK} positive integers such as 1,3,224,224`);
   }
-  return dims;
+  return parsed.shape;
 }
 
 export const DEFAULT_MAX_TIME_S = 30;

@@ -6,6 +6,7 @@ import { readSourceFile } from './readSource';
 import { escapeTerminal } from './terminalText';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatShape } from '../core/format';
+import { stringifyJson } from '../core/json';
 import { defaultViewOptions, SETTING_DEFAULTS } from '../core/defaults';
 import { informationRequest, parseArguments, USAGE, UsageError, type CliRequest } from './args';
 import { buildCheckJson, checkExitCode } from './checkReport';
@@ -82,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
 
   switch (request.command) {
     case 'check':
-      if (request.json) process.stdout.write(JSON.stringify(buildCheckJson(graph)) + '\n');
+      if (request.json) process.stdout.write(stringifyJson(buildCheckJson(graph)) + '\n');
       else printCheck(graph, request, displayFile);
       return checkExitCode(graph);
     case 'view': {

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatCompact, formatGflops, formatMs, formatPercent, formatShape } from '../core/format';
 import type { Tf } from '../core/ops/types';
+import { stringifyJson } from '../core/json';
 import {
   LayerFailedError,
   RunCancelledError,
@@ -211,7 +212,7 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
       const files = writeDump(options.dump, prepared, report);
       if (!options.json) writeError(`netlens: wrote ${files.length} .npy files to ${options.dump}\n`);
     }
-    write(options.json ? JSON.stringify(toRunJson(report)) + '\n' : renderRunReport(report, graph, displayFile) + '\n');
+    write(options.json ? stringifyJson(toRunJson(report)) + '\n' : renderRunReport(report, graph, displayFile) + '\n');
     return report.mismatches.length > 0 ? 1 : 0;
   } catch (error) {
     const failure = failureCode(error);

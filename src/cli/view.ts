@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { LayerGraph } from '../core/graph/ir';
 import type { ViewOptions } from '../protocol';
 import { escapeHtml } from '../core/format';
+import { stringifyJson } from '../core/json';
 import { contentSecurityPolicy, createNonce, renderPage } from '../webviewPage';
 
 export type { ViewOptions };
@@ -46,7 +47,7 @@ export function loadWebviewAssets(dir?: string): WebviewAssets {
 
 /** JSON safe to embed in a <script> element: no `</script>`, `<!--` or line separators can end it early. */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value)
+  return stringifyJson(value)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

@@ -13,6 +13,7 @@ import { createRuntime, type Runtime, type RuntimeImports } from './interpret/ru
 import { BudgetExceeded, PyError } from './interpret/errors';
 import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
+import { inexactCountWarnings } from './graph/exactCounts';
 import { countParams, isModule, walkModules } from './interpret/modules';
 import { PyClass, PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
@@ -220,6 +221,7 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
   it.importer.registerEntry(it.globals);
   const diags = it.diagnostics;
   for (const e of program.syntaxErrors) diags.add('error', 'syntax-error', `syntax error: ${e.message}`, e.p);
+  if (program.inputCommentProblem) diags.add('error', 'bad-input-comment', program.inputCommentProblem.message, program.inputCommentProblem.p);
   if (program.tooDeep) diags.add('error', 'budget-exceeded', `analysis budget exceeded: ${program.tooDeep.message}`, program.tooDeep.p);
   let stopped = false;
   it.runModule(program, (err) => {
@@ -380,6 +382,7 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
       report(rt, err, 'counting parameters');
     }
     finalizeGraph(graph, tracer);
+    diags.list.push(...inexactCountWarnings(graph, root.mod?.defPos ? toRange(root.mod.defPos) : undefined));
   }
   const t3 = nowMs();
   // A default input guessed from the first registered layer, rejected by the first layer actually applied:

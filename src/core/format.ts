@@ -17,7 +17,10 @@ export function formatCompactShape(shape: Shape | null | undefined): string {
 
 /** `25,557,032` */
 export function formatInteger(value: number): string {
-  return Math.round(value).toLocaleString('en-US');
+  // Past 2^53 toLocaleString rounds to 17 significant digits and pads with zeros; BigInt prints the double's exact value.
+  if (!Number.isFinite(value)) return '?';
+  const rounded = Math.round(value);
+  return Number.isSafeInteger(rounded) ? rounded.toLocaleString('en-US') : BigInt(rounded).toLocaleString('en-US');
 }
 
 /** Three significant digits, trailing zeros kept: `1.80`, `11.7`, `590`; values below 1 get three decimals. */
@@ -26,7 +29,7 @@ function threeDigits(value: number): string {
   return value.toFixed(abs >= 99.95 ? 0 : abs >= 9.995 ? 1 : abs >= 0.9995 ? 2 : 3);
 }
 
-const UNITS: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
+const UNITS: [number, string][] = [[1e24, 'Y'], [1e21, 'Z'], [1e18, 'E'], [1e15, 'P'], [1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'K']];
 
 /** Compact count with an SI suffix and three significant digits: `590 K`, `11.7 M`, `1.80 G`, `512`; `?` when not finite. */
 export function formatCompact(value: number): string {

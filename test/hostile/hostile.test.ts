@@ -211,3 +211,74 @@ describe('hostile files: the analysis worker stops what the budget cannot', func
     assert.equal(c.params, 22);
   });
 });
+
+interface CheckDiagnostic {
+  severity: string;
+  code: string;
+  message: string;
+  line: number;
+}
+
+function checkFull(file: string, extra: string[] = []): { status: number | null; stdout: string; graph: { params: number; diagnostics: CheckDiagnostic[] } } {
+  const result = netlens(['check', path.join(CASES, file), '--json', '--max-time', '20', ...extra]);
+  return { status: result.status, stdout: result.stdout, graph: JSON.parse(result.stdout) as { params: number; diagnostics: CheckDiagnostic[] } };
+}
+
+describe('hostile files: invalid sizes are refused as PyTorch refuses them, counts stay honest', function () {
+  this.timeout(DEADLINE_MS + 15_000);
+
+  it('negative layer sizes are errors at their lines, never a negative parameter count', () => {
+    const { status, graph } = checkFull('negative_sizes.py');
+    assert.equal(status, 1);
+    assert.ok(graph.params >= 0, `params ${graph.params}`);
+    const errors = graph.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.line), [9, 10, 11, 12, 13]);
+    assert.match(errors[0].message, /^LayerNorm: Trying to create tensor with negative dimension -4: \[-4\]$/);
+    assert.match(errors[1].message, /negative dimension -1: \[3, -1\]/);
+    assert.ok(errors.every((d) => !/^(\w+): \1:/.test(d.message)), 'the op is named once');
+  });
+
+  it('a negative-size nn.Parameter is a RuntimeError at its line, not a subtraction', () => {
+    const { status, graph } = checkFull('negative_parameter.py');
+    assert.equal(status, 1);
+    const error = graph.diagnostics.find((d) => d.severity === 'error');
+    assert.equal(error?.line, 10);
+    assert.match(error?.message ?? '', /RuntimeError: Trying to create tensor with negative dimension -3: \[-3\]/);
+  });
+
+  it('sizes past int64 and storage past 2^63 bytes are errors, never an infinite count', () => {
+    const { status, stdout, graph } = checkFull('huge_sizes.py');
+    assert.equal(status, 1);
+    assert.ok(Number.isFinite(graph.params));
+    const errors = graph.diagnostics.filter((d) => d.severity === 'error');
+    assert.deepEqual(errors.map((d) => d.line), [9, 10, 11]);
+    assert.match(errors[0].message, /tensor size about 1e\+200 does not fit in an int64/);
+    assert.match(errors[1].message, /Storage size calculation overflowed with sizes=\[1099511627776, 1099511627776\]/);
+    assert.match(errors[2].message, /Storage size calculation overflowed with sizes=\[2147483648, 2147483648\]/);
+    const text = netlens(['check', path.join(CASES, 'huge_sizes.py')]).stdout;
+    assert.doesNotMatch(text + stdout, /∞|Infinity/);
+  });
+
+  it('a count past 2^53 is flagged as approximate, in plain digits in text and JSON', () => {
+    const { status, stdout, graph } = checkFull('inexact_count.py', ['--input', '1,4:int64']);
+    assert.equal(status, 0);
+    const warnings = graph.diagnostics.filter((d) => d.code === 'inexact-count');
+    assert.ok(warnings.some((d) => d.line === 8 && /emb: the parameter count exceeds 2\^53 and is shown approximately/.test(d.message)));
+    assert.ok(warnings.some((d) => /total parameter count exceeds 2\^53/.test(d.message)));
+    assert.match(stdout, /"params":1350851717672992000[,}]/);
+    assert.doesNotMatch(stdout, /\d[eE][+-]?\d/);
+    const text = netlens(['check', path.join(CASES, 'inexact_count.py'), '--input', '1,4:int64']).stdout;
+    assert.match(text, /Params: +1,350,851,717,672,992,000 \(1\.35 E\)/);
+  });
+
+  it('a "# netlens: input=" comment that is not a shape is an error at the comment, as --input would be', () => {
+    const { status, graph } = checkFull('bad_input_comment.py');
+    assert.equal(status, 1);
+    const error = graph.diagnostics.find((d) => d.code === 'bad-input-comment');
+    assert.equal(error?.line, 2);
+    assert.match(error?.message ?? '', /dimension -224 is below 1/);
+    const cli = netlens(['check', path.join(CASES, 'small_ok.py'), '--input', '1,3,-224']);
+    assert.equal(cli.status, 2);
+    assert.match(cli.stderr, /dimension -224 is below 1/);
+  });
+});

@@ -3,6 +3,7 @@ import type { AttrValue, Shape } from '../graph/ir';
 import type { Pos } from '../python/ast';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, type TupleOutput } from '../ops/types';
 import { trainableParamCount } from '../ops/registry';
+import { tensorSizeProblem } from '../ops/tensorSize';
 import { formatShape } from '../ops/shapeText';
 import { toRange } from './diagnostics';
 import { PyError } from './errors';
@@ -68,6 +69,10 @@ export function buildLayer(spec: OpSpec, mod: ModuleState, args: Value[], kwargs
   try {
     if (spec.normalize) attrs = spec.normalize(attrs);
     const weights = spec.weights?.(attrs) ?? [];
+    for (const w of weights) {
+      const problem = tensorSizeProblem(w.shape);
+      if (problem) throw new PyError(problem.type, `${spec.op}: ${problem.message}`, site);
+    }
     let params = 0;
     for (const w of weights) if (w.trainable) params += w.shape.reduce((a, b) => a * b, 1);
     mod.layer = { spec, attrs, weights, params };

@@ -1,7 +1,8 @@
 // The torch, torch.nn, torch.nn.functional and torch.nn.init namespaces as the interpreter exposes them.
 import type { Pos } from '../python/ast';
 import { findFunctionalOp, findModuleOp } from '../ops/registry';
-import { typeError } from './errors';
+import { PyError, typeError } from './errors';
+import { tensorSizeProblem } from '../ops/tensorSize';
 import type { TorchContext } from './context';
 import { makeLayerClass } from './modules';
 import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unknownTensorOp, UNARY_ELEMENTWISE } from './tensorOps';
@@ -21,11 +22,14 @@ const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'randn', 'rand', 'empty', 'fu
 function shapeArgs(tc: TorchContext, args: Value[], site: Pos): (number | null)[] {
   let dims = args;
   if (dims.length === 1 && (dims[0] instanceof PyTuple || dims[0] instanceof PyList)) dims = (dims[0] as PyTuple).items;
-  return dims.map((d) => {
-    if (isNumber(d)) return numValue(d);
+  const shape = dims.map((d) => {
+    if (typeof d === 'number' || typeof d === 'boolean') return numValue(d);
     if (d instanceof PyUnknown) return null;
     throw typeError(`tensor size must be integers, got ${tc.it.str(d)}`, site);
   });
+  const problem = tensorSizeProblem(shape);
+  if (problem) throw new PyError(problem.type, problem.message, site);
+  return shape;
 }
 
 /** Canonical qualified name: torch.nn.modules.conv.Conv2d → torch.nn.Conv2d. */

@@ -130,4 +130,6 @@ export interface Program {
   tooDeep?: SyntaxProblem;
   /** `# netlens: input=1,3,224,224` comment, when present. */
   inputComment?: { shape: number[]; p: Pos };
+  /** A `# netlens: input=` comment that is not a valid shape (reported; the input then comes from elsewhere). */
+  inputCommentProblem?: { message: string; p: Pos };
 }

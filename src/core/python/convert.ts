@@ -2,6 +2,7 @@
 import type { ExceptHandler, Expr, FuncDef, Pos, Program, SourceFile, Stmt } from './ast';
 import type { PNode } from './plainTree';
 import { ExprConverter, MAX_NESTING } from './convertExpr';
+import { MAX_INPUT_RANK, parseShapeText } from '../inputShape';
 
 class Converter extends ExprConverter {
   block(n: PNode | undefined): Stmt[] {
@@ -217,7 +218,8 @@ class Converter extends ExprConverter {
 }
 
 
-const INPUT_COMMENT = /#\s*netlens\s*:\s*input\s*=\s*\(?\s*([0-9][0-9,\s]*)/i;
+/** `# netlens: input=SHAPE`: the rest of the comment is the shape, checked by the same rule as `--input`. */
+const INPUT_COMMENT = /^#\s*netlens\s*:\s*input\s*=(.*)$/is;
 
 /** Converts a whole module; syntax errors are collected, never thrown. */
 export function convertProgram(root: PNode, comments: PNode[], source: string, fixedPos: Pos | null = null, file?: SourceFile): Program {
@@ -226,14 +228,18 @@ export function convertProgram(root: PNode, comments: PNode[], source: string, f
   conv.errors.length = 0;
   conv.scanErrors(root);
   let inputComment: Program['inputComment'];
+  let inputCommentProblem: Program['inputCommentProblem'];
   for (const c of comments) {
     const m = INPUT_COMMENT.exec(source.slice(c.s, c.e));
     if (!m) continue;
-    const shape = m[1].split(/[,\s]+/).filter(Boolean).map(Number);
-    if (shape.length > 0 && shape.every((d) => Number.isInteger(d) && d > 0)) {
-      inputComment = { shape, p: conv.pos(c) };
+    const parsed = parseShapeText(m[1]);
+    if ('shape' in parsed) {
+      inputComment = { shape: parsed.shape, p: conv.pos(c) };
       break;
     }
+    const written = m[1].trim();
+    const expected = `write 1 to ${MAX_INPUT_RANK} positive integers such as 1,3,224,224`;
+    inputCommentProblem ??= { message: `'# netlens: input=${written}' is not an input shape (${parsed.problem}): ${expected}`, p: conv.pos(c) };
   }
-  return { body, syntaxErrors: conv.errors, inputComment, tooDeep: conv.tooDeep[0] };
+  return { body, syntaxErrors: conv.errors, inputComment, inputCommentProblem, tooDeep: conv.tooDeep[0] };
 }
