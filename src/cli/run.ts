@@ -7,6 +7,7 @@ import type { LayerGraph } from '../core/graph/ir';
 import { formatCompact, formatGflops, formatMs, formatPercent, formatShape } from '../core/format';
 import type { Tf } from '../core/ops/types';
 import { stringifyJson } from '../core/json';
+import { BackendFailedError, throwOnBackendFailures, watchBackendFailures } from '../core/run/backendFailures';
 import {
   LayerFailedError,
   RunCancelledError,
@@ -74,6 +75,8 @@ export function findWasmDirectory(): string | undefined {
 export async function loadNodeBackend(backend: NodeBackend): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs-core');
   if (backend === 'wasm') {
+    // Before the wasm module starts: it binds console.warn then, and XNNPACK's failures are only printed.
+    watchBackendFailures();
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const dir = findWasmDirectory();
     if (!dir) throw new Error('cannot find tfjs-backend-wasm.wasm beside the netlens bundle or in node_modules; try --backend cpu');
@@ -182,6 +185,7 @@ function failureCode(error: unknown): { code: string; message: string; path?: st
   if (error instanceof LayerFailedError) return { code: 'layer-failed', message: error.message, path: error.path };
   if (error instanceof RunCancelledError) return { code: 'cancelled', message: error.message };
   if (error instanceof DumpFolderError) return { code: 'dump-failed', message: error.message };
+  if (error instanceof BackendFailedError) return { code: 'backend-failed', message: error.message };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
@@ -206,8 +210,12 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
     // A folder that cannot be written fails before the forward pass, not after it.
     if (options.dump) prepareDumpFolder(options.dump);
     const tf = await loadNodeBackend(options.backend);
+    const failures = watchBackendFailures();
+    const failuresBefore = failures.length;
     const report = await runForward(tf, graph, { seed: options.seed, runs: options.runs, warmup: options.warmup, memoryBudgetMiB: options.memoryBudgetMiB,
       prepared });
+    // Checked before --dump: a wrong output is neither reported nor written.
+    throwOnBackendFailures(options.backend, failures.slice(failuresBefore));
     if (options.dump) {
       const files = writeDump(options.dump, prepared, report);
       if (!options.json) writeError(`netlens: wrote ${files.length} .npy files to ${options.dump}\n`);
