@@ -1,7 +1,7 @@
 // Webview entry: starts the view in VS Code (message handshake) or standalone (graph embedded in the page).
 import type { HostToWebview, WebviewToHost } from '../src/protocol';
 import { App } from './app';
-import { parseHostMessage } from './validate';
+import { graphSizeProblem, parseHostMessage } from './validate';
 import type { StateStore } from './persist';
 
 interface VsCodeApi { postMessage(message: unknown): void; getState(): unknown; setState(state: unknown): void }
@@ -47,6 +47,12 @@ function handle(app: App, message: HostToWebview): void {
   }
 }
 
+/** Why a graph message from the host was refused for its size (null for any other refusal). */
+function tooLarge(data: unknown): string | null {
+  const message = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
+  return message.type === 'graph' ? graphSizeProblem(message.graph) : null;
+}
+
 function start(): void {
   performance.mark('netlens-start');
   const root = document.getElementById('app') ?? document.body.appendChild(Object.assign(document.createElement('div'), { id: 'app' }));
@@ -57,6 +63,7 @@ function start(): void {
   window.addEventListener('message', (event: MessageEvent) => {
     const message = parseHostMessage(event.data);
     if (message) handle(app, message);
+    else if (tooLarge(event.data)) app.showFatal(tooLarge(event.data)!);
     else post({ type: 'log', level: 'warn', message: 'Ignored a message of the wrong form' });
   });
   const embedded = document.getElementById('netlens-data');
@@ -70,7 +77,7 @@ function start(): void {
     const record = typeof data === 'object' && data !== null ? (data as Record<string, unknown>) : {};
     const message = parseHostMessage({ type: 'graph', graph: record.graph, options: record.options, reason: 'open' });
     if (message) handle(app, message);
-    else app.showFatal('The embedded graph is not a valid NetLens LayerGraph.');
+    else app.showFatal(graphSizeProblem(record.graph) ?? 'The embedded graph is not a valid NetLens LayerGraph.');
   }
   post({ type: 'ready' });
 }

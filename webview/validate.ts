@@ -42,6 +42,17 @@ export function isLayerGraph(value: unknown): value is LayerGraph {
     arrayOf(value.groups, isGroup) && arrayOf(value.shortcuts, isShortcut) && arrayOf(value.diagnostics, isDiagnostic);
 }
 
+/** The graph's item lists past the size the view accepts, said in words (null when none is): a reason, not "invalid". */
+export function graphSizeProblem(value: unknown): string | null {
+  if (!isRec(value)) return null;
+  const over = (['nodes', 'edges', 'groups', 'shortcuts', 'diagnostics'] as const)
+    .filter((key) => Array.isArray(value[key]) && (value[key] as unknown[]).length > MAX_ITEMS)
+    .map((key) => `${(value[key] as unknown[]).length.toLocaleString('en-US')} ${key}`);
+  if (over.length === 0) return null;
+  return `This graph is too large to show: ${over.join(', ')} (the view shows at most ${MAX_ITEMS.toLocaleString('en-US')} of each). ` +
+    'Use "netlens check" for its table, or analyse a smaller model.';
+}
+
 /** Fills missing or malformed options with defaults. */
 export function readOptions(value: unknown): ViewOptions {
   const o = isRec(value) ? value : {};

@@ -35,15 +35,30 @@ export function statusBarText(graph: LayerGraph): string {
   return `${modelName(graph)} · ${formatCompact(graph.params)} params · ${formatCompact(graph.macs)} MACs · ${plural(errorCount(graph), 'error')}`;
 }
 
+/**
+ * Text from the model file (module names, summaries, messages) as literal Markdown: the characters emphasis, links,
+ * code, HTML, tables and theme icons (`$(name)`) read are backslash-escaped, line breaks become spaces.
+ */
+export function escapeMarkdown(text: string): string {
+  // Never at the start of a line (always after `**`, `| ` or an icon), so list and heading markers need no escape.
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]|<>~$&]/g, (ch) => `\\${ch}`);
+}
+
+/** Text inside a code span, where backslashes do not escape: no backtick or line break can end it. */
+function codeSpan(text: string): string {
+  return `\`${text.replace(/[`\r\n]/g, "'")}\``;
+}
+
 function nodeLine(node: LayerNode): string {
   const call = node.reuse ? ` (call ${node.reuse + 1})` : '';
-  const summary = node.summary ? ` — ${node.summary}` : '';
-  return `**${node.path || node.op}** · \`${node.op}\`${summary}${call}`;
+  const summary = node.summary ? ` — ${escapeMarkdown(node.summary)}` : '';
+  return `**${escapeMarkdown(node.path || node.op)}** · ${codeSpan(node.op)}${summary}${call}`;
 }
 
 function errorLines(nodes: readonly LayerNode[], graph: LayerGraph): string[] {
   const ids = new Set(nodes.map((n) => n.id));
-  return graph.diagnostics.filter((d) => d.nodeId !== undefined && ids.has(d.nodeId) && d.severity === 'error').map((d) => `$(error) ${d.message}`);
+  return graph.diagnostics.filter((d) => d.nodeId !== undefined && ids.has(d.nodeId) && d.severity === 'error')
+    .map((d) => `$(error) ${escapeMarkdown(d.message)}`);
 }
 
 /** One layer: its attributes, input and output shapes, params and MACs. */
@@ -65,15 +80,15 @@ function singleNodeMarkdown(node: LayerNode, graph: LayerGraph): string {
 function instancesMarkdown(nodes: readonly LayerNode[], graph: LayerGraph): string {
   const maxRows = 12;
   const first = nodes[0]!;
-  const name = first.path.split('.').pop() || first.op;
+  const name = escapeMarkdown(first.path.split('.').pop() || first.op);
   const rows = nodes.slice(0,
     maxRows).map((n) =>
-      `| ${n.path}${n.reuse ? ` (call ${n.reuse + 1})` : ''} | ${n.summary
+      `| ${escapeMarkdown(n.path)}${n.reuse ? ` (call ${n.reuse + 1})` : ''} | ${escapeMarkdown(n.summary)
         || '—'} | ${formatShape(n.outputShape)} | ${formatCompact(n.params)} | ${formatCompact(n.macs)} |`);
   const totalParams = nodes.reduce((sum, n) => sum + n.params, 0);
   const totalMacs = nodes.reduce((sum, n) => sum + n.macs, 0);
   return [
-    `**${name}** · \`${first.op}\` — ${nodes.length} calls · ${formatCompact(totalParams)} params · ${formatCompact(totalMacs)} MACs in all`,
+    `**${name}** · ${codeSpan(first.op)} — ${nodes.length} calls · ${formatCompact(totalParams)} params · ${formatCompact(totalMacs)} MACs in all`,
     '',
     '| module | layer | output | params | MACs |',
     '|---|---|---|---:|---:|',
@@ -92,7 +107,7 @@ export function hoverMarkdown(nodes: readonly LayerNode[], groups: readonly Grou
     const output = lastOutputOf(group, graph);
     sections.push(
       [
-        `**${group.path || '(model)'}** · \`${group.className}\``,
+        `**${group.path ? escapeMarkdown(group.path) : '(model)'}** · ${codeSpan(group.className)}`,
         '',
         `output ${formatShape(output)} · ${formatCompact(group.params)} params (${formatInteger(group.params)}) · ${formatCompact(group.macs)} MACs`,
       ].join('\n'),
