@@ -212,4 +212,19 @@ describe('interpreter: torchvision backbones', () => {
     assert.deepEqual(full.output, [1, 5]);
     assert.equal(full.shortcuts.length, 16);
   });
+
+  it('a float layer size (true division in Python 3) is a TypeError at its line, as PyTorch raises, not a fractional count', async () => {
+    const g = await analyze(HEADER + py(`
+      class Net(nn.Module):
+          def __init__(self, planes=64):
+              super().__init__()
+              self.conv = nn.Conv2d(3, planes / 4, 3)
+              self.fc = nn.Linear(planes // 4, 10)
+          def forward(self, x):
+              return self.fc(self.conv(x).mean((2, 3)))
+      `), { input: [1, 3, 8, 8] });
+    assert.deepEqual(errors(g), ['bad-layer-arguments@7']);
+    const error = g.diagnostics.find((d) => d.severity === 'error');
+    assert.match(error?.message ?? '', /out_channels must be an int, got the float 16\.0/);
+  });
 });

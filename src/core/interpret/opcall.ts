@@ -28,8 +28,28 @@ export function fromAttr(a: AttrValue | undefined): Value {
   return a;
 }
 
+/** Size arguments PyTorch requires to be ints: a float (`out_planes / 4` in Python 3) is a TypeError there. */
+const INT_SIZE_ARGS = new Set([
+  'in_channels', 'out_channels', 'in_features', 'out_features', 'in1_features', 'in2_features', 'num_features', 'num_channels',
+  'num_groups', 'groups', 'num_embeddings', 'embedding_dim', 'hidden_size', 'input_size', 'proj_size', 'num_layers', 'embed_dim',
+  'num_heads', 'kernel_size', 'stride', 'dilation', 'upscale_factor', 'downscale_factor', 'd_model', 'nhead', 'dim_feedforward',
+]);
+
+function rejectFloatSizes(opName: string, args: Value[], kwargs: Map<string, Value> | null, sig: ParamSpec[], site: Pos): void {
+  const check = (name: string, v: Value | undefined): void => {
+    const floats = v instanceof PyFloat || ((v instanceof PyTuple || v instanceof PyList) && v.items.some((x) => x instanceof PyFloat));
+    if (floats && INT_SIZE_ARGS.has(name)) {
+      const shown = v instanceof PyFloat ? `the float ${Number.isInteger(v.v) ? v.v.toFixed(1) : v.v}` : 'a tuple with floats';
+      throw new PyError('TypeError', `${name} must be an int, got ${shown} (PyTorch rejects it: use // or int())`, site);
+    }
+  };
+  sig.forEach((p, i) => !p.variadic && check(p.name, args[i]));
+  if (kwargs) for (const [k, v] of kwargs) check(k, v);
+}
+
 /** Binds positional and keyword arguments to an op signature; throws a TypeError-like PyError on mismatch. */
 export function bindSignature(opName: string, sig: ParamSpec[], args: Value[], kwargs: Map<string, Value> | null, site: Pos): Attrs {
+  rejectFloatSizes(opName, args, kwargs, sig, site);
   const attrs: Attrs = {};
   let ai = 0;
   for (const p of sig) {
