@@ -43,7 +43,11 @@ export interface CheckJson {
   /** Every argument forward was traced with (name, shape or null when unknown, dtype, where it came from). */
   inputs: ModelInput[];
   output: Shape | null;
+  /** Every parameter of the model (Keras: Total params, non-trainable weights included). */
   params: number;
+  /** Keras models only: Trainable params and Non-trainable params, summing to `params`. */
+  trainableParams?: number;
+  nonTrainableParams?: number;
   macs: number;
   layers: CheckJsonLayer[];
   shortcuts: CheckJsonShortcut[];
@@ -61,6 +65,7 @@ export function buildCheckJson(graph: LayerGraph): CheckJson {
     inputs: graph.inputs ?? [],
     output: graph.output,
     params: graph.params,
+    ...(graph.trainableParams !== undefined ? { trainableParams: graph.trainableParams, nonTrainableParams: graph.nonTrainableParams ?? 0 } : {}),
     macs: graph.macs,
     layers: graph.nodes
       .filter((n) => n.op !== 'Input' && n.op !== 'Output')

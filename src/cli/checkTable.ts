@@ -84,8 +84,8 @@ export function renderSummary(graph: LayerGraph): string {
   const warnings = graph.diagnostics.filter((d) => d.severity === 'warning').length;
   const lines = [
     `Params:    ${formatInteger(graph.params)} (${formatCompact(graph.params)})` +
-      (graph.nonTrainableParams
-        ? ` trainable + ${formatInteger(graph.nonTrainableParams)} non-trainable = ${formatInteger(graph.params + graph.nonTrainableParams)} total` : ''),
+      (graph.trainableParams !== undefined && graph.nonTrainableParams
+        ? `: ${formatInteger(graph.trainableParams)} trainable + ${formatInteger(graph.nonTrainableParams)} non-trainable` : ''),
     `MACs:      ${formatInteger(graph.macs)} (${formatCompact(graph.macs)})`,
     `Output:    ${formatShape(graph.output)}`,
     `Shortcuts: ${identity + projection} residual additions (${identity} identity, ${projection} projection)` + (cat ? `, ${cat} concatenation skips` : ''),

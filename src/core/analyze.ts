@@ -377,7 +377,10 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
     tracer.recording = false;
     try {
       graph.params = countParams(root);
-      if (keras) graph.nonTrainableParams = kerasNonTrainableParams(root);
+      if (keras) {
+        graph.nonTrainableParams = kerasNonTrainableParams(root);
+        graph.trainableParams = graph.params - graph.nonTrainableParams;
+      }
     } catch (err) {
       report(rt, err, 'counting parameters');
     }

@@ -105,6 +105,8 @@ export interface Edge {
   to: string;
   /** Which input slot of `to` this edge feeds (0-based). */
   toInput: number;
+  /** Which element of `from`'s flattened tuple result it carries (`h_n` of `output, (h_n, c_n) = lstm(x)` is 1); absent: 0. */
+  fromOutput?: number;
   shape: Shape | null;
   kind: EdgeKind;
 }
@@ -212,7 +214,9 @@ export interface LayerGraph {
    * feeds and compares tensors as they are, without converting between orders.
    */
   layout?: 'NCHW' | 'NHWC';
-  /** Parameters that are not trained (Keras BatchNormalization moving statistics); `params` + this is Keras's "Total params". */
+  /** Keras models: Keras's "Trainable params" and "Non-trainable params" (BatchNormalization moving statistics, frozen
+   *  layers); they sum to `params`, which is Keras's "Total params" (PyTorch models: every parameter, no split). */
+  trainableParams?: number;
   nonTrainableParams?: number;
   /** Project files the entry file imported (directly or not), as the module loader named them; libraries excluded.
    *  A change to any of them calls for a new analysis. */

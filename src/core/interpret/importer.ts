@@ -17,6 +17,9 @@ export interface ImporterHost {
   ownedByFrontend(name: string): boolean;
   /** Packages whose bundled stub is preferred over an installed copy (their real source is beyond the interpreter). */
   stubFirst(topLevel: string): boolean;
+  /** A module under a frontend's namespace that is not native but may live in a file (a stub, or a library's own helper
+   *  module such as `keras.src.applications.resnet`): the name to look for; null when the frontend owns it outright. */
+  frontendFile?(name: string): string | null;
 }
 
 interface ModuleContext {
@@ -76,6 +79,10 @@ export class Importer {
     for (const n of names) {
       const stub = mod instanceof PyNamespace && this.stubModules.has(mod.qualified);
       let v = stub ? (mod as PyNamespace).members.get(n.name) : this.it.getAttrOrUndefined(mod, n.name, p);
+      // A frontend namespace does not know its file-served submodules (`from keras.src.applications import imagenet_utils`).
+      if (v instanceof PyUnknown && mod instanceof PyNamespace && !mod.fromSource && this.host.frontendFile?.(`${absolute}.${n.name}`)) {
+        v = this.load(`${absolute}.${n.name}`, p, 'quiet') ?? v;
+      }
       if (v === undefined) {
         const sub = this.load(`${absolute}.${n.name}`, p, 'quiet');
         if (sub !== undefined) v = sub;
@@ -191,6 +198,12 @@ export class Importer {
       return native;
     }
     if (this.host.ownedByFrontend(name)) {
+      const fileName = this.host.frontendFile?.(name) ?? null;
+      const source = fileName !== null ? this.find(fileName) : null;
+      if (source) {
+        if (this.stubModules.has(fileName!)) this.stubModules.add(name);
+        return this.execute(name, source, p);
+      }
       // Framework internals NetLens does not model (`torch.utils.data`): unknown values, nothing to report.
       if (mode === 'quiet') return undefined;
       const v = new PyUnknown(name);

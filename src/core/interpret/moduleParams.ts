@@ -2,6 +2,7 @@
 import type { Tracer } from '../graph/tracer';
 import type { Pos } from '../python/ast';
 import { PyError } from './errors';
+import { isKerasOp } from '../ops/keras';
 import { ModuleState, PyInstance, PyTensor, type Value } from './values';
 
 /** The tensor of a layer's own weight `name` (made once, so every read is the same object); undefined: no such weight. */
@@ -20,12 +21,16 @@ export function isLayerWeight(mod: ModuleState, name: string): boolean {
   return mod.layerTensors?.has(name) === true || mod.layer?.weights.some((w) => w.name === name) === true;
 }
 
-/** A module's own parameters (not its children's) in named_parameters() order: the layer's weights, then the rest. */
+/**
+ * A module's own parameters (not its children's) in named_parameters() order: the layer's weights, then the rest.
+ * A Keras layer's weights are all counted, non-trainable ones (moving statistics) included, as Keras's Total params is.
+ */
 export function ownParameters(mod: ModuleState): [string, PyTensor][] {
   const out: [string, PyTensor][] = [];
+  const every = mod.layer !== null && isKerasOp(mod.layer.spec);
   for (const w of mod.layer?.weights ?? []) {
-    const t = w.trainable ? layerTensor(mod, w.name) : null;
-    if (t && t.isParameter) out.push([w.name, t]);
+    const t = w.trainable || every ? layerTensor(mod, w.name) : null;
+    if (t && (t.isParameter || every)) out.push([w.name, t]);
   }
   for (const [n, t] of mod.params) if (t) out.push([n, t]);
   return out;

@@ -15,7 +15,7 @@ import { typeError } from './errors';
 import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
 import { resolveTorch, createTensorClasses } from './torchns';
-import { isKerasModuleName, resolveKeras } from './keras/namespace';
+import { isKerasModuleName, kerasFileModule, resolveKeras } from './keras/namespace';
 import { kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
 import { PyClass, PyInstance, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
@@ -34,7 +34,7 @@ export interface RuntimeImports {
 
 /** Libraries whose bundled stub is used even when installed: their real source relies on machinery (registries,
  *  hub downloads, backend dispatch) that does not build layers. */
-const STUB_FIRST = new Set(['torchvision', 'timm', 'einops']);
+const STUB_FIRST = new Set(['torchvision', 'timm', 'einops', 'keras']);
 /** eval()'d text is reported where eval was called. */
 const EVAL_SOURCE: SourceFile = { path: '<eval>', library: true };
 
@@ -45,6 +45,7 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
     native: (name) => nativeModule(it, name),
     ownedByFrontend: isNativeRoot,
     stubFirst: (top) => STUB_FIRST.has(top),
+    frontendFile: kerasFileModule,
   };
   it.importer = new Importer(it, importHost, imports?.loader ?? null, imports?.stubs ?? null);
   it.parseExpression = (text) => {

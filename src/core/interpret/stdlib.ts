@@ -9,7 +9,7 @@ import type { Interpreter } from './interpreter';
 import { makeDict } from './builtins';
 import { TORCH_NAMESPACES } from './torchns';
 import { EINOPS_MODULES, einopsModule } from './einops/namespace';
-import { canonicalKerasName, isKerasModuleName } from './keras/namespace';
+import { isKerasModuleName, kerasModuleName } from './keras/namespace';
 import { cloneModule, isModule } from './modules';
 import {
   PyBound, PyBuiltin, PyClass, PyDict, PyFloat, PyFunction, PyInstance, PyList, PyNamespace, PyPartial, PyRange, PySet, PyTuple, PyUnknown,
@@ -129,7 +129,7 @@ export function nativeModule(it: Interpreter, name: string): Value | undefined {
   if (hit !== undefined) return hit;
   let v: Value | undefined;
   if (TORCH_NAMESPACES.has(name)) v = new PyNamespace(name);
-  else if (isKerasModuleName(name)) v = new PyNamespace(canonicalKerasName(name));
+  else if (isKerasModuleName(name)) v = new PyNamespace(kerasModuleName(name));
   else if (EINOPS_MODULES.has(name)) v = einopsModule(it, name);
   else if (preludeLoader && isTorchNnPrelude(name)) v = loadPrelude(it);
   else if (STDLIB[name]) {

@@ -50,6 +50,7 @@ function constructLayer(kc: KerasContext, self: PyInstance, spec: OpSpec, args: 
   const name = explicit ? (nameArg as string) : autoLayerName(kc, self.cls.name);
   kc.layerInfo.set(self.mod!, { name, explicitName: explicit, inputShape });
   self.dict.set('name', name);
+  self.dict.set('trainable', kw?.get('trainable') !== false);
   buildLayer(spec, self.mod!, args, kwargs, site);
 }
 

@@ -5,29 +5,49 @@ import { findModuleOp } from '../../ops/registry';
 import { KERAS_MERGE_FUNCTIONS } from '../../ops/kerasMerge';
 import type { TorchContext } from '../context';
 import { PyError, typeError } from '../errors';
-import { isModule, registerChild, walkModules } from '../modules';
-import { PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
+import { countParams, isModule, registerChild, walkModules } from '../modules';
+import { ownParameters, tensorNumel } from '../moduleParams';
+import { type ModuleState, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { autoLayerName, type KerasContext } from './context';
 import { buildModelTree, collectGraph, kerasInput, replayFunctional } from './functional';
 import { makeKerasLayerClass, shapeFromValue } from './layers';
 
 type Kw = Map<string, Value> | null;
 
-/** Module names that are Keras namespaces (after `tensorflow.keras` → `keras`). */
+/** Module names that are Keras namespaces (after `tensorflow.keras` → `keras`, `keras.src.x` → `keras.x`). */
 const KERAS_NAMESPACES = new Set([
   'keras', 'keras.layers', 'keras.models', 'keras.activations', 'keras.backend', 'keras.regularizers', 'keras.initializers',
   'keras.utils', 'keras.optimizers', 'keras.losses', 'keras.metrics', 'keras.callbacks', 'keras.applications', 'keras.ops',
-  'keras.layers.experimental', 'keras.layers.experimental.preprocessing', 'keras.constraints', 'tensorflow', 'tensorflow.nn',
+  'keras.layers.experimental', 'keras.layers.experimental.preprocessing', 'keras.constraints', 'keras.random', 'keras.saving',
+  'keras.mixed_precision', 'keras.ops.operation_utils', 'keras.ops.numpy', 'keras.ops.nn', 'keras.ops.core', 'keras.ops.image',
+  'tensorflow', 'tensorflow.nn', 'tensorflow.math', 'tensorflow.image', 'tensorflow.random',
 ]);
 
-/** `tensorflow.keras.layers` → `keras.layers`; `tf_keras` → `keras`; other names unchanged. */
+/** `tensorflow.keras.layers` → `keras.layers`; `tf_keras` → `keras`; `keras.src.layers` (Keras's own files) → `keras.layers`. */
 export function canonicalKerasName(name: string): string {
-  return name.replace(/^tensorflow\.(python\.)?keras(?=\.|$)/, 'keras').replace(/^tf_keras(?=\.|$)/, 'keras');
+  return name.replace(/^tensorflow\.(python\.)?keras(?=\.|$)/, 'keras').replace(/^tf_keras(?=\.|$)/, 'keras').replace(/^keras\.src(?=\.|$)/, 'keras');
+}
+
+/** A module name as a Keras namespace: `keras.src.layers.layer` / `keras.src.models.functional` (where Keras defines
+ *  its classes) are the `keras.layers` / `keras.models` namespaces. */
+export function kerasModuleName(name: string): string {
+  const c = canonicalKerasName(name);
+  if (KERAS_NAMESPACES.has(c)) return c;
+  const internal = /^keras\.(layers|models)\./.exec(c);
+  return internal ? `keras.${internal[1]}` : c;
 }
 
 /** True for imports NetLens models as Keras namespaces. */
 export function isKerasModuleName(name: string): boolean {
-  return KERAS_NAMESPACES.has(canonicalKerasName(name));
+  return KERAS_NAMESPACES.has(kerasModuleName(name));
+}
+
+/** A Keras module that is no namespace (`keras.src.applications.imagenet_utils`, `keras.src.applications.resnet`):
+ *  the module name to read from a bundled stub or the user's installed Keras; null for other names. */
+export function kerasFileModule(name: string): string | null {
+  const c = kerasModuleName(name);
+  if (!c.startsWith('keras.') || KERAS_NAMESPACES.has(c)) return null;
+  return `keras.src.${c.slice('keras.'.length)}`;
 }
 
 const contexts = new WeakMap<TorchContext, KerasContext>();
@@ -70,6 +90,7 @@ function nameLayer(kc: KerasContext, self: PyInstance, kw: Kw): void {
   const name = explicit ? (given as string) : autoLayerName(kc, self.cls.name);
   kc.layerInfo.set(self.mod!, { name, explicitName: explicit, inputShape: null });
   if (!self.dict.has('name')) self.dict.set('name', name);
+  if (!self.dict.has('trainable')) self.dict.set('trainable', kw?.get('trainable') !== false);
 }
 
 function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
@@ -97,11 +118,7 @@ function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
     () => null);
   native(Layer, 'predict', () => new PyUnknown('model.predict(...)'));
   native(Layer, 'get_config', () => new PyUnknown('config'));
-  native(Layer, 'count_params', (self) => {
-    let total = 0;
-    for (const m of walkModules(self)) for (const w of m.mod!.layer?.weights ?? []) total += w.shape.reduce((a, b) => a * b, 1);
-    return total;
-  });
+  native(Layer, 'count_params', (self) => countParams(self));
   native(Layer, 'get_layer', (self, args, kw, p) => {
     const wanted = args[0] ?? kw?.get('name') ?? null;
     for (const m of walkModules(self)) if (m !== self && kc.layerInfo.get(m.mod!)?.name === wanted && m.mod!.layer) return m;
@@ -254,12 +271,26 @@ export function kerasDeclaredInput(tc: TorchContext, root: PyInstance): Shape | 
   return kc.sequentialInput.get(root.mod!) ?? null;
 }
 
-/** Keras's non-trainable parameters (BatchNormalization moving statistics, frozen weights) of a model. */
+/** Keras's non-trainable weights of a model: moving statistics, `trainable=False` weights, and every weight of a layer or
+ *  model whose `trainable` is False (or lies inside one). Each weight once. */
 export function kerasNonTrainableParams(root: PyInstance): number {
+  const seen = new Set<PyTensor>();
+  const visited = new Set<ModuleState>();
   let total = 0;
-  for (const m of walkModules(root)) {
-    for (const w of m.mod!.layer?.weights ?? []) if (!w.trainable) total += w.shape.reduce((a, b) => a * b, 1);
-    for (const t of m.mod!.params.values()) if (t && !t.requiresGrad && t.shape) total += t.shape.reduce<number>((a, d) => a * (d ?? 0), 1);
-  }
+  const visit = (m: PyInstance, frozen: boolean): void => {
+    if (visited.has(m.mod!)) return;
+    visited.add(m.mod!);
+    const off = frozen || m.dict.get('trainable') === false;
+    const layerWeights = new Map((m.mod!.layer?.weights ?? []).map((w) => [w.name, w]));
+    for (const [name, t] of ownParameters(m.mod!)) {
+      if (seen.has(t)) continue;
+      seen.add(t);
+      const spec = layerWeights.get(name);
+      const trainable = spec ? spec.trainable && t.requiresGrad : t.requiresGrad;
+      if (off || !trainable) total += tensorNumel(t);
+    }
+    for (const c of m.mod!.children.values()) if (isModule(c)) visit(c, off);
+  };
+  visit(root, false);
   return total;
 }
