@@ -68,6 +68,24 @@ describe('forward pass: refusals and checks', () => {
     assert.equal(estimate.incomplete, false);
   });
 
+  it('models the peak as the copies each backend keeps: at least a host and a backend copy of every weight', () => {
+    const g = new GraphBuilder([1, 16]);
+    g.layer('Linear', 'a', { in_features: 16, out_features: 1000 }, [g.inputId]);
+    const plan = planProgram(g.build());
+    const weights = (16 * 1000 + 1000) * 4;
+    const backends = ['cpu', 'wasm', 'webgl', 'webgpu'] as const;
+    for (const backend of backends) {
+      const estimate = estimateMemory(plan, weights, backend);
+      assert.equal(estimate.backend, backend);
+      assert.ok(estimate.totalBytes >= 2 * (estimate.weightBytes + estimate.activationBytes), backend);
+    }
+    // Before the backend is chosen (the panel's Auto), the costliest one decides.
+    const unknown = estimateMemory(plan, weights);
+    assert.equal(unknown.backend, undefined);
+    assert.equal(unknown.totalBytes, Math.max(...backends.map((b) => estimateMemory(plan, weights, b).totalBytes)));
+    assert.ok(estimateMemory(plan, weights, 'wasm').totalBytes > estimateMemory(plan, weights, 'cpu').totalBytes);
+  });
+
   it('refuses to run above the memory budget with a clear message, before allocating weights', () => {
     const g = new GraphBuilder([64, 3, 512, 512]);
     g.layer('Conv2d', 'conv', { in_channels: 3, out_channels: 256, kernel_size: 3, padding: 1 }, [g.inputId]);

@@ -1,4 +1,5 @@
-// Estimates the forward pass's memory before running (weights + peak live activations) and enforces a budget.
+// Estimates the forward pass's memory before running (weights + peak live activations, times the copies each
+// backend really keeps) and enforces a budget.
 import type { Shape } from '../graph/ir';
 import { RunRefusedError } from './errors';
 import type { ProgramPlan } from './plan';
@@ -6,12 +7,33 @@ import type { ProgramPlan } from './plan';
 const BYTES_PER_FLOAT = 4;
 const MIB = 1024 * 1024;
 
+/** The TensorFlow.js backend a run will use; undefined when not known yet (the panel's "Auto"). */
+export type MemoryBackend = 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+
+/**
+ * How many bytes of process memory one byte of weights and one byte of activations cost on each backend, measured
+ * as peak resident memory of `netlens run` (Node 20, tfjs 4.22) on Linear and Conv2d models of 0.1–0.5 GiB: every
+ * weight lives once in the JavaScript array NetLens fills and once in the backend (cpu: 2.05–2.09 bytes per byte);
+ * the wasm backend copies it into its heap, which grows geometrically and keeps the slack (3.6); activations keep
+ * an input and an output copy plus kernel scratch (cpu 2.0–2.4, wasm 2.4–3.1). GPU backends keep the host copy
+ * and a texture or buffer per tensor, plus a download copy for reading results back.
+ */
+const COPIES: Record<MemoryBackend, { weights: number; activations: number }> = {
+  cpu: { weights: 2.1, activations: 2.4 },
+  wasm: { weights: 3.6, activations: 3.1 },
+  webgl: { weights: 2.1, activations: 2.4 },
+  webgpu: { weights: 2.1, activations: 2.4 },
+};
+
 export interface MemoryEstimate {
   /** Float parameters and buffers uploaded to the backend. */
   weightBytes: number;
   /** Peak bytes of activations alive at once, plus the largest single layer's scratch (e.g. a padded copy). */
   activationBytes: number;
+  /** The memory the run is expected to take at its peak: weights and activations times the backend's copies. */
   totalBytes: number;
+  /** The backend the total was modelled for; undefined means the costliest one (the backend was not chosen yet). */
+  backend: MemoryBackend | undefined;
   /** The node at which the activation peak occurs. */
   peakNodeId: string | null;
   /** True when some output shapes were unknown statically and are missing from the estimate. */
@@ -24,7 +46,7 @@ function shapeBytes(shape: Shape | null): number | null {
 }
 
 /** Walks the plan in order, adding each output when produced and removing it when released. */
-export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEstimate {
+export function estimateMemory(plan: ProgramPlan, weightBytes: number, backend?: MemoryBackend): MemoryEstimate {
   const sizes = new Map<string, number>();
   let incomplete = false;
   let live = 0;
@@ -54,7 +76,14 @@ export function estimateMemory(plan: ProgramPlan, weightBytes: number): MemoryEs
     for (const id of step.release) if (id !== inputId) live -= sizes.get(id) ?? 0;
   }
   const activationBytes = peak + scratch;
-  return { weightBytes, activationBytes, totalBytes: weightBytes + activationBytes, peakNodeId, incomplete };
+  const copies = backend ? COPIES[backend] : costliestCopies();
+  const totalBytes = Math.ceil(weightBytes * copies.weights + activationBytes * copies.activations);
+  return { weightBytes, activationBytes, totalBytes, backend, peakNodeId, incomplete };
+}
+
+function costliestCopies(): { weights: number; activations: number } {
+  const all = Object.values(COPIES);
+  return { weights: Math.max(...all.map((c) => c.weights)), activations: Math.max(...all.map((c) => c.activations)) };
 }
 
 export function formatBytes(bytes: number): string {
@@ -69,7 +98,8 @@ export function enforceMemoryBudget(estimate: MemoryEstimate, budgetMiB: number)
   if (estimate.totalBytes <= budgetMiB * MIB) return;
   throw new RunRefusedError(
     `The forward pass needs about ${formatBytes(estimate.totalBytes)} (weights ${formatBytes(estimate.weightBytes)} + ` +
-      `activations ${formatBytes(estimate.activationBytes)}), more than the budget of ${budgetMiB} MiB. ` +
+      `activations ${formatBytes(estimate.activationBytes)}, with the copies the ${estimate.backend ?? 'wasm'} backend keeps), ` +
+      `more than the budget of ${budgetMiB} MiB. ` +
       'Use a smaller input (batch or resolution) or raise the memory budget (the netlens.runMemoryBudgetMiB setting).',
     'memory-budget',
     estimate.peakNodeId ?? undefined,
