@@ -7,6 +7,7 @@ const steps = [
   ['core engine', ['npx', ['tsx', 'bench/core.ts']]],
   ['webview', ['node', ['bench/view.mjs']], 'bench/view.mjs'],
   ['forward pass', ['node', ['bench/forward.mjs']], 'bench/forward.mjs'],
+  ['forward pass memory', ['node', ['bench/memory.mjs']], 'bench/memory.mjs'],
 ];
 let failed = 0;
 for (const [name, [command, args], requires] of steps) {
