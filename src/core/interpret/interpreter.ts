@@ -9,6 +9,7 @@ import {
   PyAttrDict, PyNamespace, PyPartial, PyProperty, PyRange, PySet, PyStaticMethod, PySuper, PyTensor, PyTuple, PyUnknown, typeName, type Value,
 } from './values';
 import { evalExpr } from './expressions';
+import { formatFloat } from './strings';
 import { execBlock, type Frame } from './statements';
 import type { Tracer } from '../graph/tracer';
 import type { Importer } from './importer';
@@ -348,14 +349,6 @@ function reprScalar(v: Value, quote: boolean): string {
   if (v instanceof PyRange) return `range(${v.start}, ${v.stop}${v.step !== 1 ? ', ' + v.step : ''})`;
   if (v instanceof PyNamespace) return `<module '${v.qualified}'>`;
   return `<${typeName(v)}>`;
-}
-
-export function formatFloat(x: number): string {
-  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
-  if (Number.isNaN(x)) return 'nan';
-  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
-  const s = String(x);
-  return s.includes('e') ? s.replace(/e([+-])(\d)$/, 'e$10$2') : s;
 }
 
 /** Binds call arguments to a function's parameters in `scope` (Python's rules; TypeError on mismatch). */

@@ -1,8 +1,17 @@
 // String formatting (%-format, str.format, f-string specs) and the str methods model code uses for names.
 import type { Pos } from '../python/ast';
 import { PyError, typeError } from './errors';
-import { formatFloat, type Interpreter } from './interpreter';
+import type { Interpreter } from './interpreter';
 import { PyBuiltin, PyDict, PyFloat, PyList, PyTuple, isNumber, numValue, type Value } from './values';
+
+/** Python's repr of a float: `1.0`, `1e-05`, `inf`, `nan`. */
+export function formatFloat(x: number): string {
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return x.toFixed(1);
+  if (Number.isNaN(x)) return 'nan';
+  if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
+  const s = String(x);
+  return s.includes('e') ? s.replace(/e([+-])(\d)$/, 'e$10$2') : s;
+}
 
 const SPEC = /^(?:(.)?([<>=^]))?([+\- ])?(#)?(0)?(\d+)?([,_])?(?:\.(\d+))?([bcdeEfFgGnosxX%])?$/;
 
