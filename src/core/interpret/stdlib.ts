@@ -264,6 +264,14 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'log2', unary(Math.log2));
     fn(ns, 'exp', unary(Math.exp));
     for (const t of ['int32', 'int64', 'float32', 'float64']) fn(ns, t, (args) => args[0] ?? 0);
+    // 1-D ranges as lists of numbers (per-block drop rates: `np.linspace(0.0, rate, sum(depths))`).
+    fn(ns, 'linspace', guarded((args, p) => {
+      const [start, stop] = [num(it, args[0] ?? null, p), num(it, args[1] ?? null, p)];
+      const count = args[2] === undefined ? 50 : num(it, args[2], p);
+      const endpoint = args[3] !== false;
+      const steps = endpoint ? count - 1 : count;
+      return new PyList(Array.from({ length: Math.max(0, count) }, (_, i) => new PyFloat(steps > 0 ? start + ((stop - start) * i) / steps : start)));
+    }));
   },
   functools(it, ns) {
     ns.members.set('partial',

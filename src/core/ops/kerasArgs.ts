@@ -85,6 +85,11 @@ export function requireImage(op: string, input: Shape): void {
   }
 }
 
+/** Requires a batched input with a feature axis (batch, ..., features). */
+export function requireAtLeastRank2(op: string, input: Shape): void {
+  if (input.length < 2) throw new ShapeError(`${op} expects an input of rank 2 or more (batch, ..., features) but got ${formatShape(input)}`, 'rank-mismatch');
+}
+
 /** Product of the known dims with an unknown batch counted as 1 (Keras reports per-sample figures when batch is None). */
 export function elementsPerBatch(shape: Shape): number {
   return shape.reduce<number>((acc, d, axis) => acc * (d === null ? (axis === 0 ? 1 : 0) : d), 1);

@@ -4,12 +4,8 @@ import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, t
 import { readBool, readFloat, readPositiveInt } from './args';
 import { formatShape, numel } from './shapeText';
 import {
-  ACTIVATION_PARAM, ONES, ZEROS, applyActivation, builtInputDim, checkBuiltDim, elementsPerBatch, glorotUniform, readActivation,
+  ACTIVATION_PARAM, ONES, ZEROS, applyActivation, builtInputDim, checkBuiltDim, elementsPerBatch, glorotUniform, readActivation, requireAtLeastRank2,
 } from './kerasArgs';
-
-function requireAtLeastRank2(op: string, input: Shape): void {
-  if (input.length < 2) throw new ShapeError(`${op} expects an input of rank 2 or more (batch, ..., features) but got ${formatShape(input)}`, 'rank-mismatch');
-}
 
 const dense: OpSpec = {
   op: 'Dense',
@@ -234,15 +230,34 @@ const reshape: OpSpec = {
   },
 };
 
+/** A number, or a list of numbers applied per channel (`Rescaling(scale=[1 / s for s in std])`). */
+function readScalarOrList(op: string, attrs: Attrs, name: string): number | number[] {
+  const v = attrs[name];
+  if (Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number')) return v as number[];
+  return readFloat(op, attrs, name);
+}
+
 const rescaling: OpSpec = {
   op: 'Rescaling',
   category: 'identity',
   moduleNames: ['keras.layers.Rescaling'],
   signature: [{ name: 'scale' }, { name: 'offset', default: 0 }],
-  normalize: (attrs) => ({ ...attrs, scale: readFloat('Rescaling', attrs, 'scale'), offset: readFloat('Rescaling', attrs, 'offset') }),
-  inferShape: sameShape,
-  summary: (attrs) => `×${attrs.scale}${attrs.offset ? ` + ${attrs.offset}` : ''}`,
-  forward: (tf, attrs, inputs) => tf.add(tf.mul(inputs[0] as TfTensor, attrs.scale as number), attrs.offset as number),
+  normalize: (attrs) => ({ ...attrs, scale: readScalarOrList('Rescaling', attrs, 'scale'), offset: readScalarOrList('Rescaling', attrs, 'offset') }),
+  inferShape(attrs: Attrs, inputs: Shape[]): Shape {
+    const input = inputs[0] as Shape;
+    const c = input[input.length - 1];
+    for (const name of ['scale', 'offset']) {
+      const v = attrs[name];
+      if (Array.isArray(v) && v.length !== 1 && typeof c === 'number' && v.length !== c)
+        throw new ShapeError(`Rescaling: ${name} has ${v.length} values but ${formatShape(input)} has ${c} channels`, 'channel-mismatch');
+    }
+    return input.slice();
+  },
+  summary: (attrs) => (Array.isArray(attrs.scale) ? 'per-channel scale' : `×${attrs.scale}${attrs.offset ? ` + ${attrs.offset}` : ''}`),
+  forward: (tf, attrs, inputs) => {
+    const value = (v: unknown): number | TfTensor => (Array.isArray(v) ? tf.tensor(v as number[]) : (v as number));
+    return tf.add(tf.mul(inputs[0] as TfTensor, value(attrs.scale)), value(attrs.offset));
+  },
 };
 
 export const KERAS_CORE_OPS: readonly OpSpec[] = [

@@ -249,7 +249,8 @@ export function replayFunctional(kc: KerasContext, model: PyInstance, graph: Fun
         tracer.ensureGroup(g.mod!);
       }
       try {
-        if (!call.layer) values.set(call.output, call.replay ? call.replay(ins) : new PyTensor(call.output.shape, null));
+        if (call.replay) values.set(call.output, call.replay(ins));
+        else if (!call.layer) values.set(call.output, new PyTensor(call.output.shape, null));
         else values.set(call.output, applyLayer(kc, call.layer, call.listInput ? new PyList(ins) : (ins[0] ?? null), call.site));
       } finally {
         for (let i = 0; i < chain.length; i++) tracer.moduleStack.pop();

@@ -9,6 +9,7 @@ import { countParams, isModule, registerChild, walkModules } from '../modules';
 import { ownParameters, tensorNumel } from '../moduleParams';
 import { type ModuleState, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { autoLayerName, type KerasContext } from './context';
+import { callCustomLayer } from './customLayer';
 import { buildModelTree, collectGraph, kerasInput, replayFunctional } from './functional';
 import { makeKerasLayerClass, shapeFromValue } from './layers';
 
@@ -100,12 +101,7 @@ function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
     nameLayer(kc, self, kw);
     return null;
   });
-  native(Layer, 'forward', (self, args, kw, p) => {
-    const call = self.cls.lookup('call');
-    if (!(call instanceof PyFunction)) throw new PyError('NotImplementedError', `${self.cls.name} has no call()`, p);
-    const rest = kw ? new Map([...kw].filter(([k]) => k !== 'training' && k !== 'mask')) : null;
-    return tc.it.call(call, [self, ...args], rest && rest.size ? rest : null, p);
-  });
+  native(Layer, 'forward', (self, args, kw, p) => callCustomLayer(kc, self, args, kw, p));
   native(Layer, 'add_weight', (self, args, kw) => {
     const shape = shapeFromValue(kw?.get('shape') ?? args[1] ?? null) ?? [];
     const name = kw?.get('name') ?? args[0];

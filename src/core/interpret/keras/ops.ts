@@ -3,7 +3,7 @@ import type { Pos } from '../../python/ast';
 import type { TorchContext } from '../context';
 import { tensorBinary, unknownTensorOp } from '../tensorOps';
 import { PyError } from '../errors';
-import { PyList, PyTensor, PyTuple, type PyUnknown, type Value } from '../values';
+import { type PyInstance, PyList, PyTensor, PyTuple, type PyUnknown, type Value } from '../values';
 import type { LayerCall } from './context';
 import { kerasContext } from './namespace';
 
@@ -25,8 +25,13 @@ function substitute(v: Value, map: Map<PyTensor, Value>): Value {
   return v;
 }
 
-/** Records `compute()`'s tensor result as a call the functional model replays with its traced operands. */
-function record(tc: TorchContext, args: Value[], site: Pos, compute: () => Value, replay: (args: Value[]) => Value): Value | undefined {
+/**
+ * Records `compute()`'s tensor result as a call the functional model replays with its traced operands: a tensor
+ * operation (`layer` null), or a subclassed layer's whole call (its result is a new tensor, even when call() returns
+ * its input). Undefined while tracing or when no operand is a build-time Keras tensor.
+ */
+export function recordKerasCall(tc: TorchContext, layer: PyInstance | null, args: Value[], site: Pos, compute: () => Value,
+  replay: (args: Value[]) => Value): Value | undefined {
   if (tc.tracer.recording) return undefined;
   const inputs = kerasOperands(tc, args);
   if (inputs.length === 0) return undefined;
@@ -39,13 +44,14 @@ function record(tc: TorchContext, args: Value[], site: Pos, compute: () => Value
     result = new PyTensor(null, null);
   }
   if (!(result instanceof PyTensor)) return result;
+  const output = layer ? new PyTensor(result.shape, null) : result;
   const kc = kerasContext(tc);
   const order = kc.order++;
   const call: LayerCall = {
-    layer: null,
+    layer,
     inputs,
     listInput: false,
-    output: result,
+    output,
     site,
     order,
     frames: [...tc.it.callStack, ...kc.frameStack],
@@ -55,16 +61,16 @@ function record(tc: TorchContext, args: Value[], site: Pos, compute: () => Value
       return replay(args.map((a) => substitute(a, map)));
     },
   };
-  kc.history.set(result, { kind: 'layer', order, call });
-  return result;
+  kc.history.set(output, { kind: 'layer', order, call });
+  return output;
 }
 
 /** `a + b` and friends when an operand is a build-time Keras tensor; undefined otherwise. */
 export function kerasTensorBinary(tc: TorchContext, op: string, a: Value, b: Value, site: Pos): Value | undefined {
-  return record(tc, [a, b], site, () => tensorBinary(tc, op, a, b, site), ([x, y]) => tensorBinary(tc, op, x ?? null, y ?? null, site));
+  return recordKerasCall(tc, null, [a, b], site, () => tensorBinary(tc, op, a, b, site), ([x, y]) => tensorBinary(tc, op, x ?? null, y ?? null, site));
 }
 
 /** A call NetLens does not model (`tf.nn.relu(x)`) on build-time Keras tensors: an unknown node in the traced graph. */
 export function kerasUnknownCall(tc: TorchContext, fn: PyUnknown, args: Value[], site: Pos): Value | undefined {
-  return record(tc, args, site, () => new PyTensor(null, null), (traced) => unknownTensorOp(tc, fn.what, traced, site));
+  return recordKerasCall(tc, null, args, site, () => new PyTensor(null, null), (traced) => unknownTensorOp(tc, fn.what, traced, site));
 }
