@@ -198,10 +198,12 @@ export class Importer {
       return native;
     }
     if (this.host.ownedByFrontend(name)) {
+      // A frontend's own helper modules: NetLens's stub when there is one, else the project's or installed copy.
       const fileName = this.host.frontendFile?.(name) ?? null;
-      const source = fileName !== null ? this.find(fileName) : null;
+      const stub = fileName !== null ? this.stubs?.find(fileName) ?? null : null;
+      const source = stub ?? (fileName !== null ? this.loader?.find(fileName) ?? null : null);
       if (source) {
-        if (this.stubModules.has(fileName!)) this.stubModules.add(name);
+        if (stub) this.stubModules.add(name);
         return this.execute(name, source, p);
       }
       // Framework internals NetLens does not model (`torch.utils.data`): unknown values, nothing to report.

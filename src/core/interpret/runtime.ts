@@ -16,7 +16,7 @@ import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
 import { resolveTorch, createTensorClasses } from './torchns';
 import { isKerasModuleName, kerasFileModule, resolveKeras } from './keras/namespace';
-import { kerasTensorBinary, kerasUnknownCall } from './keras/ops';
+import { kerasTensorAttr, kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
 import { PyClass, PyInstance, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
 
@@ -67,7 +67,7 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
     callModule: (inst, args, kwargs, site) => callModule(tc, inst, args, kwargs, site),
     setModuleAttr: (inst, name, value) => setModuleAttr(inst, name, value),
     getModuleAttr: (inst, name) => getModuleAttr(inst, name),
-    tensorAttr: (t, name, site) => tensorAttr(tc, t, name, site),
+    tensorAttr: (t, name, site) => kerasTensorAttr(tc, t, name) ?? tensorAttr(tc, t, name, site),
     unknownCall: (fn, args, _kwargs, site) => {
       const keras = kerasUnknownCall(tc, fn, args, site);
       if (keras !== undefined) return keras;

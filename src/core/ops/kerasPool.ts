@@ -1,6 +1,7 @@
-// Keras pooling and padding entries: MaxPooling2D, AveragePooling2D, global pooling, ZeroPadding2D, UpSampling2D.
+// Keras pooling and padding entries: MaxPooling2D, AveragePooling2D, global pooling, ZeroPadding2D, Cropping2D, UpSampling2D.
 import type { AttrValue, Shape } from '../graph/ir';
-import { OpArgumentError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
+import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
+import { formatShape } from './shapeText';
 import { readBool } from './args';
 import { readPadding, readPair, requireChannelsLast, requireImage, windowedOutput } from './kerasArgs';
 
@@ -121,6 +122,41 @@ const zeroPadding2d: OpSpec = {
   },
 };
 
+const cropping2d: OpSpec = {
+  op: 'Cropping2D',
+  category: 'resample',
+  moduleNames: ['keras.layers.Cropping2D'],
+  signature: [
+    { name: 'cropping', default: [[0, 0], [0, 0]] },
+    { name: 'data_format', default: null },
+  ],
+  normalize(attrs: Attrs): Attrs {
+    requireChannelsLast('Cropping2D', attrs);
+    return { ...attrs, cropping: readZeroPadding('Cropping2D', attrs.cropping) };
+  },
+  inferShape(attrs: Attrs, inputs: Shape[]): Shape {
+    const input = inputs[0] as Shape;
+    requireImage('Cropping2D', input);
+    const [[t, b], [l, r]] = attrs.cropping as [[number, number], [number, number]];
+    const crop = (d: number | null, by: number): number | null => {
+      if (d === null) return null;
+      if (d - by < 1) throw new ShapeError(`Cropping2D: cropping ${by} from a side of ${d} in ${formatShape(input)} leaves nothing (channels-last)`, 'input-too-small');
+      return d - by;
+    };
+    return [input[0] as number | null, crop(input[1] as number | null, t + b), crop(input[2] as number | null, l + r), input[3] as number | null];
+  },
+  summary(attrs: Attrs): string {
+    const [[t, b], [l, r]] = attrs.cropping as [[number, number], [number, number]];
+    return `crop ${t},${b},${l},${r}`;
+  },
+  forward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
+    const x = inputs[0] as TfTensor;
+    const [[t, b], [l, r]] = attrs.cropping as [[number, number], [number, number]];
+    const [n, h, w, c] = x.shape as number[];
+    return tf.slice(x, [0, t, l, 0], [n as number, (h as number) - t - b, (w as number) - l - r, c as number]);
+  },
+};
+
 const upSampling2d: OpSpec = {
   op: 'UpSampling2D',
   category: 'resample',
@@ -161,5 +197,6 @@ export const KERAS_POOL_OPS: readonly OpSpec[] = [
   makeGlobalPool('GlobalAveragePooling2D', ['keras.layers.GlobalAveragePooling2D', 'keras.layers.GlobalAvgPool2D']),
   makeGlobalPool('GlobalMaxPooling2D', ['keras.layers.GlobalMaxPooling2D', 'keras.layers.GlobalMaxPool2D']),
   zeroPadding2d,
+  cropping2d,
   upSampling2d,
 ];

@@ -65,6 +65,12 @@ export function recordKerasCall(tc: TorchContext, layer: PyInstance | null, args
   return output;
 }
 
+/** `x.shape` of a build-time Keras tensor: unknown dimensions are None, as on a KerasTensor (`(None, None, None, 3)`). */
+export function kerasTensorAttr(tc: TorchContext, t: PyTensor, name: string): Value | undefined {
+  if (name !== 'shape' || !t.shape || t.node !== null || !kerasContext(tc).history.has(t)) return undefined;
+  return new PyTuple(t.shape.map((d) => d));
+}
+
 /** `a + b` and friends when an operand is a build-time Keras tensor; undefined otherwise. */
 export function kerasTensorBinary(tc: TorchContext, op: string, a: Value, b: Value, site: Pos): Value | undefined {
   return recordKerasCall(tc, null, [a, b], site, () => tensorBinary(tc, op, a, b, site), ([x, y]) => tensorBinary(tc, op, x ?? null, y ?? null, site));
