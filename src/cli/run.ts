@@ -162,7 +162,10 @@ export function renderRunReport(report: ForwardReport, graph: LayerGraph, displa
   return out.join('\n');
 }
 
-/** Writes input.npy, one file per state-dict key (PyTorch layout) and output.npy (PyTorch order). */
+/**
+ * Writes input.npy (the first input; the others as input.<name>.npy; int64 ids and bools as int64), one file per
+ * state-dict key (PyTorch layout) and output.npy (PyTorch order).
+ */
 export function writeDump(dir: string, prepared: PreparedRun, report: ForwardReport): string[] {
   const folder = prepareDumpFolder(dir);
   const written: string[] = [];
@@ -171,7 +174,12 @@ export function writeDump(dir: string, prepared: PreparedRun, report: ForwardRep
     writeNpy(file, data, shape);
     written.push(file);
   };
-  write('input', prepared.input, prepared.plan.inputShape);
+  prepared.plan.inputs.forEach((planned, index) => {
+    const data = prepared.inputs[index] as Float32Array;
+    const name = index === 0 ? 'input' : `input.${planned.name}`;
+    if (planned.dtype === 'float32') write(name, data, planned.shape);
+    else write(name, BigInt64Array.from(data, (value) => BigInt(value)), planned.shape);
+  });
   for (const weight of prepared.weights.byKey.values()) {
     if (weight.integer) write(weight.key, BigInt64Array.from(weight.data, (value) => BigInt(Math.round(value))), weight.shape);
     else write(weight.key, weight.data, weight.shape);

@@ -82,7 +82,7 @@ export interface MergeOperands {
  * operand is an identity (dense) skip.
  */
 export function findShortcut(tracer: Tracer, m: MergeOperands): Shortcut | null {
-  const ids = m.operandIds;
+  const ids = m.operandIds.map((id) => (id === null ? null : tracer.resolve(id)));
   if (ids.some((x) => x === null)) return null;
   const operands = ids as string[];
   if (new Set(operands).size !== operands.length) return null;

@@ -47,6 +47,27 @@ export class Tracer {
   private readonly usedPaths = new Set<string>();
   private readonly modulePaths = new Set<string>();
   private rootGroup: Group | null = null;
+  /** Ids standing for a later element of a node's tuple result (`h_n` of an LSTM): the node and the element's index. */
+  private readonly tupleItems = new Map<string, { node: string; output: number }>();
+
+  /**
+   * The id a tensor uses for element `output` of node `nodeId`'s flattened tuple result (0: the node's own id).
+   * It resolves to the node everywhere; an edge from it names the element in `fromOutput`.
+   */
+  tupleItem(nodeId: string, output: number): string {
+    if (output === 0) return nodeId;
+    const id = `${nodeId}:${output}`;
+    if (!this.tupleItems.has(id)) {
+      this.tupleItems.set(id, { node: nodeId, output });
+      this.indexOf.set(id, this.indexOf.get(nodeId)!);
+    }
+    return id;
+  }
+
+  /** The node an id (a node's or a tuple element's) belongs to. */
+  resolve(id: string): string {
+    return this.tupleItems.get(id)?.node ?? id;
+  }
 
   /** Assigns named_modules() paths: pre-order, registration order, first occurrence wins. */
   indexModules(root: PyInstance): void {
@@ -148,11 +169,15 @@ export class Tracer {
     }
     this.indexOf.set(id, this.nodes.length);
     this.nodes.push(node);
-    this.preds.push(req.inputs);
+    this.preds.push(req.inputs.map((from) => (from === null ? null : this.resolve(from))));
     req.inputs.forEach((from, slot) => {
       if (from === null) return;
       const fromNode = this.nodes[this.indexOf.get(from)!];
-      this.edges.push({ id: `e${this.edges.length}`, from, to: id, toInput: slot, shape: fromNode.outputShape, kind: 'data' });
+      const item = this.tupleItems.get(from);
+      const edge: Edge = { id: `e${this.edges.length}`, from: fromNode.id, to: id, toInput: slot, shape: item ? req.inputShapes[slot] ?? null : fromNode.outputShape,
+        kind: 'data' };
+      if (item) edge.fromOutput = item.output;
+      this.edges.push(edge);
     });
     return node;
   }

@@ -6,8 +6,6 @@ import type { Interpreter } from './interpreter';
 import type { Frame } from './statements';
 import { binaryOp, compare } from './operators';
 import { formatWithSpec } from './strings';
-import { broadcastShapes } from '../ops/merge';
-import { ShapeError } from '../ops/types';
 import {
   PyBound, PyDict, PyFloat, PyFunction, PyInstance, PyList, PySet, PySlice, PyTensor, PyTuple, PyUnknown, PyRange, type Value,
 } from './values';
@@ -66,7 +64,7 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
         const right = evalExpr(it, e.rest[i], frame);
         // `x > 0` on a tensor is an elementwise (boolean) tensor, e.g. a mask for x[mask] or torch.where.
         if ((left instanceof PyTensor || right instanceof PyTensor) && e.ops.length === 1 && !['is', 'is not', 'in', 'not in'].includes(e.ops[i])) {
-          return comparisonTensor(left, right);
+          return it.hooks.tensorBinary(e.ops[i] as string, left, right, e.p, false);
         }
         const r = compare(it, e.ops[i], left, right, e.p);
         if (!r) return false;
@@ -291,14 +289,3 @@ export function assignTarget(it: Interpreter, t: Expr, v: Value, frame: Frame): 
   }
 }
 
-/** The shape of an elementwise comparison (broadcast of the tensor operands; unknown when it cannot be told). */
-function comparisonTensor(a: Value, b: Value): PyTensor {
-  const shapes = [a, b].filter((v): v is PyTensor => v instanceof PyTensor).map((t) => t.shape);
-  if (shapes.some((s) => s === null)) return new PyTensor(null, null);
-  try {
-    return new PyTensor(shapes.length === 2 ? broadcastShapes('compare', shapes[0]!, shapes[1]!) : shapes[0]!, null);
-  } catch (err) {
-    if (!(err instanceof ShapeError)) throw err;
-    return new PyTensor(null, null);
-  }
-}

@@ -8,6 +8,7 @@ import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
 import { applyOp, tupleResult } from './opcall';
 import { unknownTensorOp } from './tensorOps';
+import { bindLayerCallArgs, withTupleItems } from './layerCallArgs';
 import {
   ModuleState, PyBuiltin, PyClass, PyDict, PyFunction, PyInstance, PyList, PySlice, PyTensor, PyTuple, PyUnknown, type Value,
 } from './values';
@@ -329,8 +330,10 @@ function callLayer(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw
     if (tensors.some((t) => t instanceof PyUnknown)) return unknownTensorOp(tc, inst.cls.name, args, site);
     throw typeError(`${inst.cls.name}: expected a tensor input, got ${tensors.map((t) => tc.it.str(t)).join(', ')}`, site);
   }
-  const out = applyOp(tc, layer.spec, layer.attrs, tensors as PyTensor[], { module: inst, site });
-  return layer.spec.tupleOutputs ? tupleResult(layer.spec, layer.attrs, tensors as PyTensor[], out) : out;
+  const call = nIn === 'list' ? { attrs: layer.attrs, extra: [] } : bindLayerCallArgs(layer.spec, layer.attrs, tensors.length, args, kwargs, site, inst.cls.name);
+  const inputs = [...(tensors as PyTensor[]), ...call.extra];
+  const out = applyOp(tc, layer.spec, call.attrs, inputs, { module: inst, site });
+  return layer.spec.tupleOutputs ? withTupleItems(tc, tupleResult(layer.spec, call.attrs, inputs, out)) : out;
 }
 
 /** Module attribute fallbacks: children, parameters, buffers, then a layer's constructor arguments and weights. */

@@ -11,7 +11,9 @@ import { applyOp, bindSignature, recordMerge, scalarAttr } from './opcall';
 import { expandTensor, newTensor, reduceWithIndices, splitTensor } from './tensorShapes';
 import { ModuleState, PyBuiltin, PyFloat, PyList, PySlice, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
-const OP_NAMES: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul' };
+const OP_NAMES: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
+  // Elementwise comparisons (`x > 0`, `mask == 0`): boolean tensors of the broadcast shape.
+  '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge', '==': 'eq', '!=': 'ne' };
 
 /** Calls a registered functional / method form: leading tensor operands, then the functional signature. */
 export function callFunctional(tc: TorchContext, spec: OpSpec, args: Value[], kwargs: Map<string, Value> | null, site: Pos, name: string): Value {
@@ -347,10 +349,18 @@ export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2',
 export function unaryElementwise(tc: TorchContext, name: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   if (!tc.tracer.recording || t.node === null) return new PyTensor(t.shape, null);
   const attrs: Record<string, AttrValue> = {};
-  args.forEach((a, i) => (attrs[`arg${i}`] = scalarAttr(a)));
-  if (kwargs) for (const [k, v] of kwargs) attrs[k] = scalarAttr(v);
-  const node = tc.tracer.addNode({ op: name, attrs, summary: '', inputs: [t.node], inputShapes: [t.shape], outputShape: t.shape, params: 0, macs: 0,
-    module: null, suffix: name, callRange: toRange(site) });
+  // A tensor argument (masked_fill's mask) is an input of the node, not an attribute.
+  const operands: PyTensor[] = [t];
+  const attribute = (key: string, a: Value): void => {
+    if (a instanceof PyTensor) {
+      attrs[`${key}_input`] = operands.length;
+      operands.push(a);
+    } else attrs[key] = scalarAttr(a);
+  };
+  args.forEach((a, i) => attribute(`arg${i}`, a));
+  if (kwargs) for (const [k, v] of kwargs) attribute(k, v);
+  const node = tc.tracer.addNode({ op: name, attrs, summary: '', inputs: operands.map((o) => o.node), inputShapes: operands.map((o) => o.shape),
+    outputShape: t.shape, params: 0, macs: 0, module: null, suffix: name, callRange: toRange(site) });
   return new PyTensor(t.shape, node.id);
 }
 

@@ -258,7 +258,7 @@ export function reduceWithIndices(tc: TorchContext, how: string, t: PyTensor, ar
   }
   const out = record(tc, how, [t], shape, { dim: typeof dimArg === 'number' ? dimArg : null, keepdim }, site);
   const pair = how === 'topk' || how === 'sort' || (dimArg !== null && how !== 'argmax' && how !== 'argmin');
-  return pair ? new PyTuple([out, new PyTensor(shape, out.node)]) : out;
+  return pair ? new PyTuple([out, new PyTensor(shape, out.node === null ? null : tc.tracer.tupleItem(out.node, 1))]) : out;
 }
 
 function record(tc: TorchContext, op: string, inputs: PyTensor[], shape: Shape | null, attrs: Record<string, number | boolean | null>, site: Pos,
@@ -280,7 +280,13 @@ export function attentionTensors(tc: TorchContext, args: Value[], kwargs: Map<st
   // q·kᵀ (…×L×E by E×S) and attn·v (…×L×S by S×Ev): (numel(q) + numel(out)) × S.
   const s = k.shape && k.shape.length >= 2 ? k.shape[k.shape.length - 2] : null;
   const macs = shape && q.shape && s !== null ? ((numel(q.shape) ?? NaN) + (numel(shape) ?? NaN)) * s : 0;
-  return record(tc, 'scaled_dot_product_attention', [q, k, v], shape, {}, site, Number.isFinite(macs) ? macs : 0);
+  const mask = args[3] ?? kwargs?.get('attn_mask');
+  const causal = args[5] ?? kwargs?.get('is_causal');
+  const scale = args[6] ?? kwargs?.get('scale');
+  const attrs: Record<string, number | boolean | null> = { is_causal: causal === true, scale: typeof scale === 'number' ? scale : null };
+  if (mask instanceof PyTensor) attrs.attn_mask_input = 3;
+  return record(tc, 'scaled_dot_product_attention', mask instanceof PyTensor ? [q, k, v, mask] : [q, k, v], shape, attrs, site,
+    Number.isFinite(macs) ? macs : 0);
 }
 
 /**
@@ -310,5 +316,5 @@ export function mhaForwardTensors(tc: TorchContext, args: Value[], kwargs: Map<s
     macs = total === null || kv === null || attention === null ? 0 : total + kv + attention;
   }
   const out = record(tc, 'multi_head_attention_forward', [q, k, v], shape, {}, site, macs);
-  return new PyTuple([out, arg(15, 'need_weights', true) === false ? null : new PyTensor(weights, out.node)]);
+  return new PyTuple([out, arg(15, 'need_weights', true) === false ? null : new PyTensor(weights, out.node === null ? null : tc.tracer.tupleItem(out.node, 1))]);
 }

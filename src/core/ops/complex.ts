@@ -18,6 +18,7 @@ export const Outer: OpSpec = {
       throw new ShapeError(`outer expects two 1-D tensors but got ${formatShape(a)} and ${formatShape(b)}`, 'rank-mismatch');
     return [a[0], b[0]];
   },
+  forward: (tf, _attrs, inputs) => tf.outerProduct(inputs[0] as never, inputs[1] as never),
 };
 
 /** torch.polar(abs, angle): a complex tensor of the broadcast shape. */

@@ -18,6 +18,8 @@ import { EINOPS_OPS } from './einops';
 import { FUNCTIONAL_OPS } from './functional';
 import { COMPLEX_OPS } from './complex';
 import { UNFOLD_OPS } from './unfold';
+import { TENSOR_MATH_OPS } from './tensorMath';
+import { POOL3D_OPS } from './pool3d';
 
 /** All registered ops. Each op family file contributes its entries here. */
 export const ALL_OPS: readonly OpSpec[] = [
@@ -26,6 +28,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...ACTIVATION_OPS,
   ...POOL_OPS,
   ...POOL1D_OPS,
+  ...POOL3D_OPS,
   ...LINEAR_OPS,
   ...DROPOUT_OPS,
   ...RESHAPE_OPS,
@@ -38,6 +41,7 @@ export const ALL_OPS: readonly OpSpec[] = [
   ...FUNCTIONAL_OPS,
   ...COMPLEX_OPS,
   ...UNFOLD_OPS,
+  ...TENSOR_MATH_OPS,
   ...KERAS_OPS,
 ];
 

@@ -4,6 +4,8 @@ import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type ParamSpec, t
 import { readBool, readChoice, readInt, readOptionalInt, readPositiveInt } from './args';
 import { formatShape, numel } from './shapeText';
 import { fromTorchOrder, toTorchOrder } from './layout';
+import { cellForward, recurrentForward } from './recurrentForward';
+import { mhaForward } from './attentionForward';
 
 const DEVICE: ParamSpec[] = [{ name: 'device', default: null }, { name: 'dtype', default: null }];
 
@@ -155,6 +157,8 @@ function rnnEntry(kind: RnnKind): OpSpec {
       }
       return (numel([batch ?? 1, steps]) ?? 0) * perStep;
     },
+    callSignature: [{ name: 'hx', default: null }],
+    forwardTuple: (tf, attrs, inputs, weights) => recurrentForward(kind, tf, attrs, inputs, weights),
     summary: (attrs) => {
       const c = rnnConfig(kind, attrs);
       return `${c.input}→${c.hidden}${c.layers > 1 ? `, ${c.layers} layers` : ''}${c.directions === 2 ? ', bidirectional' : ''}`;
@@ -195,6 +199,8 @@ function cellEntry(kind: RnnKind): OpSpec {
       const hidden = readPositiveInt(name, attrs, 'hidden_size');
       return (numel(input.slice(0, -1)) ?? 0) * GATES[kind] * hidden * (readPositiveInt(name, attrs, 'input_size') + hidden);
     },
+    callSignature: [{ name: 'hx', default: null }],
+    forwardTuple: (tf, attrs, inputs, weights) => cellForward(kind, tf, attrs, inputs, weights),
     summary: (attrs) => `${attrs.input_size}→${attrs.hidden_size}`,
   };
 }
@@ -290,7 +296,8 @@ export const MultiheadAttention: OpSpec = {
     const c = mhaConfig(attrs);
     const [qb, ql] = mhaDims(c, inputs[0] as Shape, 'query', c.embed);
     const [, kl] = mhaDims(c, inputs[1] as Shape, 'key', c.kdim);
-    return [{ shape: (inputs[0] as Shape).length === 2 ? [ql, kl] : [qb, ql, kl] }];
+    const perHead = attrs.average_attn_weights === false ? [c.heads, ql, kl] : [ql, kl];
+    return [{ shape: (inputs[0] as Shape).length === 2 ? perHead : [qb, ...perHead] }];
   },
   macs: (attrs, inputs) => {
     const c = mhaConfig(attrs);
@@ -301,6 +308,9 @@ export const MultiheadAttention: OpSpec = {
     const attention = (numel([n, ql, kl]) ?? 0) * c.embed * 2;
     return projections + attention;
   },
+  callSignature: [{ name: 'key_padding_mask', default: null }, { name: 'need_weights', default: true }, { name: 'attn_mask', default: null },
+    { name: 'average_attn_weights', default: true }, { name: 'is_causal', default: false }],
+  forwardTuple: mhaForward,
   summary: (attrs) => `${attrs.embed_dim}, ${attrs.num_heads} heads`,
 };
 

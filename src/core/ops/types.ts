@@ -80,6 +80,11 @@ export interface OpSpec {
   methodNames?: string[];
   /** Signature of the functional/method form AFTER its tensor operand(s). Defaults to `signature`. */
   functionalSignature?: ParamSpec[];
+  /**
+   * A module's forward() parameters after its tensor inputs (`hx` of an LSTM, `attn_mask` of MultiheadAttention).
+   * Tensors passed there become extra inputs, their slots in attrs as `<name>_input`; other values are attrs `<name>`.
+   */
+  callSignature?: ParamSpec[];
   /** How many leading positional arguments of the functional form are tensors (default 1). `variadicTensors`: a list of tensors (cat). */
   tensorInputs?: number | 'list';
   /** Validates and normalises bound arguments (e.g. kernel_size 3 → [3, 3]); throws OpArgumentError. */
@@ -101,4 +106,6 @@ export interface OpSpec {
   prepareWeights?(tf: Tf, attrs: Attrs, weights: Record<string, TfTensor>): Record<string, TfTensor>;
   /** The forward computation in TensorFlow.js (channels-last layout, see above), with PyTorch's semantics. */
   forward?(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>, inputShapes: Shape[]): TfTensor;
+  /** Instead of `forward` for an op with a tuple result: every element, flattened in order (`output, h_n, c_n`). */
+  forwardTuple?(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>, inputShapes: Shape[]): TfTensor[];
 }

@@ -1,8 +1,86 @@
 // Sliding-window views: Tensor.unfold(dim, size, step), nn.Unfold / F.unfold (im2col) and nn.Fold / F.fold (col2im).
 import type { Shape } from '../graph/ir';
-import { ShapeError, type Attrs, type OpSpec, type ParamSpec } from './types';
+import { ShapeError, type Attrs, type OpSpec, type ParamSpec, type Tf, type TfTensor } from './types';
 import { readInt, readIntTuple, readIntTupleAtLeast, readPositiveInt, normalizeDim, requireRank } from './args';
 import { formatShape } from './shapeText';
+import { fromTorchOrder, toTorchOrder } from './layout';
+
+/** Runs `fn` in PyTorch order on the first input, adding and removing a batch axis for an unbatched one. */
+function inTorchOrderBatched(tf: Tf, x: TfTensor, batchedRank: number, fn: (t: TfTensor) => TfTensor): TfTensor {
+  return tf.tidy(() => {
+    const t = toTorchOrder(tf, x);
+    const unbatched = t.rank === batchedRank - 1;
+    const y = fn(unbatched ? tf.expandDims(t, 0) : t);
+    return fromTorchOrder(tf, unbatched ? tf.squeeze(y, [0]) : y);
+  });
+}
+
+/** im2col: N×C×H×W → N×(C·kh·kw)×L, rows ordered channel, then kernel row, then kernel column (PyTorch's order). */
+function unfoldForward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
+  const w = readWindow('Unfold', attrs);
+  return inTorchOrderBatched(tf, inputs[0] as TfTensor, 4, (x) => {
+    const [n, c, h, wd] = x.shape as [number, number, number, number];
+    const padded = tf.pad(x, [[0, 0], [0, 0], [w.padding[0], w.padding[0]], [w.padding[1], w.padding[1]]]);
+    const [ph, pw] = blocks(w, [h, wd]) as [number, number];
+    const pieces: TfTensor[] = [];
+    for (let i = 0; i < w.kernel[0]; i++) {
+      for (let j = 0; j < w.kernel[1]; j++) {
+        const top = i * w.dilation[0];
+        const left = j * w.dilation[1];
+        pieces.push(tf.stridedSlice(padded, [0, 0, top, left], [n, c, top + (ph - 1) * w.stride[0] + 1, left + (pw - 1) * w.stride[1] + 1],
+          [1, 1, w.stride[0], w.stride[1]]));
+      }
+    }
+    return tf.reshape(tf.stack(pieces, 2), [n, c * w.kernel[0] * w.kernel[1], ph * pw]);
+  });
+}
+
+/** col2im: each window's values are added back at its positions (overlaps sum), then the padding is cut off. */
+function foldForward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
+  const w = readWindow('Fold', attrs);
+  const size = readIntTuple('Fold', attrs, 'output_size', 2) as [number, number];
+  return inTorchOrderBatched(tf, inputs[0] as TfTensor, 3, (x) => {
+    const n = x.shape[0] as number;
+    const area = w.kernel[0] * w.kernel[1];
+    const c = (x.shape[1] as number) / area;
+    const [ph, pw] = blocks(w, size) as [number, number];
+    const [hp, wp] = [size[0] + 2 * w.padding[0], size[1] + 2 * w.padding[1]];
+    const columns = tf.reshape(x, [n, c, w.kernel[0], w.kernel[1], ph, pw]);
+    let out: TfTensor = tf.zeros([n, c, hp, wp]);
+    for (let i = 0; i < w.kernel[0]; i++) {
+      for (let j = 0; j < w.kernel[1]; j++) {
+        const block = tf.reshape(tf.slice(columns, [0, 0, i, j, 0, 0], [n, c, 1, 1, ph, pw]), [n, c, ph, 1, pw, 1]);
+        // Spread the block onto a stride grid, then move it to the kernel offset inside the padded output.
+        const grid = tf.reshape(tf.pad(block, [[0, 0], [0, 0], [0, 0], [0, w.stride[0] - 1], [0, 0], [0, w.stride[1] - 1]]),
+          [n, c, ph * w.stride[0], pw * w.stride[1]]);
+        const top = i * w.dilation[0];
+        const left = j * w.dilation[1];
+        const placed = tf.pad(grid, [[0, 0], [0, 0], [top, Math.max(0, hp - top - ph * w.stride[0])], [left, Math.max(0, wp - left - pw * w.stride[1])]]);
+        out = tf.add(out, tf.slice(placed, [0, 0, 0, 0], [n, c, hp, wp]));
+      }
+    }
+    return tf.slice(out, [0, 0, w.padding[0], w.padding[1]], [n, c, size[0], size[1]]);
+  });
+}
+
+/** x.unfold(dim, size, step): windows along `dim` (which becomes their count), each window's elements on a new last axis. */
+function tensorUnfoldForward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
+  return tf.tidy(() => {
+    const x = toTorchOrder(tf, inputs[0] as TfTensor);
+    const dim = normalizeDim('unfold', readInt('unfold', attrs, 'dimension'), x.rank, x.shape);
+    const size = readPositiveInt('unfold', attrs, 'size');
+    const step = readPositiveInt('unfold', attrs, 'step');
+    const count = Math.floor(((x.shape[dim] as number) - size) / step) + 1;
+    const toLast = [...x.shape.keys()].filter((a) => a !== dim).concat([dim]);
+    const windows: TfTensor[] = [];
+    for (let k = 0; k < count; k++) {
+      const begin = x.shape.map((_, a) => (a === dim ? k * step : 0));
+      const extent = x.shape.map((d, a) => (a === dim ? size : d));
+      windows.push(tf.transpose(tf.slice(x, begin, extent), toLast));
+    }
+    return fromTorchOrder(tf, tf.stack(windows, dim));
+  });
+}
 
 /** x.unfold(dimension, size, step): `dimension` becomes the window count, a new last dimension of `size`. */
 export const TensorUnfold: OpSpec = {
@@ -23,6 +101,7 @@ export const TensorUnfold: OpSpec = {
     return [...out, size];
   },
   summary: (attrs) => `dim ${attrs.dimension}, ${attrs.size}/${attrs.step}`,
+  forward: tensorUnfoldForward,
 };
 
 const windowSignature: ParamSpec[] = [
@@ -74,6 +153,7 @@ export const Unfold: OpSpec = {
     return x.length === 4 ? [x[0], rows, l] : [rows, l];
   },
   summary: (attrs) => `${readWindow('Unfold', attrs).kernel.join('×')}`,
+  forward: unfoldForward,
 };
 
 /** nn.Fold / F.fold: N×(C·kh·kw)×L → N×C×output_size (L must equal the window positions of output_size). */
@@ -100,6 +180,7 @@ export const Fold: OpSpec = {
     return x.length === 3 ? [x[0], c, ...size] : [c, ...size];
   },
   summary: (attrs) => `${readIntTuple('Fold', attrs, 'output_size', 2).join('×')}`,
+  forward: foldForward,
 };
 
 export const UNFOLD_OPS: readonly OpSpec[] = [TensorUnfold, Unfold, Fold];

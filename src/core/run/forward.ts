@@ -4,7 +4,7 @@ import { SETTING_DEFAULTS } from '../defaults';
 import { toTorchOrder } from '../ops/layout';
 import type { Tf, TfTensor } from '../ops/types';
 import { throwIfAborted } from './errors';
-import { enforceMemoryBudget, estimateMemory, type MemoryEstimate } from './memory';
+import { enforceMemoryBudget, estimateMemory, type MemoryBackend, type MemoryEstimate } from './memory';
 import { planProgram, type ProgramPlan } from './plan';
 import { disposeProgram, executePass, loadProgram, measureSyncOverhead, uploadInput } from './program';
 import { blockResults, layerResults, median, outputStatistics, shapeMismatches, type ForwardReport } from './report';
@@ -30,6 +30,8 @@ export interface ForwardOptions {
   plainRuns?: number;
   /** Refuse to run above this many MiB of estimated memory (default: SETTING_DEFAULTS.runMemoryBudgetMiB). */
   memoryBudgetMiB?: number;
+  /** The backend the memory estimate is modelled for (default: the costliest). */
+  memoryBackend?: MemoryBackend;
   signal?: AbortSignal;
   onProgress?(progress: RunProgress): void;
   /** Yield to the event loop this often (ms) so a UI stays responsive (default: never). */
@@ -42,21 +44,25 @@ export interface ForwardOptions {
 export interface PreparedRun {
   plan: ProgramPlan;
   weights: ModelWeights;
-  /** The model input in PyTorch order. */
+  /** The first model input in PyTorch order. */
   input: Float32Array;
+  /** Every model input's values in PyTorch order, as plan.inputs lists them (integer ids and booleans as whole numbers). */
+  inputs: Float32Array[];
   memory: MemoryEstimate;
   seed: number;
 }
 
 /** Plans the graph, materialises weights and input, estimates memory. Throws RunRefusedError when not runnable. */
-export function prepareRun(graph: LayerGraph, options: Pick<ForwardOptions, 'seed' | 'memoryBudgetMiB'> = {}): PreparedRun {
+export function prepareRun(graph: LayerGraph, options: Pick<ForwardOptions, 'seed' | 'memoryBudgetMiB' | 'memoryBackend'> = {}): PreparedRun {
   const seed = options.seed ?? 0;
   const plan = planProgram(graph);
   // Check the budget from shapes alone, before allocating any weight.
-  const memory = estimateMemory(plan, floatWeightBytes(graph));
+  const memory = estimateMemory(plan, floatWeightBytes(graph), options.memoryBackend);
   enforceMemoryBudget(memory, options.memoryBudgetMiB ?? SETTING_DEFAULTS.runMemoryBudgetMiB);
   const weights = materialiseWeights(graph, seed);
-  return { plan, weights, input: materialiseInput(plan.inputShape, seed), memory, seed };
+  const inputs = plan.inputs.map((planned, index) =>
+    materialiseInput(planned.shape, seed, planned.dtype, planned.high, index === 0 ? 'input' : `input.${planned.name}`));
+  return { plan, weights, input: inputs[0] as Float32Array, inputs, memory, seed };
 }
 
 /**
@@ -74,9 +80,10 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
   throwIfAborted(options.signal);
   await tf.ready();
   const program = loadProgram(tf, prepared.plan, prepared.weights);
-  let input: TfTensor | undefined;
+  const input: TfTensor[] = [];
   try {
-    input = uploadInput(tf, prepared.input, prepared.plan.inputShape, prepared.plan.layout);
+    prepared.plan.inputs.forEach((planned, index) =>
+      input.push(uploadInput(tf, prepared.inputs[index] as Float32Array, planned.shape, prepared.plan.layout, planned.dtype)));
     const passes = warmup + runs + plainRuns;
     const stepCount = prepared.plan.steps.length;
     let passIndex = 0;
@@ -90,7 +97,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
       pass.output.dispose();
     }
 
-    const syncOverheadMs = await measureSyncOverhead(tf, input);
+    const syncOverheadMs = await measureSyncOverhead(tf, input[0] as TfTensor);
     const perStep: number[][] = prepared.plan.steps.map(() => []);
     let shapes: number[][] = [];
     let outputTorch: Float32Array = new Float32Array(0);
@@ -146,7 +153,7 @@ export async function runForward(tf: Tf, graph: LayerGraph, options: ForwardOpti
     report('done', 1, 'Done');
     return result;
   } finally {
-    input?.dispose();
+    tf.dispose(input);
     disposeProgram(program);
   }
 }

@@ -13,18 +13,36 @@ export interface PlanStep {
   spec: OpSpec | undefined;
   /** Ids of the nodes whose values feed this node, in input-slot order; null for a constant operand (see constants). */
   inputIds: (string | null)[];
+  /** Which element of each producer's tuple result feeds the slot (0: its main value). */
+  inputOutputs: number[];
   /** Operands no layer produces (an nn.Parameter or buffer used directly in forward), by slot: their PyTorch shape. */
   constants: Map<number, number[]>;
   /** Values (by producing node id) that nobody reads after this step: release them once it has run. */
   release: string[];
 }
 
+/** One tensor the model is fed (an Input node): its shape, dtype and, for integer ids, the exclusive upper bound. */
+export interface PlanInput {
+  nodeId: string;
+  /** forward's parameter name (`input` for the first). */
+  name: string;
+  /** PyTorch order (channels-last for an 'NHWC' graph). */
+  shape: number[];
+  dtype: 'float32' | 'int64' | 'bool';
+  /** int64: ids are drawn uniformly from [0, high) (the smallest embedding table they index, else 2). */
+  high: number;
+}
+
 export interface ProgramPlan {
   steps: PlanStep[];
   /** The node whose value is the model output. */
   outputId: string;
-  /** The concrete input shape (PyTorch order; channels-last for an 'NHWC' graph). */
+  /** Which element of the output node's tuple result is the model output. */
+  outputIndex: number;
+  /** The concrete shape of the first input (PyTorch order; channels-last for an 'NHWC' graph). */
   inputShape: number[];
+  /** Every model input, in graph order (the first is `inputShape`). */
+  inputs: PlanInput[];
   /** The graph's dimension order: 'NHWC' (Keras) tensors are fed, compared and returned without conversion. */
   layout?: 'NCHW' | 'NHWC';
   /** Key of the node's weights: the module path (a module called twice shares its weights). */
@@ -41,18 +59,10 @@ function describe(node: LayerNode): string {
 export function planProgram(graph: LayerGraph): ProgramPlan {
   if (graph.nodes.length === 0) throw new RunRefusedError('The model has no layers to run.', 'bad-graph');
   const inputNodes = graph.nodes.filter((node) => node.op === 'Input');
-  if (inputNodes.length !== 1) {
-    throw new RunRefusedError(`The forward pass needs exactly one model input; the graph has ${inputNodes.length}.`, 'no-input');
-  }
+  if (inputNodes.length === 0) throw new RunRefusedError('The forward pass needs a model input; the graph has none.', 'no-input');
   const layout = graph.layout ?? 'NCHW';
-  // A Keras model declares its batch as None: the pass runs one sample.
-  const inputShape = layout === 'NHWC' && graph.input[0] === null ? [1, ...graph.input.slice(1)] : graph.input;
-  if (inputShape.length === 0 || inputShape.some((d) => d === null || !Number.isInteger(d) || d < 1)) {
-    throw new RunRefusedError(
-      `The input shape ${JSON.stringify(inputShape)} is not fully known; give one with --input ${layout === 'NHWC' ? 'N,H,W,C' : 'N,C,H,W'}.`,
-      'unknown-shape',
-    );
-  }
+  const inputs = inputNodes.map((node, index) => planInput(graph, node, index, layout));
+  const inputShape = (inputs[0] as PlanInput).shape;
 
   const position = new Map<string, number>();
   graph.nodes.forEach((node, index) => {
@@ -60,7 +70,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     position.set(node.id, index);
   });
 
-  const inputsOf = new Map<string, { slot: number; from: string }[]>();
+  const inputsOf = new Map<string, { slot: number; from: string; output: number }[]>();
   for (const edge of graph.edges) {
     const from = position.get(edge.from);
     const to = position.get(edge.to);
@@ -72,7 +82,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       throw new RunRefusedError(`Node ${describe(node)} reads a value computed after it (nodes are not in execution order).`, 'bad-graph', node.id);
     }
     const list = inputsOf.get(edge.to) ?? [];
-    list.push({ slot: edge.toInput, from: edge.from });
+    list.push({ slot: edge.toInput, from: edge.from, output: edge.fromOutput ?? 0 });
     inputsOf.set(edge.to, list);
   }
 
@@ -83,11 +93,18 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     const edges = inputsOf.get(node.id) ?? [];
     const slotCount = Math.max(node.op === 'Input' ? 0 : node.inputShapes.length, ...edges.map((edge) => edge.slot + 1));
     const inputIds: (string | null)[] = new Array<string | null>(slotCount).fill(null);
+    const inputOutputs: number[] = new Array<number>(slotCount).fill(0);
     for (const edge of edges) {
       if (inputIds[edge.slot] !== null) {
         throw new RunRefusedError(`Node ${describe(node)} has two inputs in slot ${edge.slot}.`, 'bad-graph', node.id);
       }
       inputIds[edge.slot] = edge.from;
+      inputOutputs[edge.slot] = edge.output;
+      const producer = graph.nodes[position.get(edge.from) as number] as LayerNode;
+      if (edge.output > 0 && !getOp(producer.op)?.forwardTuple) {
+        throw new RunRefusedError(`Node ${describe(node)} reads element ${edge.output} of the result of ${describe(producer)}, which has no tuple result to run.`,
+          'no-forward', node.id);
+      }
     }
     const constants = new Map<number, number[]>();
     inputIds.forEach((id, slot) => {
@@ -110,6 +127,10 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       }
     } else {
       spec = node.op === 'Unknown' ? undefined : getOp(node.op);
+      if (!spec && node.op !== 'Unknown') {
+        // Shaped by the interpreter (topk, sort, ...) but with no entry that could run it.
+        throw new RunRefusedError(`Cannot run the model: ${node.op} has no TensorFlow.js implementation yet (layer ${describe(node)}).`, 'no-forward', node.id);
+      }
       if (!spec) {
         throw new RunRefusedError(
           `Cannot run the model: layer ${describe(node)} is not a layer NetLens knows, so its computation is unknown.`,
@@ -117,7 +138,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
           node.id,
         );
       }
-      if (!spec.forward) {
+      if (!spec.forward && !spec.forwardTuple) {
         throw new RunRefusedError(`Cannot run the model: ${node.op} has no TensorFlow.js implementation yet (layer ${describe(node)}).`, 'no-forward', node.id);
       }
       if (edges.length === 0) {
@@ -125,12 +146,13 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       }
       if (spec.weights && !weightOwner.has(node.path)) weightOwner.set(node.path, node.id);
     }
-    steps.push({ node, spec, inputIds, constants, release: [] });
+    steps.push({ node, spec, inputIds, inputOutputs, constants, release: [] });
   }
 
   const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');
-  const outputId =
-    outputNode ? (steps[position.get(outputNode.id) as number] as PlanStep).inputIds[0] as string : (graph.nodes[graph.nodes.length - 1] as LayerNode).id;
+  const outputStep = outputNode ? (steps[position.get(outputNode.id) as number] as PlanStep) : undefined;
+  const outputId = outputStep ? outputStep.inputIds[0] as string : (graph.nodes[graph.nodes.length - 1] as LayerNode).id;
+  const outputIndex = outputStep ? (outputStep.inputOutputs[0] as number) : 0;
 
   // A value dies after the last step that reads it; the output value never dies inside the program.
   const lastReader = new Map<string, number>();
@@ -143,5 +165,37 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     // A value nobody reads dies right after it is produced (a dead branch still runs, as in PyTorch).
     (steps[reader ?? index] as PlanStep).release.push(step.node.id);
   });
-  return { steps, outputId, inputShape: inputShape as number[], weightOwner, notes, layout };
+  return { steps, outputId, outputIndex, inputShape, inputs, weightOwner, notes, layout };
+}
+
+/** The shape, dtype and id range of one Input node; refuses an input whose shape is not fully known. */
+function planInput(graph: LayerGraph, node: LayerNode, index: number, layout: 'NCHW' | 'NHWC'): PlanInput {
+  const name = typeof node.attrs.name === 'string' ? node.attrs.name : 'input';
+  const declared = index === 0 ? graph.input : (node.outputShape ?? []);
+  // A Keras model declares its batch as None: the pass runs one sample.
+  const shape = layout === 'NHWC' && declared[0] === null ? [1, ...declared.slice(1)] : declared;
+  if (shape.length === 0 && index > 0 && node.outputShape !== null) {
+    // A 0-d tensor input is fine; only an unknown shape is refused.
+  } else if (shape.length === 0 || shape.some((d) => d === null || !Number.isInteger(d) || d < 1)) {
+    const form = layout === 'NHWC' ? 'N,H,W,C' : 'N,C,H,W';
+    throw new RunRefusedError(`The shape of input '${name}' ${JSON.stringify(shape)} is not fully known; give one with --input ${index === 0 ? form
+      : `${name}=SHAPE`}.`, 'unknown-shape');
+  }
+  const dtype = node.attrs.dtype === 'int64' || node.attrs.dtype === 'bool' ? node.attrs.dtype : 'float32';
+  return { nodeId: node.id, name, shape: shape as number[], dtype, high: dtype === 'int64' ? embeddingBound(graph, node.id) : 2 };
+}
+
+/** The smallest num_embeddings of the Embedding layers an integer input reaches (through shape ops), else 2. */
+function embeddingBound(graph: LayerGraph, inputId: string): number {
+  const byId = new Map(graph.nodes.map((node) => [node.id, node]));
+  const reached = new Set([inputId]);
+  let high = Infinity;
+  for (const edge of graph.edges) {
+    if (!reached.has(edge.from)) continue;
+    const to = byId.get(edge.to);
+    if (!to) continue;
+    if (to.op === 'Embedding' && edge.toInput === 0 && typeof to.attrs.num_embeddings === 'number') high = Math.min(high, to.attrs.num_embeddings);
+    else if (to.category === 'reshape' || to.category === 'identity' || to.op === 'getitem' || to.op === 'narrow' || to.op === 'select') reached.add(to.id);
+  }
+  return Number.isFinite(high) ? high : 2;
 }

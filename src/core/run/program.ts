@@ -83,10 +83,17 @@ export function disposeProgram(program: LoadedProgram): void {
   program.constants.clear();
 }
 
-/** Converts a PyTorch-ordered input to the internal layout (the caller owns and disposes the result). */
-export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[], layout?: ProgramPlan['layout']): TfTensor {
-  if (layout === 'NHWC') return tf.tensor(data, [...shape], 'float32');
-  return tf.tidy(() => fromTorchOrder(tf, tf.tensor(data, [...shape], 'float32')));
+/**
+ * Converts a PyTorch-ordered input to the internal layout (the caller owns and disposes the result). Integer ids
+ * become int32 tensors (TensorFlow.js has no int64), booleans bool tensors.
+ */
+export function uploadInput(tf: Tf, data: Float32Array, shape: readonly number[], layout?: ProgramPlan['layout'],
+  dtype: 'float32' | 'int64' | 'bool' = 'float32'): TfTensor {
+  const values = dtype === 'float32' ? data : Int32Array.from(data);
+  const make = (): TfTensor => (dtype === 'float32' ? tf.tensor(values, [...shape], 'float32')
+    : dtype === 'bool' ? tf.cast(tf.tensor(values, [...shape], 'int32'), 'bool') : tf.tensor(values, [...shape], 'int32'));
+  if (layout === 'NHWC') return tf.tidy(make);
+  return tf.tidy(() => fromTorchOrder(tf, make()));
 }
 
 /** Backends whose kernels finish before the op call returns (plain JS and WebAssembly on the calling thread). */
@@ -139,33 +146,40 @@ function describeFailure(step: PlanStep, error: unknown, inputs: readonly TfTens
 
 const now = (): number => performance.now();
 
-/** One forward pass over `input` (internal layout, owned by the caller). Every intermediate is freed. */
-export async function executePass(program: LoadedProgram, input: TfTensor, options: PassOptions): Promise<PassResult> {
+/**
+ * One forward pass over the model inputs (internal layout, owned by the caller; one tensor per plan input, in order).
+ * Every intermediate is freed. A node's value is the list of its results (one, or a tuple's elements flattened).
+ */
+export async function executePass(program: LoadedProgram, input: TfTensor | readonly TfTensor[], options: PassOptions): Promise<PassResult> {
   const { tf, plan } = program;
-  const values = new Map<string, TfTensor>();
+  const fed = Array.isArray(input) ? input : [input as TfTensor];
+  const inputById = new Map(plan.inputs.map((planned, index) => [planned.nodeId, fed[index] as TfTensor]));
+  const values = new Map<string, TfTensor[]>();
   const holders = new Map<TfTensor, number>();
-  const external = new Set<TfTensor>([input]);
+  const external = new Set<TfTensor>(fed);
   for (const record of program.weights.values()) for (const tensor of Object.values(record)) external.add(tensor);
   for (const tensor of program.constants.values()) external.add(tensor);
   const stepMs = new Float64Array(plan.steps.length).fill(Number.NaN);
   const shapes: number[][] = [];
   let lastYield = now();
 
-  const hold = (id: string, tensor: TfTensor): void => {
-    values.set(id, tensor);
-    holders.set(tensor, (holders.get(tensor) ?? 0) + 1);
+  const hold = (id: string, tensors: TfTensor[]): void => {
+    values.set(id, tensors);
+    for (const tensor of tensors) holders.set(tensor, (holders.get(tensor) ?? 0) + 1);
   };
   const release = (id: string): void => {
-    const tensor = values.get(id);
-    if (!tensor) return;
+    const tensors = values.get(id);
+    if (!tensors) return;
     values.delete(id);
-    const left = (holders.get(tensor) ?? 1) - 1;
-    if (left > 0) {
-      holders.set(tensor, left);
-      return;
+    for (const tensor of tensors) {
+      const left = (holders.get(tensor) ?? 1) - 1;
+      if (left > 0) {
+        holders.set(tensor, left);
+        continue;
+      }
+      holders.delete(tensor);
+      if (!external.has(tensor)) tensor.dispose();
     }
-    holders.delete(tensor);
-    if (!external.has(tensor)) tensor.dispose();
   };
 
   let output: TfTensor | undefined;
@@ -178,38 +192,44 @@ export async function executePass(program: LoadedProgram, input: TfTensor, optio
         throwIfAborted(options.signal);
         lastYield = now();
       }
-      const inputs = step.inputIds.map((id, slot) => (id === null ? program.constants.get(`${step.node.id}:${slot}`) : values.get(id)) as TfTensor);
-      let result: TfTensor;
+      const inputs = step.inputIds.map((id, slot) =>
+        (id === null ? program.constants.get(`${step.node.id}:${slot}`) : values.get(id)?.[step.inputOutputs[slot] ?? 0]) as TfTensor);
+      let results: TfTensor[];
       const started = now();
       if (!step.spec) {
-        result = step.node.op === 'Input' ? input : (inputs[0] as TfTensor);
+        results = [step.node.op === 'Input' ? (inputById.get(step.node.id) as TfTensor) : (inputs[0] as TfTensor)];
       } else {
         const spec = step.spec;
         const inputShapes: Shape[] = inputs.map((tensor) => graphOrderShape(tensor.shape, plan.layout));
         const weights = program.weights.get(step.node.path) ?? {};
         try {
-          result = tf.tidy(() => spec.forward!(tf, step.node.attrs, inputs, weights, inputShapes));
+          results = tf.tidy(() => (spec.forwardTuple ? spec.forwardTuple(tf, step.node.attrs, inputs, weights, inputShapes)
+            : [spec.forward!(tf, step.node.attrs, inputs, weights, inputShapes)]));
         } catch (error) {
           throw describeFailure(step, error, inputs, plan.layout);
         }
-        if (!(result instanceof tf.Tensor)) throw describeFailure(step, new Error('the op returned no tensor'), inputs, plan.layout);
+        if (results.length === 0 || !results.every((result) => result instanceof tf.Tensor)) {
+          tf.dispose(results.filter((result) => result instanceof tf.Tensor));
+          throw describeFailure(step, new Error('the op returned no tensor'), inputs, plan.layout);
+        }
       }
+      const result = results[0] as TfTensor;
       if (options.timeEachLayer) {
         await synchronise(tf, result);
         stepMs[index] = now() - started;
       }
-      hold(step.node.id, result);
+      hold(step.node.id, results);
       shapes.push(graphOrderShape(result.shape, plan.layout));
       for (const id of step.release) release(id);
       options.onStep?.(index);
     }
-    output = values.get(plan.outputId);
+    output = values.get(plan.outputId)?.[plan.outputIndex];
     if (!output) throw new Error('The model output was not computed.');
     // Keep the output alive past the clean-up below: it now belongs to the caller.
     if (external.has(output)) output = output.clone();
     else external.add(output);
     return { output, stepMs, shapes };
   } finally {
-    for (const tensor of new Set(values.values())) if (!external.has(tensor)) tensor.dispose();
+    for (const tensor of new Set([...values.values()].flat())) if (!external.has(tensor)) tensor.dispose();
   }
 }

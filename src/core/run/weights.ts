@@ -97,7 +97,13 @@ export function materialiseWeights(graph: LayerGraph, seed: number): ModelWeight
   return { byKey, byPath, floatBytes };
 }
 
-/** The model input (PyTorch order) drawn from a standard normal distribution, as `torch.randn` would. */
-export function materialiseInput(shape: readonly number[], seed: number): Float32Array {
-  return normalArray(seed, 'input', elementCount(shape));
+/**
+ * A model input (PyTorch order): floats from a standard normal distribution, as `torch.randn` would; int64 ids uniform
+ * in [0, high), as `torch.randint(high, ...)`; booleans uniform in {0, 1}. Each input has its own stream (`key`).
+ */
+export function materialiseInput(shape: readonly number[], seed: number, dtype: 'float32' | 'int64' | 'bool' = 'float32', high = 2,
+  key = 'input'): Float32Array {
+  if (dtype === 'float32') return normalArray(seed, key, elementCount(shape));
+  const bound = dtype === 'bool' ? 2 : Math.max(1, Math.floor(high));
+  return uniformArray(seed, key, elementCount(shape), 0, bound).map((value) => Math.min(bound - 1, Math.floor(value)));
 }
