@@ -120,11 +120,19 @@ function table(rows: string[][], rightAligned: ReadonlySet<number>): string {
     .join('\n');
 }
 
+/** `input 1×3×224×224`, or every tensor input with its name and a dtype other than float32 (`inputs idx 1×64 int64, pos 1×64 int64`). */
+function inputsText(report: ForwardReport, graph: LayerGraph): string {
+  const tensors = (graph.inputs ?? []).filter((input) => input.value === undefined && input.shape !== null);
+  if (tensors.length <= 1 && (tensors[0]?.dtype ?? 'float32') === 'float32') return `input ${formatShape(report.input)}`;
+  return `inputs ${tensors.map((input) => `${input.name} ${formatShape(input.shape as number[])}${input.dtype === 'float32' ? '' : ` ${input.dtype}`}`)
+    .join(', ')}`;
+}
+
 /** The human-readable report: per-layer table, per-block totals, totals and shape check. */
 export function renderRunReport(report: ForwardReport, graph: LayerGraph, displayFile: string): string {
   const out: string[] = [];
   out.push(
-    `NetLens run · ${displayFile} · ${graph.model ?? '(model)'} · backend ${report.backend} · input ${formatShape(report.input)} · ` +
+    `NetLens run · ${displayFile} · ${graph.model ?? '(model)'} · backend ${report.backend} · ${inputsText(report, graph)} · ` +
       `seed ${report.seed} · median of ${report.runs} timed run${report.runs === 1 ? '' : 's'} after ${report.warmup} warm-up`,
     '',
   );
