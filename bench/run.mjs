@@ -1,4 +1,5 @@
-// `npm run bench`: builds, then runs every benchmark in turn (core engine, webview, forward pass) and prints their tables.
+// `npm run bench`: builds, then runs every benchmark in turn (core engine, webview, forward pass, its memory, the
+// forward pass against real PyTorch) and prints their tables.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 
@@ -8,6 +9,7 @@ const steps = [
   ['webview', ['node', ['bench/view.mjs']], 'bench/view.mjs'],
   ['forward pass', ['node', ['bench/forward.mjs']], 'bench/forward.mjs'],
   ['forward pass memory', ['node', ['bench/memory.mjs']], 'bench/memory.mjs'],
+  ['forward pass vs PyTorch', ['node', ['bench/torch.mjs']], 'bench/torch.mjs'],
 ];
 let failed = 0;
 for (const [name, [command, args], requires] of steps) {
