@@ -222,7 +222,7 @@ export async function runCommand(graph: LayerGraph, options: RunCommandOptions):
       throw new RunRefusedError('nothing to run: tracing forward() failed, so the graph has no output (see the errors of the static analysis)', 'bad-graph');
     }
     // Refusals (unknown ops, memory) come before TensorFlow.js is even loaded.
-    const prepared = prepareRun(graph, { seed: options.seed, memoryBudgetMiB: options.memoryBudgetMiB });
+    const prepared = prepareRun(graph, { seed: options.seed, memoryBudgetMiB: options.memoryBudgetMiB, memoryBackend: options.backend });
     // A folder that cannot be written fails before the forward pass, not after it.
     if (options.dump) prepareDumpFolder(options.dump);
     const tf = await loadNodeBackend(options.backend);

@@ -233,9 +233,11 @@ export function mountRunPanel(container: HTMLElement, graph: LayerGraph, hooks: 
       // Let the progress line paint before the (synchronous) weight generation of a large model.
       await new Promise<void>((resolve) => setTimeout(resolve, 0));
       // Refusals (unknown op, memory budget) come before TensorFlow.js is even loaded.
-      const prepared = prepareRun(graph, { seed: 0, memoryBudgetMiB: budget });
+      // "Auto" is decided when TensorFlow.js loads: until then the estimate assumes the costliest backend.
+      const chosen = choice.value as BackendChoice;
+      const prepared = prepareRun(graph, { seed: 0, memoryBudgetMiB: budget, memoryBackend: chosen === 'auto' ? undefined : chosen });
       progressText.textContent = 'Loading TensorFlow.js…';
-      const backend = await loadBrowserBackend(choice.value as BackendChoice);
+      const backend = await loadBrowserBackend(chosen);
       backendBadge.textContent = backend.label;
       backendBadge.dataset.backend = backend.name;
       backendBadge.title = backend.notes.length ? `Skipped: ${backend.notes.join('; ')}` : 'TensorFlow.js backend in use';
