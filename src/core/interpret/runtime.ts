@@ -18,7 +18,7 @@ import { resolveTorch, createTensorClasses } from './torchns';
 import { isKerasModuleName, kerasFileModule, resolveKeras } from './keras/namespace';
 import { kerasTensorAttr, kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
-import { PyClass, PyInstance, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
+import { PyClass, PyInstance, PyList, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
 
 export interface Runtime {
   it: Interpreter;
@@ -66,7 +66,7 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
     instantiateModule: (cls, args, kwargs, site) => instantiateModule(tc, cls, args, kwargs, site) ?? null,
     callModule: (inst, args, kwargs, site) => callModule(tc, inst, args, kwargs, site),
     setModuleAttr: (inst, name, value) => setModuleAttr(inst, name, value),
-    getModuleAttr: (inst, name) => getModuleAttr(inst, name),
+    getModuleAttr: (inst, name) => getModuleAttr(inst, name, !tracer.recording),
     tensorAttr: (t, name, site) => kerasTensorAttr(tc, t, name) ?? tensorAttr(tc, t, name, site),
     unknownCall: (fn, args, _kwargs, site) => {
       const keras = kerasUnknownCall(tc, fn, args, site);
@@ -126,7 +126,7 @@ function getItem(tc: TorchContext, obj: Value, index: Value, site: Pos): Value {
 }
 
 /**
- * The index as data for the forward pass: ['slice', start, stop, step] | ['index', i] | ['none'] | ['ellipsis'] per
+ * The index as data for the forward pass: ['slice', start, stop, step] | ['index', i] | ['list', [i, ...]] | ['none'] | ['ellipsis'] per
  * part (start/stop null when omitted); null when a part is not a plain int, slice, None or Ellipsis (tensor indices).
  */
 function indexParts(index: Value): AttrValue {
@@ -137,6 +137,7 @@ function indexParts(index: Value): AttrValue {
     if (p === null) out.push(['none']);
     else if (typeof p === 'number') out.push(['index', p]);
     else if (p instanceof PyUnknown && p.what === 'Ellipsis') out.push(['ellipsis']);
+    else if (p instanceof PyList && p.items.length > 0 && p.items.every((x) => typeof x === 'number')) out.push(['list', p.items as number[]]);
     else if (p instanceof PySlice) {
       const [start, stop, step] = [num(p.start), num(p.stop), num(p.step)];
       if (start === undefined || stop === undefined || step === undefined) return null;

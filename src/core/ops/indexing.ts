@@ -4,7 +4,7 @@ import type { Shape } from '../graph/ir';
 import { OpArgumentError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 import { fromTorchOrder, toTorchOrder } from './layout';
 
-type Part = ['slice', number | null, number | null, number] | ['index', number] | ['none'] | ['ellipsis'];
+type Part = ['slice', number | null, number | null, number] | ['index', number] | ['list', number[]] | ['none'] | ['ellipsis'];
 
 function readParts(attrs: Attrs): Part[] {
   const parts = attrs.parts;
@@ -18,11 +18,14 @@ interface Plan {
   end: number[];
   strides: number[];
   output: Shape;
+  /** A list of indices (`x[:, [-1], :]`): the input axis it picks from and the indices, made non-negative. */
+  gather?: { axis: number; indices: number[] };
 }
 
 /** Per input dimension: the Python slice normalised to [begin, end) with a positive step; indices shrink their axis. */
 function planIndex(parts: Part[], input: Shape): Plan {
-  const consumed = parts.filter((p) => p[0] === 'index' || p[0] === 'slice').length;
+  const consumed = parts.filter((p) => p[0] === 'index' || p[0] === 'slice' || p[0] === 'list').length;
+  if (parts.filter((p) => p[0] === 'list').length > 1) throw new OpArgumentError('getitem: more than one list of indices is not supported by the forward pass');
   if (consumed > input.length) throw new OpArgumentError(`getitem: too many indices for a ${input.length}-d tensor`);
   const plan: Plan = { begin: [], end: [], strides: [], output: [] };
   let dim = 0;
@@ -38,6 +41,15 @@ function planIndex(parts: Part[], input: Shape): Plan {
     else if (p[0] === 'ellipsis') for (let k = input.length - consumed; k > 0; k--) full();
     else {
       const size = input[dim] as number | null;
+      if (p[0] === 'list') {
+        const indices = p[1].map((i) => (size !== null && i < 0 ? i + size : i));
+        if (size !== null && indices.some((i) => i < 0 || i >= size))
+          throw new OpArgumentError(`getitem: index ${JSON.stringify(p[1])} is out of bounds for dimension ${dim} with size ${size}`);
+        plan.gather = { axis: dim, indices };
+        full();
+        plan.output[plan.output.length - 1] = indices.length;
+        continue;
+      }
       if (p[0] === 'index') {
         if (size !== null && (p[1] >= size || p[1] < -size))
           throw new OpArgumentError(`getitem: index ${p[1]} is out of bounds for dimension ${dim} with size ${size}`);
@@ -82,7 +94,8 @@ export const GetItem: OpSpec = {
       const x = toTorchOrder(tf, inputs[0] as TfTensor);
       const plan = planIndex(readParts(attrs), x.shape);
       // Indexed axes are kept as size-1 slices and dropped by the final reshape (avoids the shrink-axis mask).
-      const sliced = tf.stridedSlice(x, plan.begin, plan.end, plan.strides);
+      let sliced = tf.stridedSlice(x, plan.begin, plan.end, plan.strides);
+      if (plan.gather) sliced = tf.gather(sliced, tf.tensor1d(plan.gather.indices, 'int32'), plan.gather.axis);
       return fromTorchOrder(tf, tf.reshape(sliced, plan.output as number[]));
     }),
 };

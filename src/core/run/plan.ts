@@ -17,6 +17,8 @@ export interface PlanStep {
   inputOutputs: number[];
   /** Operands no layer produces (an nn.Parameter or buffer used directly in forward), by slot: their PyTorch shape. */
   constants: Map<number, number[]>;
+  /** The value each constant operand is filled with (1, or 0 for masked_fill's mask: the mask of a buffer of ones). */
+  constantFill: Map<number, number>;
   /** Values (by producing node id) that nobody reads after this step: release them once it has run. */
   release: string[];
 }
@@ -107,6 +109,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       }
     }
     const constants = new Map<number, number[]>();
+    const constantFill = new Map<number, number>();
     inputIds.forEach((id, slot) => {
       if (id !== null) return;
       const shape = node.inputShapes[slot];
@@ -115,15 +118,22 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
           node.id);
       }
       constants.set(slot, shape as number[]);
+      // A mask computed from such a buffer (`self.bias[:, :, :T, :T] == 0`) masks nothing when the buffer is ones; a
+      // mask of ones would mask every position (all −∞ before a softmax).
+      const isMask = node.op === 'masked_fill' && slot > 0;
+      constantFill.set(slot, isMask ? 0 : 1);
       notes.push(
         `${node.path || node.op}: operand ${slot + 1} (shape ${(shape as number[]).join('×')}) is not produced by any layer ` +
-          '(an nn.Parameter or buffer used directly in forward); it runs filled with ones.',
+          `(an nn.Parameter or buffer used directly in forward); it runs filled with ${isMask ? 'zeros (a mask that masks nothing)' : 'ones'}.`,
       );
     });
     let spec: OpSpec | undefined;
     if (PASS_THROUGH_OPS.has(node.op)) {
-      if (node.op === 'Output' && (inputIds.length !== 1 || inputIds[0] === null)) {
-        throw new RunRefusedError(`The output marker ${node.id} must have exactly one input.`, 'bad-graph', node.id);
+      if (node.op === 'Output' && (inputIds.length === 0 || inputIds[0] === null)) {
+        throw new RunRefusedError(`The output marker ${node.id} has no input.`, 'bad-graph', node.id);
+      }
+      if (node.op === 'Output' && inputIds.length > 1) {
+        notes.push(`The model returns ${inputIds.length} tensors; the first is reported as the output (all of them run).`);
       }
     } else {
       spec = node.op === 'Unknown' ? undefined : getOp(node.op);
@@ -146,7 +156,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       }
       if (spec.weights && !weightOwner.has(node.path)) weightOwner.set(node.path, node.id);
     }
-    steps.push({ node, spec, inputIds, inputOutputs, constants, release: [] });
+    steps.push({ node, spec, inputIds, inputOutputs, constants, constantFill, release: [] });
   }
 
   const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');

@@ -52,8 +52,9 @@ export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): L
   try {
     for (const step of plan.steps) {
       for (const [slot, shape] of step.constants) {
+        const value = step.constantFill.get(slot) ?? 1;
         constants.set(`${step.node.id}:${slot}`,
-          tf.tidy(() => (plan.layout === 'NHWC' ? tf.ones(shape, 'float32') : fromTorchOrder(tf, tf.ones(shape, 'float32')))));
+          tf.tidy(() => (plan.layout === 'NHWC' ? tf.fill(shape, value, 'float32') : fromTorchOrder(tf, tf.fill(shape, value, 'float32')))));
       }
     }
     for (const [path, nodeId] of plan.weightOwner) {
