@@ -1,4 +1,5 @@
-// Resampling entries: Upsample / F.interpolate (nearest, nearest-exact, (bi)linear with align_corners), PixelShuffle, padding.
+// Resampling entries: Upsample / F.interpolate (nearest, nearest-exact, (bi/tri)linear and bicubic with align_corners, area),
+// PixelShuffle, padding.
 import type { AttrValue, Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 import { readBool, readChoice, readFloat, readIntList, readPositiveInt, requireRank } from './args';
@@ -92,8 +93,57 @@ function sourceIndices(c: ResampleConfig, axis: number, inLen: number, outLen: n
   return { lo, hi, frac };
 }
 
+/** PyTorch's cubic convolution weights (A = −0.75) of the taps at offsets −1, 0, 1, 2 from floor(src), for fraction t. */
+function cubicWeights(t: number): number[] {
+  const a = -0.75;
+  const near = (x: number): number => ((a + 2) * x - (a + 3)) * x * x + 1;
+  const far = (x: number): number => ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+}
+
+/**
+ * The [outLen, inLen] matrix of one axis for bicubic (taps clamped to the edge, source index not clamped at 0, as
+ * PyTorch's upsample_bicubic2d) and area (adaptive average pooling cells) modes.
+ */
+function axisMatrix(c: ResampleConfig, axis: number, inLen: number, outLen: number): Float32Array {
+  const m = new Float32Array(outLen * inLen);
+  const f = Math.fround;
+  if (c.mode === 'area') {
+    for (let i = 0; i < outLen; i++) {
+      const start = Math.floor((i * inLen) / outLen);
+      const end = Math.ceil(((i + 1) * inLen) / outLen);
+      for (let j = start; j < end; j++) m[i * inLen + j] = 1 / (end - start);
+    }
+    return m;
+  }
+  const given = c.useScale ? (c.scale?.[axis] as number) : null;
+  const scale = c.alignCorners ? (outLen > 1 ? f((inLen - 1) / (outLen - 1)) : 0) : f(given !== null ? 1 / given : inLen / outLen);
+  for (let dst = 0; dst < outLen; dst++) {
+    const src = c.alignCorners ? f(scale * dst) : f(f(scale * f(dst + 0.5)) - 0.5);
+    const i0 = Math.floor(src);
+    cubicWeights(f(src - i0)).forEach((w, k) => {
+      const j = Math.min(Math.max(i0 - 1 + k, 0), inLen - 1);
+      m[dst * inLen + j] = (m[dst * inLen + j] as number) + w;
+    });
+  }
+  return m;
+}
+
+/** Applies an [outLen, inLen] matrix along `axis`. */
+function applyAxisMatrix(tf: Tf, x: TfTensor, axis: number, matrix: Float32Array, outLen: number): TfTensor {
+  const inLen = x.shape[axis] as number;
+  const order = [...x.shape.keys()].filter((a) => a !== axis).concat([axis]);
+  const moved = tf.transpose(x, order);
+  const rows = tf.reshape(moved, [-1, inLen]);
+  const out = tf.matMul(rows, tf.tensor2d(matrix, [outLen, inLen]), false, true);
+  const back = tf.reshape(out, [...(moved.shape.slice(0, -1) as number[]), outLen]);
+  const inverse = order.map((_, a) => order.indexOf(a));
+  return tf.transpose(back, inverse);
+}
+
 function resampleAxis(tf: Tf, x: TfTensor, axis: number, c: ResampleConfig, spatialIndex: number, outLen: number): TfTensor {
   const inLen = x.shape[axis] as number;
+  if (c.mode === 'bicubic' || c.mode === 'area') return applyAxisMatrix(tf, x, axis, axisMatrix(c, spatialIndex, inLen, outLen), outLen);
   const { lo, hi, frac } = sourceIndices(c, spatialIndex, inLen, outLen);
   const low = tf.gather(x, tf.tensor1d(lo, 'int32'), axis);
   if (frac.every((v) => v === 0)) return low;
@@ -140,9 +190,6 @@ function makeResample(op: string, moduleNames: string[], functionalNames: string
       const torchShape = [x.shape[0] as number, x.shape[x.rank - 1] as number, ...(x.shape.slice(1, -1) as number[])];
       const out = infer(full, [torchShape]) as number[];
       const c = readResample(op, full, x.rank - 2);
-      if (c.mode !== 'nearest' && c.mode !== 'nearest-exact' && c.mode !== 'linear' && c.mode !== 'bilinear') {
-        throw new OpArgumentError(`${op}: mode '${c.mode}' is not supported by the forward pass`);
-      }
       return tf.tidy(() => {
         let y = x;
         for (let i = 0; i < x.rank - 2; i++) y = resampleAxis(tf, y, i + 1, c, i, out[i + 2] as number);
