@@ -41,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     },
     (uri) => analysis.selection(uri),
   );
-  controller = new DocumentController(analysis, diagnostics, statusBar, panels, () => settings, log);
+  const lenses = new ModelCodeLensProvider(analysis);
+  controller = new DocumentController(analysis, diagnostics, statusBar, panels, lenses, () => settings, log);
 
   context.subscriptions.push(
     output,
@@ -52,8 +53,8 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     controller,
     ...controller.register(),
     ...registerCommands(analysis, controller, panels),
-    vscode.languages.registerCodeLensProvider({ language: 'python' }, new ModelCodeLensProvider(analysis, controller.onDidChangeResults,
-      (uri) => controller?.msSinceEdit(uri) ?? Infinity)),
+    lenses,
+    vscode.languages.registerCodeLensProvider({ language: 'python' }, lenses),
     vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('netlens')) return;

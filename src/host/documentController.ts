@@ -1,6 +1,8 @@
 // Reacts to the editor: analyses Python documents on open and (debounced) on edit, and fans results out to the UI.
 import * as vscode from 'vscode';
+import type { LayerGraph } from '../core/graph/ir';
 import type { AnalysisService, DocumentAnalysis, ModelSelection } from './analysisService';
+import type { ModelCodeLensProvider } from './codeLens';
 import type { DiagnosticPublisher } from './diagnostics';
 import type { ModelStatusBar } from './statusBar';
 import type { PanelManager } from './panelManager';
@@ -19,17 +21,14 @@ export function mayDefineModel(document: vscode.TextDocument): boolean {
 
 export class DocumentController implements vscode.Disposable {
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  private readonly lastEditAt = new Map<string, number>();
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly lensesChanged = new vscode.EventEmitter<void>();
-  /** Fires when an analysis of some document finished (CodeLens titles may change). */
-  readonly onDidChangeResults = this.lensesChanged.event;
 
   constructor(
     private readonly analysis: AnalysisService,
     private readonly diagnostics: DiagnosticPublisher,
     private readonly statusBar: ModelStatusBar,
     private readonly panels: PanelManager,
+    private readonly lenses: ModelCodeLensProvider,
     private readonly settings: () => HostSettings,
     private readonly log: (message: string) => void,
   ) {}
@@ -45,7 +44,6 @@ export class DocumentController implements vscode.Disposable {
       ...this.watchImportedFiles(),
       vscode.window.onDidChangeActiveTextEditor((editor) => void this.activeEditorChanged(editor)),
       vscode.window.onDidChangeTextEditorSelection((event) => this.cursorMoved(event)),
-      this.lensesChanged,
       { dispose: () => this.editTimers.forEach((timer) => clearTimeout(timer)) },
     ];
   }
@@ -73,8 +71,26 @@ export class DocumentController implements vscode.Disposable {
       this.log(`analysed ${shortName(document)} (${result.graph.model ?? 'default model'}) v${result.version} in ${result.analyzeMs.toFixed(1)} ms: ` +
         `${result.graph.nodes.length} layers, ${result.graph.diagnostics.length} diagnostics${result.stale ? ', showing the last good graph' : ''}`);
     }
-    this.lensesChanged.fire();
+    void this.analyseModels(document, result);
     return result;
+  }
+
+  /** Analyses every model the file offers (for the CodeLens figures) after the chosen one, for this version only. */
+  private async analyseModels(document: vscode.TextDocument, chosen: DocumentAnalysis): Promise<void> {
+    const version = document.version;
+    const graphs = new Map<string, LayerGraph | undefined>();
+    if (chosen.graph.model) graphs.set(chosen.graph.model, chosen.graph);
+    const listed = await this.analysis.candidates(document);
+    const exprs = new Set([...listed, ...chosen.graph.models].map((candidate) => candidate.expr));
+    for (const expr of exprs) {
+      if (graphs.has(expr)) continue;
+      // A newer version is on its way: its own refresh analyses the models again.
+      if (document.isClosed || document.version !== version) return;
+      const result = await this.analysis.analyze(document, { ...this.analysis.selection(document.uri), model: expr });
+      if (result.version !== document.version) return;
+      graphs.set(expr, result.graph);
+    }
+    this.lenses.update(document.uri, graphs);
   }
 
   /** Opens (or updates) the architecture panel of the document for a selection. */
@@ -84,7 +100,7 @@ export class DocumentController implements vscode.Disposable {
     this.diagnostics.publish(document.uri, result.graph);
     this.panels.show(document.uri, result.graph, this.settings().view);
     if (vscode.window.activeTextEditor?.document === document) this.statusBar.show(result.graph, result.stale);
-    this.lensesChanged.fire();
+    if (result.graph.model) this.lenses.update(document.uri, new Map([[result.graph.model, result.graph]]));
   }
 
   /** The webview asked for another model or input. */
@@ -96,16 +112,9 @@ export class DocumentController implements vscode.Disposable {
     await this.refresh(document, modelChanged ? 'selection' : 'input');
   }
 
-  /** Milliseconds since the document was last edited (Infinity when it was not edited in this session). */
-  msSinceEdit(uri: vscode.Uri): number {
-    const at = this.lastEditAt.get(uri.toString());
-    return at === undefined ? Infinity : performance.now() - at;
-  }
-
   private scheduleEdit(document: vscode.TextDocument): void {
     if (document.languageId !== 'python') return;
     const key = document.uri.toString();
-    this.lastEditAt.set(key, performance.now());
     clearTimeout(this.editTimers.get(key));
     this.editTimers.set(
       key,
@@ -158,7 +167,7 @@ export class DocumentController implements vscode.Disposable {
 
   private close(document: vscode.TextDocument): void {
     clearTimeout(this.editTimers.get(document.uri.toString()));
-    this.lastEditAt.delete(document.uri.toString());
+    this.lenses.forget(document.uri);
     this.diagnostics.clear(document.uri);
     if (!this.panels.get(document.uri)) this.analysis.forget(document.uri);
   }
