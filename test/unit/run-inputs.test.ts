@@ -89,6 +89,13 @@ describe('run: ops without a builder are refused before anything runs', () => {
     assert.match(error.message, /topk has no TensorFlow\.js implementation yet/);
   });
 
+  it('names a setting a builder does not implement (Conv3d padding_mode)', async () => {
+    const source = 'import torch.nn as nn\n\nnet = nn.Sequential(nn.Conv3d(2, 4, 3, padding=1, padding_mode="reflect"))\n';
+    const graph = await analyzeSource(source, 'net.py', { model: 'net', input: [1, 2, 4, 4, 4] });
+    assert.throws(() => prepareRun(graph), (error: unknown) => error instanceof RunRefusedError && error.code === 'no-forward' &&
+      /padding_mode='zeros' only, not 'reflect'/.test(error.message));
+  });
+
   it('names a shape-only registry entry', async () => {
     const error = await refusal('        return torch.view_as_real(torch.view_as_complex(y.view(2, 4, 2)))', [2, 8]);
     assert.equal(error.code, 'no-forward');

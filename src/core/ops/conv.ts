@@ -327,17 +327,26 @@ export const ConvTranspose1d: OpSpec = {
   forward: batchedForward(1, convTranspose1dRun),
 };
 
-/** Conv3d on N×D×H×W×C (internal layout); tf.conv3d has no groups, so grouped 3-D convolutions are refused. */
+/** Why the forward pass cannot run a Conv3d with these settings, or null (checked before anything runs). */
+function conv3dUnsupported(attrs: Attrs): string | null {
+  const c = readConvConfig('Conv3d', attrs, 3, false);
+  return c.padMode === 'zeros' ? null : `Conv3d: the forward pass supports padding_mode='zeros' only, not '${c.padMode}'`;
+}
+
+/** Conv3d on N×D×H×W×C (internal layout); tf.conv3d has no groups: each group is convolved apart, then concatenated. */
 function conv3dRun(tf: Tf, attrs: Attrs, x: TfTensor, weights: Record<string, TfTensor>): TfTensor {
   const c = readConvConfig('Conv3d', attrs, 3, false);
-  if (c.groups !== 1) throw new OpArgumentError('Conv3d: the forward pass supports groups=1 only');
-  if (c.padMode !== 'zeros') throw new OpArgumentError(`Conv3d: the forward pass supports padding_mode='zeros' only`);
+  const unsupported = conv3dUnsupported(attrs);
+  if (unsupported) throw new OpArgumentError(unsupported);
   return tf.tidy(() => {
     const padded = tf.pad(x, [[0, 0], ...c.pads, [0, 0]] as [number, number][]);
     const dilated = c.dilation.some((d) => d > 1);
     // tf.conv3d takes strides or dilations, not both: with dilation, convolve densely and subsample.
-    let y = tf.conv3d(padded as never, weights.filter as never, (dilated ? [1, 1, 1] : c.stride) as [number, number, number], 'valid', 'NDHWC',
-      c.dilation as [number, number, number]) as TfTensor;
+    const conv = (input: TfTensor, filter: TfTensor): TfTensor => tf.conv3d(input as never, filter as never,
+      (dilated ? [1, 1, 1] : c.stride) as [number, number, number], 'valid', 'NDHWC', c.dilation as [number, number, number]) as TfTensor;
+    const filter = weights.filter as TfTensor;
+    let y = c.groups === 1 ? conv(padded, filter) : tf.concat(tf.split(padded, c.groups, 4).map((part, g) =>
+      conv(part, tf.slice(filter, [0, 0, 0, 0, g * (filter.shape[4] as number) / c.groups], [-1, -1, -1, -1, (filter.shape[4] as number) / c.groups]))), 4);
     if (dilated && c.stride.some((st) => st > 1)) y = tf.stridedSlice(y, [0, 0, 0, 0, 0], y.shape as number[], [1, ...c.stride, 1]);
     return weights.bias ? tf.add(y, weights.bias) : y;
   });
@@ -355,6 +364,7 @@ export const Conv3d: OpSpec = {
   summary: convSummary('Conv3d', 3, false),
   // PyTorch out×in×kD×kH×kW → TensorFlow kD×kH×kW×in×out.
   prepareWeights: (tf, _attrs, w) => withBias(w, tf.transpose(w.weight as TfTensor, [2, 3, 4, 1, 0])),
+  forwardUnsupported: conv3dUnsupported,
   forward: batchedForward(3, conv3dRun),
 };
 

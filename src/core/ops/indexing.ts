@@ -87,6 +87,15 @@ function planIndex(parts: Part[], input: Shape): Plan {
 export const GetItem: OpSpec = {
   op: 'getitem',
   category: 'reshape',
+  forwardUnsupported: (attrs) => {
+    try {
+      const parts = readParts(attrs);
+      return parts.filter((p) => p[0] === 'list').length > 1 ? 'more than one list of indices is not supported by the forward pass' : null;
+    } catch (error) {
+      if (error instanceof OpArgumentError) return error.message;
+      throw error;
+    }
+  },
   inferShape: (attrs, inputs) => planIndex(readParts(attrs), inputs[0] as Shape).output,
   summary: (attrs) => `[${String(attrs.index).replace(/^\(|\)$/g, '')}]`,
   forward: (tf, attrs, inputs) =>

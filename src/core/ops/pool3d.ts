@@ -153,6 +153,7 @@ export const MaxPool3d: OpSpec = {
     return attrs;
   },
   inferShape: windowShape('MaxPool3d', true),
+  forwardUnsupported: (attrs) => (axes('MaxPool3d', attrs, true).some((a) => a.dilation !== 1) ? 'the forward pass supports dilation=1 only' : null),
   summary,
   forward: batched(maxRun),
 };

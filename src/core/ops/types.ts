@@ -87,6 +87,8 @@ export interface OpSpec {
   callSignature?: ParamSpec[];
   /** How many leading positional arguments of the functional form are tensors (default 1). `variadicTensors`: a list of tensors (cat). */
   tensorInputs?: number | 'list';
+  /** Keyword names of the functional form's tensor operands in order (`F.linear(input=, weight=)`); default input, other, x. */
+  tensorInputNames?: string[];
   /** Validates and normalises bound arguments (e.g. kernel_size 3 → [3, 3]); throws OpArgumentError. */
   normalize?(attrs: Attrs): Attrs;
   /** Parameters and buffers in PyTorch's state-dict layout. `input` is the first input's shape when known (for lazy modules). */
@@ -106,6 +108,8 @@ export interface OpSpec {
   prepareWeights?(tf: Tf, attrs: Attrs, weights: Record<string, TfTensor>): Record<string, TfTensor>;
   /** The forward computation in TensorFlow.js (channels-last layout, see above), with PyTorch's semantics. */
   forward?(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>, inputShapes: Shape[]): TfTensor;
+  /** Why `forward` cannot run a call with these attributes (a setting it does not implement), or null; checked before running. */
+  forwardUnsupported?(attrs: Attrs): string | null;
   /** Instead of `forward` for an op with a tuple result: every element, flattened in order (`output, h_n, c_n`). */
   forwardTuple?(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>, inputShapes: Shape[]): TfTensor[];
 }

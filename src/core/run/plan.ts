@@ -151,6 +151,8 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       if (!spec.forward && !spec.forwardTuple) {
         throw new RunRefusedError(`Cannot run the model: ${node.op} has no TensorFlow.js implementation yet (layer ${describe(node)}).`, 'no-forward', node.id);
       }
+      const unsupported = spec.forwardUnsupported?.(node.attrs);
+      if (unsupported) throw new RunRefusedError(`Cannot run the model: layer ${describe(node)}: ${unsupported}.`, 'no-forward', node.id);
       if (edges.length === 0) {
         throw new RunRefusedError(`Layer ${describe(node)} has no inputs in the graph.`, 'bad-graph', node.id);
       }
