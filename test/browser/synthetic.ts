@@ -30,6 +30,7 @@ class GraphBuilder {
   group(path: string, className: string, parent: string | null, kind: Group['kind']): Group {
     const group: Group = { id: `g${this.groups.length}`, path, className, parent, kind, params: 0, macs: 0, defRange: range(this.line++) };
     this.groups.push(group);
+    this.groupById.set(group.id, group);
     return group;
   }
 
@@ -51,8 +52,10 @@ class GraphBuilder {
     return edge;
   }
 
+  private readonly groupById = new Map<string, Group>();
+
   private addCost(groupOrNull: Group | undefined, params: number, macs: number): void {
-    for (let group = groupOrNull; group; group = this.groups.find((g) => g.id === group!.parent)) {
+    for (let group = groupOrNull; group; group = group.parent === null ? undefined : this.groupById.get(group.parent)) {
       group.params += params;
       group.macs += macs;
     }
