@@ -166,7 +166,7 @@ describe('keras models: diagnostics', () => {
 
   it('turns bad layer arguments and unmodelled operations into diagnostics, not crashes', async () => {
     const source =
-      `import tensorflow as tf\nfrom tensorflow.keras import layers\ndef build():\n    inputs = tf.keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, padding="full")(inputs)\n    y = tf.nn.relu(layers.Conv2D(4, 1)(inputs))\n    return tf.keras.Model(inputs, layers.Flatten()(y))\n`;
+      `import tensorflow as tf\nfrom tensorflow.keras import layers\ndef build():\n    inputs = tf.keras.Input(shape=(8, 8, 3))\n    x = layers.Conv2D(4, 3, padding="full")(inputs)\n    y = tf.nn.local_response_normalization(layers.Conv2D(4, 1)(inputs))\n    return tf.keras.Model(inputs, layers.Flatten()(y))\n`;
     const graph = await analyse(source);
     const codes = graph.diagnostics.map((d) => `${d.severity} ${d.code} ${d.range.line}`);
     assert.ok(codes.includes('error bad-layer-arguments 5'), codes.join(', '));

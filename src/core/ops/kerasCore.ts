@@ -273,6 +273,12 @@ export const KERAS_CORE_OPS: readonly OpSpec[] = [
   identityLayer('keras.Dropout', ['keras.layers.Dropout'], [{ name: 'rate' }, { name: 'noise_shape', default: null }, { name: 'seed', default: null }]),
   identityLayer('SpatialDropout2D', ['keras.layers.SpatialDropout2D'], [{ name: 'rate' }, { name: 'data_format', default: null }, { name: 'seed',
     default: null }]),
+  identityLayer('SpatialDropout1D', ['keras.layers.SpatialDropout1D'], [{ name: 'rate' }, { name: 'seed', default: null }]),
+  identityLayer('SpatialDropout3D', ['keras.layers.SpatialDropout3D'], [{ name: 'rate' }, { name: 'data_format', default: null }, { name: 'seed',
+    default: null }]),
+  identityLayer('GaussianDropout', ['keras.layers.GaussianDropout'], [{ name: 'rate' }, { name: 'seed', default: null }]),
+  identityLayer('AlphaDropout', ['keras.layers.AlphaDropout'], [{ name: 'rate' }, { name: 'noise_shape', default: null }, { name: 'seed', default: null }]),
+  identityLayer('ActivityRegularization', ['keras.layers.ActivityRegularization'], [{ name: 'l1', default: 0 }, { name: 'l2', default: 0 }]),
   identityLayer('GaussianNoise', ['keras.layers.GaussianNoise'], [{ name: 'stddev' }, { name: 'seed', default: null }]),
   identityLayer('keras.Identity', ['keras.layers.Identity'], []),
 ];

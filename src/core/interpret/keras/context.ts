@@ -49,6 +49,7 @@ export interface KerasClasses {
   Layer: PyClass;
   Model: PyClass;
   Sequential: PyClass;
+  Lambda: PyClass;
 }
 
 export interface KerasContext {
@@ -62,6 +63,8 @@ export interface KerasContext {
   sequentialInput: WeakMap<ModuleState, Shape>;
   /** Automatic names handed out per snake-cased class name (`conv2d`, `conv2d_1`, ...). */
   nameCounts: Map<string, number>;
+  /** Layers applied to build-time tensors (parts of a model, so not models themselves). */
+  applied: WeakSet<ModuleState>;
   /** Pseudo frames pushed while a nested model is applied at build time. */
   frameStack: KerasFrame[];
   order: number;

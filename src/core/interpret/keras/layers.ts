@@ -4,6 +4,7 @@ import type { Pos } from '../../python/ast';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec } from '../../ops/types';
 import { BUILT_INPUT_DIM, KERAS_IGNORED_KWARGS, builtInputDim } from '../../ops/kerasArgs';
 import { mergeShapes } from '../../ops/kerasMerge';
+import { BUILT_INPUT_DIMS } from '../../ops/kerasSequence';
 import { applyOp, buildLayer, recordMerge } from '../opcall';
 import { unknownTensorOp } from '../tensorOps';
 import { PyError, typeError } from '../errors';
@@ -54,6 +55,9 @@ function constructLayer(kc: KerasContext, self: PyInstance, spec: OpSpec, args: 
   buildLayer(spec, self.mod!, args, kwargs, site);
 }
 
+/** Layers whose call takes several tensors by name (query, value, key) rather than one tensor or a list. */
+const CALL_TENSOR_ARGS: Record<string, string[]> = { MultiHeadAttention: ['query', 'value', 'key'] };
+
 /** Creates the class of a registered Keras layer (`keras.layers.Conv2D`): a Layer whose call applies the op. */
 export function makeKerasLayerClass(kc: KerasContext, qualified: string, spec: OpSpec): PyClass {
   const short = qualified.split('.').pop()!;
@@ -68,19 +72,28 @@ export function makeKerasLayerClass(kc: KerasContext, qualified: string, spec: O
     constructLayer(kc, self(args, p), spec, args.slice(1), kw, p);
     return null;
   }));
-  const call = new PyBuiltin(`${short}.__call__`, (args, kw, p) => applyLayer(kc, self(args, p), args[1] ?? kw?.get('inputs') ?? null, p));
+  const tensorArgs = CALL_TENSOR_ARGS[spec.op];
+  const call = new PyBuiltin(`${short}.__call__`, (args, kw, p) => {
+    if (!tensorArgs) return applyLayer(kc, self(args, p), args[1] ?? kw?.get('inputs') ?? null, p);
+    // `mha(query, value, key=None)`: the tensors it is given, in its call order, as one list input.
+    const given = tensorArgs.map((name, i) => args[i + 1] ?? kw?.get(name) ?? null);
+    while (given.length > 1 && given[given.length - 1] === null) given.pop();
+    return applyLayer(kc, self(args, p), new PyList(given), p);
+  });
   cls.dict.set('__call__', call);
   cls.dict.set('call', call);
   return cls;
 }
 
-/** Records the input size of a layer on its first call (Keras builds weights lazily). */
-function ensureBuilt(inst: PyInstance, input: Shape | null): void {
+/** Records the input size of a layer on its first call (Keras builds weights lazily); each input's for a multi-input call. */
+function ensureBuilt(inst: PyInstance, inputs: PyTensor[]): void {
   const layer = inst.mod!.layer;
+  const input = inputs[0]!.shape;
   if (!layer || !layer.spec.weights || builtInputDim(layer.attrs) !== null || !input || input.length === 0) return;
   const last = input[input.length - 1];
   if (typeof last !== 'number' || last < 1) return;
   const attrs: Attrs = { ...layer.attrs, [BUILT_INPUT_DIM]: last };
+  if (CALL_TENSOR_ARGS[layer.spec.op]) attrs[BUILT_INPUT_DIMS] = inputs.map((t) => t.shape?.[t.shape.length - 1] ?? null);
   const weights = layer.spec.weights(attrs);
   const params = weights.reduce((sum, w) => sum + (w.trainable ? w.shape.reduce((a, b) => a * b, 1) : 0), 0);
   inst.mod!.layer = { spec: layer.spec, attrs, weights, params };
@@ -121,7 +134,7 @@ export function applyLayer(kc: KerasContext, inst: PyInstance, input: Value, sit
   }
   const tensors = items as PyTensor[];
   tc.it.budget.step(site);
-  ensureBuilt(inst, tensors[0]!.shape);
+  ensureBuilt(inst, tensors);
   const layer = inst.mod!.layer;
   if (tc.tracer.recording && tensors.some((t) => t.node !== null)) {
     if (!layer) return unknownTensorOp(tc, inst.cls.qualified ?? inst.cls.name, items, site, undefined, 'unknown-layer', inst.mod);
@@ -141,6 +154,7 @@ export function applyLayer(kc: KerasContext, inst: PyInstance, input: Value, sit
   const order = kc.order++;
   const call: LayerCall = { layer: inst, inputs: tensors, listInput, output: result, site, order, frames: [...tc.it.callStack, ...kc.frameStack] };
   kc.history.set(result, { kind: 'layer', order, call });
+  kc.applied.add(inst.mod!);
   return result;
 }
 

@@ -9,7 +9,8 @@ import { countParams, isModule, registerChild, walkModules } from '../modules';
 import { ownParameters, tensorNumel } from '../moduleParams';
 import { type ModuleState, PyBuiltin, PyClass, PyFunction, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { autoLayerName, type KerasContext } from './context';
-import { callCustomLayer } from './customLayer';
+import { callCustomLayer, createLambdaClass } from './customLayer';
+import { kerasOpsFunction } from './kerasOps';
 import { buildModelTree, collectGraph, kerasInput, replayFunctional } from './functional';
 import { makeKerasLayerClass, shapeFromValue } from './layers';
 
@@ -65,6 +66,7 @@ export function kerasContext(tc: TorchContext): KerasContext {
       callGroups: new WeakMap(),
       sequentialInput: new WeakMap(),
       nameCounts: new Map(),
+      applied: new WeakSet(),
       frameStack: [],
       order: 0,
       classes: null as unknown as KerasContext['classes'],
@@ -191,7 +193,7 @@ function createKerasClasses(kc: KerasContext): KerasContext['classes'] {
     }
     return x;
   });
-  return { Layer, Model, Sequential };
+  return { Layer, Model, Sequential, Lambda: createLambdaClass(kc, Layer, (self, kw) => nameLayer(kc, self, kw)) };
 }
 
 /** `layers.add([a, b], name=...)`: builds the merge layer and applies it at once. */
@@ -217,6 +219,16 @@ function layerClass(kc: KerasContext, qualified: string): PyClass | null {
   return cls;
 }
 
+/** TensorFlow functions with the meaning of a `keras.ops` function. */
+const TF_OPS: Record<string, string> = {
+  'tensorflow.reshape': 'reshape', 'tensorflow.transpose': 'transpose', 'tensorflow.matmul': 'matmul', 'tensorflow.concat': 'concatenate',
+  'tensorflow.stack': 'stack', 'tensorflow.expand_dims': 'expand_dims', 'tensorflow.squeeze': 'squeeze', 'tensorflow.reduce_mean': 'mean',
+  'tensorflow.reduce_sum': 'sum', 'tensorflow.reduce_max': 'max', 'tensorflow.shape': 'shape', 'tensorflow.add': 'add', 'tensorflow.multiply': 'multiply',
+  'tensorflow.cast': 'cast', 'tensorflow.range': 'arange', 'tensorflow.sigmoid': 'sigmoid', 'tensorflow.tanh': 'tanh', 'tensorflow.nn.relu': 'relu',
+  'tensorflow.nn.softmax': 'softmax', 'tensorflow.nn.sigmoid': 'sigmoid', 'tensorflow.nn.gelu': 'gelu', 'tensorflow.nn.silu': 'silu',
+  'tensorflow.nn.swish': 'silu', 'tensorflow.math.sqrt': 'sqrt', 'tensorflow.sqrt': 'sqrt', 'tensorflow.exp': 'exp',
+};
+
 /** Resolves `ns.name` inside the keras / tensorflow namespaces. */
 export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): Value {
   const kc = kerasContext(tc);
@@ -231,15 +243,31 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
       return kc.classes.Model;
     case 'keras.Sequential':
       return kc.classes.Sequential;
+    case 'keras.Lambda':
+      return kc.classes.Lambda;
     case 'keras.Input':
     case 'keras.InputLayer':
       return new PyBuiltin(qualified, (args, kw, p) => kerasInput(kc, args, kw, p));
     case 'keras.backend.image_data_format':
       return new PyBuiltin(qualified, () => 'channels_last');
+    case 'keras.backend.floatx':
+      return new PyBuiltin(qualified, () => 'float32');
+    case 'keras.backend.is_keras_tensor':
+      return new PyBuiltin(qualified, (args) => args[0] instanceof PyTensor);
+    case 'keras.backend.get_uid':
+      return new PyBuiltin(qualified, (args) => {
+        const prefix = `uid:${typeof args[0] === 'string' ? args[0] : ''}`;
+        const next = (kc.nameCounts.get(prefix) ?? 0) + 1;
+        kc.nameCounts.set(prefix, next);
+        return next;
+      });
     case 'keras.backend.int_shape':
       return new PyBuiltin(qualified,
         (args) => (args[0] instanceof PyTensor && args[0].shape ? new PyTuple(args[0].shape.map((d) => d)) : new PyUnknown('int_shape')));
   }
+  const op = /^keras\.ops(\.[a-z_]+)?$/.test(ns.qualified) ? name : TF_OPS[qualified];
+  const fn = op !== undefined ? kerasOpsFunction(tc, op) : undefined;
+  if (fn !== undefined) return fn;
   const cls = layerClass(kc, `keras.layers.${name}`);
   if (cls && (ns.qualified.endsWith('layers') || ns.qualified.endsWith('preprocessing'))) return cls;
   const merge = KERAS_MERGE_FUNCTIONS[name];
@@ -256,6 +284,7 @@ export function isKerasModule(tc: TorchContext, root: Value): root is PyInstance
 export function isKerasModelValue(tc: TorchContext, v: Value): boolean {
   if (!isKerasModule(tc, v)) return false;
   const kc = kerasContext(tc);
+  if (!v.cls.isSubclassOf(kc.classes.Model) && kc.applied.has(v.mod!)) return false;
   return kc.graphs.has(v.mod!) || v.cls.isSubclassOf(kc.classes.Sequential) || v.cls.lookup('call') instanceof PyFunction;
 }
 

@@ -62,6 +62,7 @@ export function recordKerasCall(tc: TorchContext, layer: PyInstance | null, args
     },
   };
   kc.history.set(output, { kind: 'layer', order, call });
+  if (layer) kc.applied.add(layer.mod!);
   return output;
 }
 
