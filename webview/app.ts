@@ -3,7 +3,8 @@ import type { Diagnostic, LayerGraph, SourceRange } from '../src/core/graph/ir';
 import type { ViewOptions, WebviewToHost } from '../src/protocol';
 import { GraphIndex } from './graph-index';
 import { LayoutEngine, type LayoutResult, type Rect } from './layout';
-import { markerDefs, paintGraph } from './render';
+import { markerDefs } from './render';
+import { Scene, type SceneCounts } from './scene';
 import { Viewport, type ViewTransform } from './viewport';
 import { buildVisibleGraph, countNodesPerGroup, countVisibleBoxes, initialExpanded, type VisibleGraph } from './visible';
 import { Search } from './search';
@@ -40,6 +41,7 @@ export class App {
   private readonly svg: SVGSVGElement;
   private readonly drawing: SVGGElement;
   private readonly viewport: Viewport;
+  private readonly scene: Scene;
   private readonly toolbar: Toolbar;
   private readonly problems: DiagnosticsPanel;
   private readonly tooltip = new Tooltip();
@@ -98,6 +100,8 @@ export class App {
     stage.append(this.svg, this.overlay, createLegend());
     root.append(this.toolbar.element, stage, this.problems.element, this.runHost, this.tooltip.element);
     this.viewport = new Viewport(this.svg, this.drawing);
+    this.scene = new Scene(this.drawing, this.viewport);
+    this.scene.onRender = () => { if (this.heat) applyHeat(this.drawing, this.heat, (id) => this.visible?.representative.get(id)); };
     this.viewport.onChange = () => this.persistence.saveSoon();
     this.search = new Search({
       index: () => this.index,
@@ -153,7 +157,7 @@ export class App {
       this.expanded = saved ? this.idsOfPaths(saved.expanded) : this.firstPaintExpansion(options);
     }
     if (graph.nodes.length === 0) {
-      this.drawing.innerHTML = '';
+      this.scene.clear();
       this.layoutResult = undefined;
       this.visible = undefined;
       const reasons = graph.diagnostics.map((d) => d.message).slice(0, 3).join(' · ');
@@ -229,7 +233,7 @@ export class App {
     if (this.layoutCache.size > LAYOUT_CACHE_SIZE) this.layoutCache.delete(this.layoutCache.keys().next().value!);
     this.visible = visible;
     this.layoutResult = layout;
-    this.drawing.innerHTML = paintGraph(visible, layout, this.index, { showShapes: this.options.showShapes });
+    this.scene.show(visible, layout, this.index, { showShapes: this.options.showShapes });
     this.showMessage('');
     if (view === 'initial') {
       const first = visible.boxes.length ? layout.boxes.get(visible.boxes[0].id) : undefined;
@@ -363,20 +367,23 @@ export class App {
 
   private select(id: string | undefined): void {
     this.selected = id;
-    this.drawing.querySelectorAll('.selected').forEach((el) => el.classList.remove('selected'));
-    if (id) this.drawing.querySelector(`[data-id="${CSS.escape(id)}"]`)?.classList.add('selected');
+    this.scene.mark('selected', id ? [id] : []);
+  }
+
+  /** What the view shows, counted by its DOM contract's selectors (also for items a big graph keeps out of the DOM). */
+  counts(): SceneCounts {
+    return this.scene.counts();
   }
 
   // ---- marks: search matches, editor-line highlight, heat ----------------------------------------------------------
 
   private markMatches(ids: Set<string>): void {
-    this.drawing.querySelectorAll('.match').forEach((el) => el.classList.remove('match'));
-    for (const id of ids) this.drawing.querySelector(`[data-id="${CSS.escape(id)}"]`)?.classList.add('match');
+    this.scene.mark('match', ids);
   }
 
   private reapplyMarks(): void {
     this.search.refresh();
-    for (const id of this.highlighted) this.drawing.querySelector(`[data-id="${CSS.escape(id)}"]`)?.classList.add('highlight');
+    this.scene.mark('highlight', [...this.highlighted].map((id) => this.visible?.representative.get(id) ?? id));
     if (this.selected) this.select(this.selected);
     if (this.heat) applyHeat(this.drawing, this.heat, (id) => this.visible?.representative.get(id));
   }
@@ -388,13 +395,10 @@ export class App {
     const covers = (range: SourceRange | undefined): boolean => !!range && range.file === undefined && range.line <= line && line <= range.endLine;
     const hits = index.graph.nodes.filter((node) => covers(node.callRange) || covers(node.defRange)).map((node) => node.id);
     this.highlighted = new Set(hits);
-    this.drawing.querySelectorAll('.highlight').forEach((el) => el.classList.remove('highlight'));
+    this.scene.mark('highlight', []);
     if (hits.length === 0) return;
     await this.focusNode(hits[0]);
-    for (const id of hits) {
-      const drawn = this.visible?.representative.get(id) ?? id;
-      this.drawing.querySelector(`[data-id="${CSS.escape(drawn)}"]`)?.classList.add('highlight');
-    }
+    this.scene.mark('highlight', hits.map((id) => this.visible?.representative.get(id) ?? id));
   }
 
   setNodeHeat(heat: Map<string, number> | null): void {
@@ -413,7 +417,8 @@ export class App {
   private async exportAs(format: 'svg' | 'png'): Promise<void> {
     if (!this.layoutResult || !this.graph) return;
     const background = getComputedStyle(document.body).backgroundColor || '#ffffff';
-    const svgText = exportSvg(this.svg, this.layoutResult, background);
+    const layout = this.layoutResult;
+    const svgText = this.scene.withEverything(() => exportSvg(this.svg, layout, background));
     const base = (this.graph.model ?? 'model').replace(/[^\w.-]+/g, '_').replace(/_+$/, '') || 'model';
     const data = format === 'svg' ? svgText : await svgToPng(svgText, this.layoutResult);
     if (this.standalone) download(`${base}.${format}`, data, format === 'svg' ? 'image/svg+xml' : 'image/png');

@@ -1,6 +1,6 @@
 // Instant layout for the common shapes of model graphs: one chain of boxes on a vertical axis, groups around contiguous
 // runs, and projection shortcuts (downsample ops) in a side column of their block. Anything else goes to elkjs.
-import type { VisibleBox, VisibleEdge, VisibleGraph, VisibleGroup } from './visible';
+import { enclosingGroups, type VisibleBox, type VisibleEdge, type VisibleGraph, type VisibleGroup } from './visible';
 import type { LayoutResult, Point, Rect } from './geometry';
 import { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
 import { textWidth } from './format';
@@ -32,7 +32,11 @@ function findSideBranches(visible: VisibleGraph, boxById: Map<string, VisibleBox
   const branches: SideBranch[] = [];
   const edgesOf = new Map<string, VisibleEdge[]>();
   for (const edge of visible.edges) {
-    for (const end of [edge.from, edge.to]) edgesOf.set(end, [...(edgesOf.get(end) ?? []), edge]);
+    for (const end of [edge.from, edge.to]) {
+      const list = edgesOf.get(end);
+      if (list) list.push(edge);
+      else edgesOf.set(end, [edge]);
+    }
   }
   for (const shortcut of visible.edges) {
     if (shortcut.kind !== 'shortcut' || shortcut.lane || !shortcut.shortcut) continue;
@@ -99,11 +103,7 @@ export function chainLayout(visible: VisibleGraph): LayoutResult | undefined {
   const mainBoxes = visible.boxes.filter((box) => !sideBoxes.has(box.id));
   const order = chainOrder(mainBoxes, visible.edges.filter((edge) => !edge.lane && !sideEdges.has(edge.id)));
   if (!order) return undefined;
-  const chainOf = (parent: string | null): string[] => {
-    const chain: string[] = [];
-    for (let id = parent; id !== null; id = groupById.get(id)?.parent ?? null) chain.unshift(id);
-    return chain;
-  };
+  const chainOf = enclosingGroups(visible.groups);
 
   // Horizontal extents around the shared axis, innermost groups first; side columns widen their block.
   const extent = new Map<string, Extent>();

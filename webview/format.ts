@@ -8,9 +8,22 @@ export function lastSegment(path: string): string {
 
 /** Approximate rendered width of text in the webview's UI font, used to size boxes before layout. */
 export function textWidth(text: string, fontSize: number): number {
+  return textUnits(text) * fontSize;
+}
+
+/** Widths of the texts measured so far, in em: big models repeat the same names and shapes thousands of times. */
+const measured = new Map<string, number>();
+
+function textUnits(text: string): number {
+  const known = measured.get(text);
+  if (known !== undefined) return known;
   let units = 0;
   for (const ch of text) units += /[ilj.,:;'|!1 ]/.test(ch) ? 0.32 : /[mwMW@]/.test(ch) ? 0.85 : /[A-Z0-9×→]/.test(ch) ? 0.64 : 0.55;
-  return units * fontSize;
+  if (text.length <= 200) {
+    if (measured.size >= 100_000) measured.clear();
+    measured.set(text, units);
+  }
+  return units;
 }
 
 /** Cuts text to fit a width, ending with an ellipsis when shortened. */

@@ -1,4 +1,5 @@
-// Lays out the visible graph with elkjs (layered, top to bottom) in a Web Worker so input never waits on it.
+// Lays out the visible graph: chains at once, big branching graphs level by level, others with elkjs (layered, top to bottom),
+// always in a Web Worker so input never waits on elkjs.
 // The worker's source (elk-worker.js, 1.6 MB) is not in the main bundle: it is read on first need and started from a blob: URL.
 import ELK from 'elkjs/lib/elk-api.js';
 import type { ElkNode } from 'elkjs/lib/elk-api';
@@ -6,6 +7,10 @@ import type { VisibleGraph } from './visible';
 import { ROOT_OPTIONS, toElkGraph } from './elk-graph';
 import { chainLayout } from './chain-layout';
 import { loadAssetText } from './lazy';
+import { levelLayout, type LevelCache } from './level-layout';
+
+/** From this many boxes a branching graph is laid out level by level (one elkjs layout of it all would take seconds to minutes). */
+export const LEVEL_LAYOUT_FROM = 1500;
 
 export { GROUP_PADDING, RESIDUAL_LANE_WIDTH } from './elk-graph';
 export type { LayoutResult, Point, Rect } from './geometry';
@@ -42,6 +47,8 @@ export class LayoutEngine {
   private generation = 0;
   private workerFailure: ((reason: Error) => void) | undefined;
   private warmed = false;
+  /** Flat elkjs layouts of module levels by their shape: identical blocks and re-layouts reuse them. */
+  private readonly levelCache: LevelCache = new Map();
 
   /** blob: URL of the worker script, loaded once (a failed load is retried on the next layout). */
   private workerScriptUrl(): Promise<string> {
@@ -72,7 +79,8 @@ export class LayoutEngine {
   async layout(visible: VisibleGraph): Promise<LayoutResult | undefined> {
     const generation = ++this.generation;
     // `#layout=elk` in the page address forces elkjs for every layout (used to measure it).
-    const chain = location.hash.includes('layout=elk') ? undefined : chainLayout(visible);
+    const forceElk = location.hash.includes('layout=elk');
+    const chain = forceElk ? undefined : chainLayout(visible);
     if (chain) {
       // Warm the worker up meanwhile, so that the first branching layout (an expanded block) is quicker.
       if (!this.warmed) {
@@ -94,6 +102,14 @@ export class LayoutEngine {
     this.inFlight = generation;
     const failed = new Promise<never>((_, reject) => { this.workerFailure = reject; });
     try {
+      if (!forceElk && visible.boxes.length >= LEVEL_LAYOUT_FROM) {
+        // Big branching graphs: one level at a time, elkjs only for the small flat levels that are not chains.
+        const result = await levelLayout(visible, async (graph) => {
+          const laid = await Promise.race([elk.layout(graph), failed]);
+          return generation === this.generation ? laid : undefined;
+        }, this.levelCache);
+        return generation === this.generation ? result : undefined;
+      }
       const laid = await Promise.race([elk.layout(toElkGraph(visible)), failed]);
       if (generation !== this.generation) return undefined;
       return readResult(laid, performance.now() - started, groupIds);

@@ -9,6 +9,8 @@ declare global {
   interface Window {
     __netlensPosted?: WebviewToHost[];
     __netlensApp?: App;
+    /** The page's API for tests and tools: counts of what the view shows (see the README). */
+    netlens?: { counts(): ReturnType<App['counts']> };
   }
   function acquireVsCodeApi(): VsCodeApi;
 }
@@ -60,6 +62,7 @@ function start(): void {
   const { post, standalone, store } = createPoster();
   const app = new App(root, post, standalone, store);
   window.__netlensApp = app;
+  window.netlens = { counts: () => app.counts() };
   window.addEventListener('message', (event: MessageEvent) => {
     const message = parseHostMessage(event.data);
     if (message) handle(app, message);

@@ -16,7 +16,15 @@ export class Search {
   private matches: string[] = [];
   private cursor = -1;
 
+  /** Lower-cased path, op and summary of each node (one line each, so a query never spans two), built once per graph. */
+  private names: { index: GraphIndex; names: string[] } | undefined;
+
   constructor(private readonly host: SearchHost) {}
+
+  private namesOf(index: GraphIndex): string[] {
+    if (this.names?.index !== index) this.names = { index, names: index.graph.nodes.map((n) => `${n.path}\n${n.op}\n${n.summary}`.toLowerCase()) };
+    return this.names.names;
+  }
 
   setQuery(query: string): void {
     this.query = query.trim().toLowerCase();
@@ -34,9 +42,10 @@ export class Search {
       return;
     }
     const q = this.query;
-    this.matches = index.graph.nodes
-      .filter((node) => node.path.toLowerCase().includes(q) || node.op.toLowerCase().includes(q) || node.summary.toLowerCase().includes(q))
-      .map((node) => node.id);
+    const names = this.namesOf(index);
+    const nodes = index.graph.nodes;
+    this.matches = [];
+    for (let i = 0; i < nodes.length; i++) if (names[i].includes(q)) this.matches.push(nodes[i].id);
     const marked = new Set<string>();
     for (const id of this.matches) {
       const drawn = this.host.representative(id);

@@ -5,7 +5,11 @@ import { defaultViewOptions } from '../src/core/defaults';
 
 const DEFAULT_OPTIONS: ViewOptions = defaultViewOptions();
 
-const MAX_ITEMS = 200_000;
+/**
+ * Most items of one kind the view accepts: far above what an analysis produces within its step budget (the view draws 50,000
+ * layers as fast as 500), it only bounds the memory a malformed message can make the page take.
+ */
+export const MAX_ITEMS = 2_000_000;
 
 type Rec = Record<string, unknown>;
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v);

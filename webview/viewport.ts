@@ -3,7 +3,8 @@ import type { Rect } from './geometry';
 
 export interface ViewTransform { x: number; y: number; k: number }
 
-const MIN_SCALE = 0.05;
+/** Far enough out to see a 50,000-layer chain as its blocks. */
+const MIN_SCALE = 0.002;
 const MAX_SCALE = 3;
 
 export class Viewport {
@@ -13,6 +14,7 @@ export class Viewport {
   suppressClick = false;
   /** Told after every pan or zoom (the view is saved from it). */
   onChange: (() => void) | undefined;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly svg: SVGSVGElement, private readonly target: SVGGElement) {
     svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
@@ -29,8 +31,14 @@ export class Viewport {
 
   apply(): void {
     const { x, y, k } = this.transform;
-    this.target.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(4)})`);
+    this.target.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(5)})`);
+    for (const listener of this.listeners) listener();
     this.onChange?.();
+  }
+
+  /** Told after every change of the view, before onChange (the drawing follows the view through it). */
+  listen(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   set(transform: ViewTransform): void {

@@ -128,3 +128,19 @@ export function buildVisibleGraph(index: GraphIndex, expanded: Set<string>, opti
   }
   return { boxes, groups: [...groups.values()], edges, representative };
 }
+
+/** For a visible graph: the drawn groups enclosing a box or group of the given parent, outermost first (shared arrays, never changed). */
+export function enclosingGroups(groups: VisibleGroup[]): (parent: string | null) => string[] {
+  const parentOf = new Map(groups.map((g) => [g.id, g.parent]));
+  const chains = new Map<string, string[]>();
+  const chainOf = (parent: string | null): string[] => {
+    if (parent === null) return [];
+    let chain = chains.get(parent);
+    if (!chain) {
+      chain = [...chainOf(parentOf.get(parent) ?? null), parent];
+      chains.set(parent, chain);
+    }
+    return chain;
+  };
+  return chainOf;
+}

@@ -13,6 +13,12 @@ const posted = (page: Page): Promise<{ type: string; range?: { line: number } }[
 /** Groups drawn as boxes: every group except the model's root (path ''). */
 const drawnGroups = (graph: LayerGraph): number => graph.groups.filter((g) => g.path !== '').length;
 
+/** What the view shows, by the DOM contract's selectors, counted by the page (big graphs keep only the viewport's part in the DOM). */
+interface ViewCounts { nodes: number; collapsed: number; groups: number; dataEdges: number; shortcutEdges: number; virtualised: boolean;
+  drawn: { nodes: number; groups: number; shortcutEdges: number } }
+const viewCounts = (page: Page): Promise<ViewCounts> =>
+  page.evaluate(() => (window as unknown as { netlens: { counts(): never } }).netlens.counts());
+
 /** Clicks an element of the drawing and waits for the re-layout it triggers. */
 async function clickAndSettle(page: Page, selector: string): Promise<void> {
   await page.locator(selector).first().click();
@@ -148,8 +154,17 @@ describe('webview (standalone page in Chromium)', function () {
     assert.ok(await count(page, '[data-group]') < 40, 'first paint stays small');
     await screenshot(page, 'huge-default');
     await page.getByText('Expand all').click();
-    await page.waitForFunction((n) => document.body.dataset.ready === 'true' && document.querySelectorAll('[data-node]').length === n, graph.nodes.length);
-    assert.equal(await count(page, '[data-edge-kind="shortcut"]'), graph.shortcuts.length);
+    await page.waitForFunction((n) => document.body.dataset.ready === 'true' &&
+      (window as unknown as { netlens: { counts(): { nodes: number } } }).netlens.counts().nodes === n, graph.nodes.length);
+    const counts = await viewCounts(page);
+    assert.equal(counts.shortcutEdges, graph.shortcuts.length);
+    assert.equal(counts.groups, drawnGroups(graph));
+    assert.equal(counts.collapsed, 0);
+    // Only the viewport's neighbourhood is in the DOM, and it holds what the page counts there.
+    assert.ok(counts.virtualised && counts.drawn.nodes > 0 && counts.drawn.nodes < 400, JSON.stringify(counts.drawn));
+    assert.equal(counts.drawn.nodes, await count(page, '[data-node]'));
+    assert.equal(counts.drawn.shortcutEdges, await count(page, '[data-edge-kind="shortcut"]'));
+    await screenshot(page, 'huge-expanded');
     await page.close();
   });
 
@@ -159,7 +174,8 @@ describe('webview (standalone page in Chromium)', function () {
     const from = graph.nodes.find((n) => n.path === 'maxpool')!;
     const to = graph.nodes.find((n) => n.path === 'avgpool')!;
     graph.edges.push({ id: 'long-skip', from: from.id, to: to.id, toInput: 1, shape: from.outputShape, kind: 'data' });
-    const { page } = await openPage(browser, await writePage('huge-branching', graph, { collapseDepth: 0 }));
+    // `#layout=elk` lays the whole graph out with elkjs at once (a big graph is otherwise laid out level by level, in moments).
+    const { page } = await openPage(browser, await writePage('huge-branching', graph, { collapseDepth: 0 }), undefined, '#layout=elk');
     await page.evaluate(() => {
       const seen = { busy: false, message: '' };
       (window as unknown as { __seen: typeof seen }).__seen = seen;
@@ -182,7 +198,7 @@ describe('webview (standalone page in Chromium)', function () {
     const seen = await page.evaluate(() => (window as unknown as { __seen: { busy: boolean; message: string } }).__seen);
     assert.ok(seen.busy);
     assert.match(seen.message, /Laying out [\d,]+ boxes/);
-    assert.equal(await count(page, '[data-node]'), graph.nodes.length);
+    assert.equal((await viewCounts(page)).nodes, graph.nodes.length);
     await page.close();
   });
 

@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import type { LayerGraph, LayerNode } from '../../src/core/graph/ir';
 import { escapeMarkdown, hoverMarkdown } from '../../src/host/labels';
 import { fitText } from '../../webview/format';
-import { graphSizeProblem, isLayerGraph } from '../../webview/validate';
+import { graphSizeProblem, isLayerGraph, MAX_ITEMS } from '../../webview/validate';
 
 function graphWith(nodes: LayerNode[], extra: Partial<LayerGraph> = {}): LayerGraph {
   return { file: 'm.py', model: 'Net()', models: [], input: [1, 4], inputSource: 'default', output: [1, 4], params: 0, macs: 0, nodes, edges: [],
@@ -40,10 +40,10 @@ describe('output hygiene: hovers, long names, oversized graphs', () => {
   });
 
   it('says a graph is too large instead of calling it invalid', () => {
-    const nodes = Array.from({ length: 200_001 }, (_, i) => ({ id: `n${i}` })) as unknown as LayerNode[];
+    const nodes = Array.from({ length: MAX_ITEMS + 1 }, (_, i) => ({ id: `n${i}` })) as unknown as LayerNode[];
     const big = graphWith(nodes);
     assert.equal(isLayerGraph(big), false);
-    assert.match(graphSizeProblem(big) ?? '', /too large to show: 200,001 nodes \(the view shows at most 200,000 of each\)/);
+    assert.match(graphSizeProblem(big) ?? '', /too large to show: 2,000,001 nodes \(the view shows at most 2,000,000 of each\)/);
     assert.equal(graphSizeProblem(graphWith([])), null);
     assert.equal(graphSizeProblem('nonsense'), null);
   });
