@@ -95,6 +95,8 @@ export interface LayerNode {
   error?: boolean;
   /** How many times the same module instance had been called before this call (0 for the first). */
   reuse?: number;
+  /** Operands no node produces that are nn.Parameters of a module (`x + self.pos_embed`): state-dict key by input slot. */
+  constants?: Record<string, string>;
 }
 
 export type EdgeKind = 'data' | 'shortcut';

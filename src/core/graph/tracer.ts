@@ -69,6 +69,13 @@ export class Tracer {
     return this.tupleItems.get(id)?.node ?? id;
   }
 
+  /**
+   * State-dict keys of the nn.Parameters registered on modules, by their shape array. A parameter used directly in
+   * forward (`x + self.pos_embed`) is an operand no node produces; its key reaches the IR through this map because the
+   * operand's shape is that same array (an untraced op that keeps the shape object, as `p.exp()`, is taken for it too).
+   */
+  private readonly parameterKeys = new WeakMap<object, string>();
+
   /** Assigns named_modules() paths: pre-order, registration order, first occurrence wins. */
   indexModules(root: PyInstance): void {
     const visit = (inst: PyInstance, path: string, parent: ModuleState | null): void => {
@@ -76,6 +83,9 @@ export class Tracer {
       if (this.moduleInfo.has(mod)) return;
       this.moduleInfo.set(mod, { path, parent, inst });
       this.modulePaths.add(path);
+      for (const [name, tensor] of mod.params) {
+        if (tensor && tensor.shape && !this.parameterKeys.has(tensor.shape)) this.parameterKeys.set(tensor.shape, path ? `${path}.${name}` : name);
+      }
       for (const [name, child] of mod.children) {
         if (child !== null && typeof child === 'object' && 'mod' in child && child.mod) visit(child, path ? `${path}.${name}` : name, mod);
       }
@@ -162,6 +172,11 @@ export class Tracer {
     };
     if (req.defRange) node.defRange = req.defRange;
     if (req.callRange) node.callRange = req.callRange;
+    req.inputs.forEach((from, slot) => {
+      const shape = req.inputShapes[slot];
+      const key = from === null && shape ? this.parameterKeys.get(shape) : undefined;
+      if (key !== undefined) (node.constants ??= {})[String(slot)] = key;
+    });
     if (req.module) {
       const reuse = req.module.calls - 1;
       if (reuse > 0) node.reuse = reuse;

@@ -19,6 +19,8 @@ export interface PlanStep {
   constants: Map<number, number[]>;
   /** The value each constant operand is filled with (1, or 0 for masked_fill's mask: the mask of a buffer of ones). */
   constantFill: Map<number, number>;
+  /** Constant operands that are nn.Parameters: their state-dict key (they run with the weights materialised for it). */
+  constantKeys: Map<number, string>;
   /** Values (by producing node id) that nobody reads after this step: release them once it has run. */
   release: string[];
 }
@@ -110,6 +112,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
     }
     const constants = new Map<number, number[]>();
     const constantFill = new Map<number, number>();
+    const constantKeys = new Map<number, string>();
     inputIds.forEach((id, slot) => {
       if (id !== null) return;
       const shape = node.inputShapes[slot];
@@ -118,6 +121,13 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
           node.id);
       }
       constants.set(slot, shape as number[]);
+      const key = node.constants?.[String(slot)];
+      if (key !== undefined) {
+        constantKeys.set(slot, key);
+        notes.push(`${node.path || node.op}: operand ${slot + 1} is the parameter ${key}, used directly in forward; it runs with random values ` +
+          'drawn as torch.randn would (--dump writes them).');
+        return;
+      }
       // A mask computed from such a buffer (`self.bias[:, :, :T, :T] == 0`) masks nothing when the buffer is ones; a
       // mask of ones would mask every position (all −∞ before a softmax).
       const isMask = node.op === 'masked_fill' && slot > 0;
@@ -158,7 +168,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
       }
       if (spec.weights && !weightOwner.has(node.path)) weightOwner.set(node.path, node.id);
     }
-    steps.push({ node, spec, inputIds, inputOutputs, constants, constantFill, release: [] });
+    steps.push({ node, spec, inputIds, inputOutputs, constants, constantFill, constantKeys, release: [] });
   }
 
   const outputNode = [...graph.nodes].reverse().find((node) => node.op === 'Output');

@@ -53,8 +53,9 @@ export function loadProgram(tf: Tf, plan: ProgramPlan, weights: ModelWeights): L
     for (const step of plan.steps) {
       for (const [slot, shape] of step.constants) {
         const value = step.constantFill.get(slot) ?? 1;
-        constants.set(`${step.node.id}:${slot}`,
-          tf.tidy(() => (plan.layout === 'NHWC' ? tf.fill(shape, value, 'float32') : fromTorchOrder(tf, tf.fill(shape, value, 'float32')))));
+        const parameter = weights.byKey.get(step.constantKeys.get(slot) ?? '');
+        const make = (): TfTensor => (parameter ? tf.tensor(parameter.data, shape, 'float32') : tf.fill(shape, value, 'float32'));
+        constants.set(`${step.node.id}:${slot}`, tf.tidy(() => (plan.layout === 'NHWC' ? make() : fromTorchOrder(tf, make()))));
       }
     }
     for (const [path, nodeId] of plan.weightOwner) {

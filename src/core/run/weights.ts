@@ -94,6 +94,18 @@ export function materialiseWeights(graph: LayerGraph, seed: number): ModelWeight
     }
     byPath.set(node.path, owned);
   }
+  // nn.Parameters used directly in forward (no layer owns them): drawn as torch.randn would (unit variance).
+  for (const node of graph.nodes) {
+    for (const [slot, key] of Object.entries(node.constants ?? {})) {
+      const shape = node.inputShapes[Number(slot)];
+      if (byKey.has(key) || !shape || shape.some((d) => d === null)) continue;
+      const count = elementCount(shape as number[]);
+      const dot = key.lastIndexOf('.');
+      byKey.set(key, { key, path: dot < 0 ? '' : key.slice(0, dot), name: key.slice(dot + 1), shape: [...(shape as number[])], trainable: true, integer: false,
+        data: uniformArray(seed, key, count, -Math.sqrt(3), Math.sqrt(3)) });
+      floatBytes += count * 4;
+    }
+  }
   return { byKey, byPath, floatBytes };
 }
 
