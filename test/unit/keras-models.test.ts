@@ -114,6 +114,14 @@ def build():
     assert.equal(resnet.params, 25_636_712, 'Keras "Total params" of ResNet50');
     assert.equal(resnet.nonTrainableParams, 53_120);
     assert.equal(resnet.trainableParams, 25_583_592);
+    const mobile = await analyse(fs.readFileSync(path.join(FIXTURES, 'keras_se_mobile.py'), 'utf8'), { model: 'build_model()' });
+    assert.equal(mobile.nonTrainableParams, 7 + 32 + 64 + 304 + 432, 'Normalization mean, variance, count and BN moving statistics');
+    assert.equal(mobile.trainableParams, 18_453 - 839);
+
+    const frozen = await analyse(`import keras\nfrom keras import layers\ndef build():\n    base = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(4), layers.BatchNormalization()])\n    base.trainable = False\n    inputs = keras.Input(shape=(8,))\n    x = layers.Dense(3, trainable=False)(base(inputs))\n    return keras.Model(inputs, layers.Dense(2)(x))\n`);
+    assert.equal(frozen.params, 8 * 4 + 4 + 4 * 4 + 4 * 3 + 3 + 3 * 2 + 2, 'frozen weights still count in Total params');
+    assert.equal(frozen.nonTrainableParams, 8 * 4 + 4 + 4 * 4 + 4 * 3 + 3, 'a frozen model and a trainable=False layer');
+    assert.equal(frozen.trainableParams, 3 * 2 + 2);
     const block = resnet.groups.find((g) => g.path === 'resnet_body.conv3.conv3_block1');
     assert.ok(block, resnet.groups.map((g) => g.path).join(' '));
     assert.equal(block.className, 'bottleneck');

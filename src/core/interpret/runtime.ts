@@ -15,7 +15,7 @@ import { typeError } from './errors';
 import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
 import { resolveTorch, createTensorClasses } from './torchns';
-import { isKerasModuleName, kerasFileModule, resolveKeras } from './keras/namespace';
+import { isKerasModuleName, kerasFileModule, kerasSetTrainable, resolveKeras } from './keras/namespace';
 import { kerasTensorAttr, kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
 import { PyClass, PyInstance, PyList, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
@@ -65,7 +65,10 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
   const hooks: TorchHooks = {
     instantiateModule: (cls, args, kwargs, site) => instantiateModule(tc, cls, args, kwargs, site) ?? null,
     callModule: (inst, args, kwargs, site) => callModule(tc, inst, args, kwargs, site),
-    setModuleAttr: (inst, name, value) => setModuleAttr(inst, name, value),
+    setModuleAttr: (inst, name, value) => {
+      if (name === 'trainable') kerasSetTrainable(tc, inst, value);
+      setModuleAttr(inst, name, value);
+    },
     getModuleAttr: (inst, name) => getModuleAttr(inst, name, !tracer.recording),
     tensorAttr: (t, name, site) => kerasTensorAttr(tc, t, name) ?? tensorAttr(tc, t, name, site),
     unknownCall: (fn, args, _kwargs, site) => {

@@ -296,6 +296,22 @@ export function kerasDeclaredInput(tc: TorchContext, root: PyInstance): Shape | 
   return kc.sequentialInput.get(root.mod!) ?? null;
 }
 
+/** `model.trainable = False`: as in Keras, the flag reaches every layer of the model (its Sequential children, its
+ *  functional `layers`, and theirs), so the layers a model inlined into another stay frozen there. */
+export function kerasSetTrainable(tc: TorchContext, inst: PyInstance, value: Value): void {
+  if (!isKerasModule(tc, inst) || typeof value !== 'boolean') return;
+  const seen = new Set<PyInstance>();
+  const visit = (m: PyInstance): void => {
+    if (seen.has(m)) return;
+    seen.add(m);
+    m.dict.set('trainable', value);
+    const listed = m.dict.get('layers');
+    const inner = [...m.mod!.children.values(), ...(listed instanceof PyList ? listed.items : [])];
+    for (const c of inner) if (isModule(c)) visit(c);
+  };
+  visit(inst);
+}
+
 /** Keras's non-trainable weights of a model: moving statistics, `trainable=False` weights, and every weight of a layer or
  *  model whose `trainable` is False (or lies inside one). Each weight once. */
 export function kerasNonTrainableParams(root: PyInstance): number {
