@@ -24,10 +24,20 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): Shape {
   return out;
 }
 
-/** Applies a binary op in the internal layout; operands of different rank meet in PyTorch order. */
-function binary(tf: Tf, a: TfTensor, b: TfTensor, fn: (x: TfTensor, y: TfTensor) => TfTensor): TfTensor {
+/** True when a tensor of rank >= 3 is held in the graph's own order: a channels-last (Keras) graph, whose shapes are
+ *  not converted. A PyTorch graph's tensor matches only when its channel and spatial sizes coincide; that stays ambiguous. */
+function inGraphOrder(t: TfTensor, graphShape: Shape | undefined): boolean {
+  if (t.rank < 3) return true;
+  if (!graphShape || graphShape.length !== t.rank || !t.shape.every((d, i) => graphShape[i] === null || graphShape[i] === d)) return false;
+  return new Set(t.shape.slice(1)).size > 1;
+}
+
+/** Applies a binary op in the internal layout; operands of different rank meet in PyTorch order (a channels-last graph's
+ *  operands broadcast as they are). */
+function binary(tf: Tf, a: TfTensor, b: TfTensor, fn: (x: TfTensor, y: TfTensor) => TfTensor, shapes: Shape[] = []): TfTensor {
   return tf.tidy(() => {
     if (a.rank === b.rank || (a.rank < 3 && b.rank < 3)) return fn(a, b);
+    if (inGraphOrder(a, shapes[0]) && inGraphOrder(b, shapes[1]) && (a.rank >= 3 || b.rank >= 3)) return fn(a, b);
     return fromTorchOrder(tf, fn(toTorchOrder(tf, a), toTorchOrder(tf, b)));
   });
 }
@@ -51,13 +61,13 @@ function binaryShape(op: string) {
 
 /** Forward of an elementwise binary op in either form (tensor ∘ tensor, tensor ∘ scalar, scalar ∘ tensor). */
 function binaryForward(op: string, fn: (tf: Tf, a: TfTensor | number, b: TfTensor | number) => TfTensor) {
-  return (tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor => {
+  return (tf: Tf, attrs: Attrs, inputs: TfTensor[], _weights?: Record<string, TfTensor>, shapes?: Shape[]): TfTensor => {
     const x = inputs[0] as TfTensor;
     if (inputs.length === 1) {
       const s = scalarOperand(op, attrs);
       return tf.tidy(() => (attrs.scalarFirst === true ? fn(tf, s, x) : fn(tf, x, s)));
     }
-    return binary(tf, x, inputs[1] as TfTensor, (a, b) => fn(tf, a, b));
+    return binary(tf, x, inputs[1] as TfTensor, (a, b) => fn(tf, a, b), shapes);
   };
 }
 
@@ -70,9 +80,9 @@ export const Add: OpSpec = {
   functionalSignature: [{ name: 'alpha', default: 1 }],
   inferShape: binaryShape('add'),
   summary: (attrs) => (attrs.alpha === undefined || attrs.alpha === 1 ? '' : `α=${attrs.alpha}`),
-  forward: (tf, attrs, inputs) => {
+  forward: (tf, attrs, inputs, weights, shapes) => {
     const alpha = attrs.alpha === undefined || attrs.alpha === null ? 1 : readFloat('add', attrs, 'alpha');
-    return binaryForward('add', (t, a, b) => t.add(a, alpha === 1 ? b : t.mul(b, alpha)))(tf, attrs, inputs);
+    return binaryForward('add', (t, a, b) => t.add(a, alpha === 1 ? b : t.mul(b, alpha)))(tf, attrs, inputs, weights, shapes);
   },
 };
 
