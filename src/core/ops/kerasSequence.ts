@@ -28,7 +28,9 @@ const embedding: OpSpec = {
     init: { kind: 'uniform', bound: 0.05 } }],
   inferShape: (attrs, inputs) => [...(inputs[0] as Shape), attrs.output_dim as number],
   summary: (attrs) => `${attrs.input_dim}→${attrs.output_dim}`,
-  forward: (tf, _attrs, inputs, weights) => tf.gather(weights.embeddings as TfTensor, tf.cast(inputs[0] as TfTensor, 'int32')),
+  // Ids outside the table (a run's random input) are clamped into it, as the PyTorch entry does.
+  forward: (tf, attrs, inputs, weights) => tf.gather(weights.embeddings as TfTensor,
+    tf.clipByValue(tf.cast(inputs[0] as TfTensor, 'int32'), 0, (attrs.input_dim as number) - 1)),
 };
 
 /** Query, value and key feature sizes of a built MultiHeadAttention (key defaults to value); nulls before its first call. */
