@@ -45,6 +45,9 @@ export function evalExpr(it: Interpreter, e: Expr, frame: Frame): Value {
         if (v instanceof PyTensor || v instanceof PyUnknown) return binaryOp(it, '*', v, -1, e.p, false);
       }
       if (e.op === '~' && typeof v === 'number') return ~v;
+      if (e.op === '~' && typeof v === 'boolean') return v ? -2 : -1;
+      // ~mask on a tensor is Tensor.bitwise_not (logical not of a bool mask): same shape.
+      if (e.op === '~' && v instanceof PyTensor) return it.call(it.getAttr(v, 'bitwise_not', e.p), [], null, e.p);
       if (v instanceof PyUnknown) return v;
       throw typeError(`bad operand type for unary ${e.op}: '${it.str(v)}'`, e.p);
     }

@@ -270,6 +270,8 @@ export class Interpreter {
         const rest = v.shape.slice(1);
         return Array.from({ length: Math.min(n, 4096) }, () => new PyTensor(rest, v.node));
       }
+      this.diagnostics.once('warning', 'unknown-value', 'cannot iterate over a tensor whose first dimension is unknown: loop skipped', site);
+      return [];
     }
     if (v instanceof PyUnknown) {
       this.diagnostics.once('warning', 'unknown-value', `cannot iterate over unknown value ${v.what}: loop skipped`, site);

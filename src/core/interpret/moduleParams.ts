@@ -3,6 +3,7 @@ import type { Tracer } from '../graph/tracer';
 import type { Pos } from '../python/ast';
 import { PyError } from './errors';
 import { isKerasOp } from '../ops/keras';
+import { Linear } from '../ops/linear';
 import { ModuleState, PyInstance, PyTensor, type Value } from './values';
 
 /** The tensor of a layer's own weight `name` (made once, so every read is the same object); undefined: no such weight. */
@@ -14,6 +15,33 @@ export function layerTensor(mod: ModuleState, name: string): PyTensor | null | u
   const t = new PyTensor(w.shape, null, w.trainable);
   (mod.layerTensors ??= new Map()).set(name, t);
   return t;
+}
+
+const subLayerViews = new WeakMap<ModuleState, Map<string, PyInstance>>();
+
+/**
+ * `attn.out_proj` of a layer whose weights are nested (nn.MultiheadAttention's `out_proj.weight`/`out_proj.bias`): a
+ * Linear view sharing the layer's own tensors, so reading, initialising or tying its weight touches the same objects and
+ * nothing counts twice; it is not a child (named_modules() of the layer is unchanged). Undefined when no such weights.
+ */
+export function subLayerView(inst: PyInstance, name: string): PyInstance | undefined {
+  const mod = inst.mod!;
+  const known = subLayerViews.get(mod)?.get(name);
+  if (known) return known;
+  const prefix = `${name}.`;
+  const nested = mod.layer?.weights.filter((w) => w.name.startsWith(prefix)) ?? [];
+  const weight = nested.find((w) => w.name === `${prefix}weight`);
+  if (!weight || weight.shape.length !== 2 || nested.some((w) => w.name !== `${prefix}weight` && w.name !== `${prefix}bias`)) return undefined;
+  const bias = nested.some((w) => w.name === `${prefix}bias`);
+  const view = new ModuleState('layer');
+  const attrs = { in_features: weight.shape[1], out_features: weight.shape[0], bias, device: null, dtype: null };
+  view.layer = { spec: Linear, attrs, weights: Linear.weights!(attrs) };
+  view.layerTensors = new Map([['weight', layerTensor(mod, `${prefix}weight`) ?? null], ['bias', bias ? layerTensor(mod, `${prefix}bias`) ?? null : null]]);
+  const out = new PyInstance(inst.cls, view);
+  let views = subLayerViews.get(mod);
+  if (!views) subLayerViews.set(mod, (views = new Map()));
+  views.set(name, out);
+  return out;
 }
 
 /** True when `name` is one of the layer's own weights (so an assignment replaces or removes it). */

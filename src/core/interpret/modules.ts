@@ -2,7 +2,7 @@
 import type { Pos } from '../python/ast';
 import type { OpSpec } from '../ops/types';
 import { PyError, typeError } from './errors';
-import { claimTensors, isLayerWeight, layerTensor, ownParameters } from './moduleParams';
+import { claimTensors, isLayerWeight, layerTensor, ownParameters, subLayerView } from './moduleParams';
 import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
@@ -336,8 +336,13 @@ function callLayer(tc: TorchContext, inst: PyInstance, args: Value[], kwargs: Kw
   return layer.spec.tupleOutputs ? withTupleItems(tc, tupleResult(layer.spec, call.attrs, inputs, out)) : out;
 }
 
-/** Module attribute fallbacks: children, parameters, buffers, then a layer's constructor arguments and weights. */
-export function getModuleAttr(inst: PyInstance, name: string): Value | undefined {
+/**
+ * Module attribute fallbacks: children, parameters, buffers, then a layer's constructor arguments and weights.
+ * `training` is True while the model is built (a module is in training mode after construction, and forward calls made
+ * by __init__, such as YOLO's stride probe, take the training branch as in PyTorch) and False for the traced forward
+ * (NetLens shows the model in eval mode), unless the code set it itself.
+ */
+export function getModuleAttr(inst: PyInstance, name: string, training = false): Value | undefined {
   const mod = inst.mod!;
   const child = mod.children.get(name);
   if (child !== undefined) return child;
@@ -345,7 +350,7 @@ export function getModuleAttr(inst: PyInstance, name: string): Value | undefined
   if (param !== undefined) return param;
   const buf = mod.buffers.get(name);
   if (buf !== undefined) return buf;
-  if (name === 'training') return false;
+  if (name === 'training') return training;
   if (mod.layer) {
     const w = layerTensor(mod, name);
     if (w !== undefined) return w;
@@ -355,6 +360,8 @@ export function getModuleAttr(inst: PyInstance, name: string): Value | undefined
     if (name === 'bias' && (hasBiasSwitch || hasAffine)) return null;
     if (name === 'weight' && hasAffine) return null;
     if (name in mod.layer.attrs) return fromAttr(mod.layer.attrs[name]);
+    const view = subLayerView(inst, name);
+    if (view) return view;
   }
   return undefined;
 }

@@ -28,8 +28,10 @@ export function callFunctional(tc: TorchContext, spec: OpSpec, args: Value[], kw
     tensors = args.slice(0, nIn);
     rest = args.slice(nIn);
     if (tensors.length < nIn && kwargs) {
-      for (const key of ['input', 'other', 'x']) {
+      const names = spec.tensorInputNames;
+      for (const key of names ? names.slice(tensors.length) : ['input', 'other', 'x']) {
         const v = kwargs.get(key);
+        if (v === undefined && names) break;
         if (v !== undefined && tensors.length < nIn) {
           tensors.push(v);
           kwargs = new Map(kwargs);
@@ -184,9 +186,45 @@ function matmul(tc: TorchContext, a: Value, b: Value, site: Pos): Value {
   return applyOp(tc, spec, {}, [a, b], { module: null, site, suffix: 'matmul' });
 }
 
+/**
+ * Several integer index tensors (`x[torch.arange(n), idx]`): PyTorch broadcasts them together; the broadcast shape
+ * takes the place of the indexed dimensions when they are adjacent, else it comes first. Null when not computable
+ * (unknown index shapes, or a tensor that may be a boolean mask).
+ */
+function multiTensorIndexShape(shape: Shape, parts: Value[]): Shape | null {
+  if (parts.some((p) => p === null || (p instanceof PyUnknown && p.what === 'Ellipsis'))) return null;
+  const advanced = parts.map((p, i) => (p instanceof PyTensor || p instanceof PyList ? i : -1)).filter((i) => i >= 0);
+  let broadcast: Shape = [];
+  for (const i of advanced) {
+    const p = parts[i];
+    const ps = p instanceof PyTensor ? p.shape : [(p as PyList).items.length];
+    if (!ps || (p instanceof PyList && !(p as PyList).items.every((x) => typeof x === 'number'))) return null;
+    try {
+      broadcast = broadcastShapes('index', broadcast, ps);
+    } catch {
+      return null;
+    }
+  }
+  if (parts.length > shape.length) return null;
+  // Integers between index tensors count as indices too (numpy's rule): x[:, t, 0, u] keeps the broadcast in place.
+  const isInt = (v: Value): boolean => typeof v === 'number' || typeof v === 'boolean';
+  const adjacent = parts.slice(advanced[0], advanced[advanced.length - 1] + 1).every((p) => p instanceof PyTensor || p instanceof PyList || isInt(p));
+  const out: Shape = [];
+  parts.forEach((p, dim) => {
+    if (dim === advanced[0] && adjacent) out.push(...broadcast);
+    if (advanced.includes(dim) || isInt(p)) return;
+    const size = shape[dim];
+    if (p instanceof PySlice && p.start === null && p.stop === null && p.step === null) out.push(size);
+    else out.push(null);
+  });
+  out.push(...shape.slice(parts.length));
+  return adjacent ? out : [...broadcast, ...out];
+}
+
 /** Shape after indexing a tensor with ints, slices, None and Ellipsis. */
 export function indexShape(shape: Shape, index: Value): Shape | null {
   const parts = index instanceof PyTuple ? index.items : [index];
+  if (parts.filter((q) => q instanceof PyTensor).length > 1) return multiTensorIndexShape(shape, parts);
   const out: Shape = [];
   let dim = 0;
   const ellipsisAt = parts.findIndex((p) => p instanceof PyUnknown && p.what === 'Ellipsis');
@@ -330,6 +368,14 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
     case 'sort':
       if (findMethodOp(name)) break;
       return method((args, kwargs, p) => reduceWithIndices(tc, name, t, args, kwargs, p));
+    case 't':
+    case 't_':
+      // Tensor.t(): transpose(0, 1) of a 2-D tensor; 0-D and 1-D tensors come back as they are.
+      if (t.shape && t.shape.length < 2) return method(() => t);
+      return method((_a, _k, p) => {
+        if (t.shape && t.shape.length > 2) throw new PyError('RuntimeError', `t() expects a tensor with <= 2 dimensions, but self is ${t.shape.length}D`, p);
+        return callFunctional(tc, findMethodOp('transpose')!, [t, 0, 1], null, p, 't');
+      });
     case 'masked_fill':
     case 'masked_fill_':
       return method((args, kwargs, p) => unaryElementwise(tc, 'masked_fill', t, args, kwargs, p));
@@ -344,7 +390,8 @@ export function tensorAttr(tc: TorchContext, t: PyTensor, name: string, site: Po
 
 /** Elementwise math without a registry entry: the shape is the input's; the node carries the op name and arguments. */
 export const UNARY_ELEMENTWISE = new Set(['sqrt', 'rsqrt', 'exp', 'log', 'log2', 'log1p', 'abs', 'neg', 'sin', 'cos', 'clamp', 'clamp_min', 'clamp_max', 'clip',
-  'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1', 'roll', 'flip', 'cumsum', 'cumprod', 'tril', 'triu', 'nan_to_num']);
+  'sign', 'floor', 'ceil', 'round', 'reciprocal', 'square', 'erf', 'exp2', 'expm1', 'roll', 'flip', 'cumsum', 'cumprod', 'tril', 'triu', 'nan_to_num',
+  'bitwise_not', 'logical_not']);
 
 export function unaryElementwise(tc: TorchContext, name: string, t: PyTensor, args: Value[], kwargs: Map<string, Value> | null, site: Pos): Value {
   if (!tc.tracer.recording || t.node === null) return new PyTensor(t.shape, null);

@@ -303,14 +303,18 @@ export function mhaForwardTensors(tc: TorchContext, args: Value[], kwargs: Map<s
   let shape: Shape | null = null;
   let weights: Shape | null = null;
   let macs = 0;
+  // The output has out_proj_weight's rows (CLIP's attention pooling projects embed_dim to output_dim there).
+  const outWeight = arg(11, 'out_proj_weight', null);
+  const outFeatures: number | null = outWeight instanceof PyTensor ? (outWeight.shape?.length === 2 ? outWeight.shape[0] : null)
+    : typeof embed === 'number' ? embed : null;
   if (q.shape && k.shape && v.shape && typeof embed === 'number' && (q.shape.length === 2 || q.shape.length === 3)) {
-    shape = [...q.shape.slice(0, -1), embed];
+    shape = [...q.shape.slice(0, -1), outFeatures];
     const [l, n, s] = q.shape.length === 2 ? [q.shape[0], 1, k.shape[0]] : [q.shape[0], q.shape[1], k.shape[0]];
     const average = arg(23, 'average_attn_weights', true) !== false;
     const perHead = average ? [l, s] : [typeof heads === 'number' ? heads : null, l, s];
     weights = q.shape.length === 2 ? perHead : [n, ...perHead];
     const [kdim, vdim] = [k.shape[k.shape.length - 1], v.shape[v.shape.length - 1]];
-    const total = numel([n, l, embed, embed, 2]);
+    const total = outFeatures === null ? null : numel([n, l, embed, embed + outFeatures]);
     const kv = kdim === null || vdim === null ? null : numel([n, s, embed, kdim + vdim]);
     const attention = numel([n, l, s, embed, 2]);
     macs = total === null || kv === null || attention === null ? 0 : total + kv + attention;

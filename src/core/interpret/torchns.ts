@@ -9,13 +9,13 @@ import { callFunctional, elementwise, functionalOrUnknown, unaryElementwise, unk
 import { attentionTensors, einsumTensors, mhaForwardTensors, reduceWithIndices, splitTensor, stackTensors } from './tensorShapes';
 import { nativeModule } from './stdlib';
 import { applyWeightNorm, removeWeightNorm } from './moduleParams';
-import { TORCH_NN_PRELUDE_MODULE, TRANSFORMER_CLASSES } from './transformerPrelude';
+import { AUTOGRAD_CLASSES, TORCH_NN_PRELUDE_MODULE, TRANSFORMER_CLASSES } from './transformerPrelude';
 import { PyBuiltin, PyClass, PyInstance, PyList, PyNamespace, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 /** Modules NetLens models as namespaces (everything else imported is unknown). */
 export const TORCH_NAMESPACES = new Set(['torch', 'torch.nn', 'torch.nn.utils', 'torch.nn.utils.parametrizations', 'torch.nn.functional', 'torch.nn.init',
   'torch.nn.modules', 'torch.utils', 'torch.utils.checkpoint', 'torch.cuda', 'torch.jit', 'torch.backends', 'torch.nn.parameter', 'torch.fx', 'torch.hub',
-    'torch.utils.model_zoo']);
+    'torch.utils.model_zoo', 'torch.autograd', 'torch.autograd.function']);
 
 const TENSOR_FACTORIES = new Set(['zeros', 'ones', 'randn', 'rand', 'empty', 'full', 'randint', 'Tensor', 'FloatTensor']);
 
@@ -75,6 +75,8 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'torch.jit.script':
     case 'torch.jit._overload_method':
     case 'torch.fx.wrap':
+      return new PyBuiltin(qualified, (args) => args[0] ?? null);
+    case 'torch.autograd.Variable':
       return new PyBuiltin(qualified, (args) => args[0] ?? null);
     case 'torch.jit.annotate':
       return new PyBuiltin(qualified, (args) => args[1] ?? null);
@@ -203,7 +205,7 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
     if (method) return new PyBuiltin(qualified, (args, kw, p) => callFunctional(tc, method, args, kw, p, qualified));
     return functionalOrUnknown(tc, qualified);
   }
-  if (ns.qualified === 'torch.nn' && TRANSFORMER_CLASSES.has(name)) {
+  if ((ns.qualified === 'torch.nn' && TRANSFORMER_CLASSES.has(name)) || (/^torch\.autograd(\.function)?$/.test(ns.qualified) && AUTOGRAD_CLASSES.has(name))) {
     const prelude = nativeModule(tc.it, TORCH_NN_PRELUDE_MODULE);
     const cls = prelude instanceof PyNamespace ? prelude.members.get(name) : undefined;
     if (cls instanceof PyClass) return cls;

@@ -1,5 +1,6 @@
 // Python source of torch.nn's Transformer modules (encoder/decoder layers and stacks), interpreted like user code so
-// their submodule paths and parameters are PyTorch's (self_attn, linear1, norm1, layers.0, ...).
+// their submodule paths and parameters are PyTorch's (self_attn, linear1, norm1, layers.0, ...); and torch.autograd.Function,
+// whose apply() runs the user's static forward.
 
 /** torch.nn class names the prelude defines. */
 export const TRANSFORMER_CLASSES = new Set(['TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'TransformerDecoder', 'Transformer']);
@@ -151,7 +152,31 @@ class Transformer(nn.Module):
                 memory_is_causal=False):
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask)
         return self.decoder(tgt, memory, tgt_mask=tgt_mask, memory_mask=memory_mask)
+
+
+class _FunctionCtx:
+    def save_for_backward(self, *tensors):
+        self.saved_tensors = tensors
+
+    def mark_dirty(self, *args):
+        pass
+
+    def mark_non_differentiable(self, *args):
+        pass
+
+    def set_materialize_grads(self, value):
+        pass
+
+
+class Function:
+    # torch.autograd.Function: apply() runs the static forward(ctx, ...) on a fresh context; backward is never traced.
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        return cls.forward(_FunctionCtx(), *args, **kwargs)
 `;
+
+/** Classes of the prelude that torch.autograd exposes. */
+export const AUTOGRAD_CLASSES = new Set(['Function']);
 
 /** The native module name the prelude is served under (never importable from Python: not an identifier). */
 export const TORCH_NN_PRELUDE_MODULE = '<torch.nn prelude>';

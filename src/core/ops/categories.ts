@@ -28,7 +28,7 @@ const UNREGISTERED: Record<string, OpCategory> = {
 };
 
 /** Unary tensor math the interpreter shapes itself (tensorOps' UNARY_ELEMENTWISE and friends). */
-const ELEMENTWISE = /^(sqrt|rsqrt|exp2?|expm1|log(2|10|1p)?|abs|neg|sin|cos|tan|clamp(_min|_max)?|clip|sign|floor|ceil|round|trunc|reciprocal|square|erfc?|roll|flip|cum(sum|prod)|tril|triu|nan_to_num|float|int|bool)$/;
+const ELEMENTWISE = /^(sqrt|rsqrt|exp2?|expm1|log(2|10|1p)?|abs|neg|sin|cos|tan|clamp(_min|_max)?|clip|sign|floor|ceil|round|trunc|reciprocal|square|erfc?|roll|flip|cum(sum|prod)|tril|triu|nan_to_num|bitwise_not|logical_not|float|int|bool)$/;
 
 /** The category of a node's op: the registry entry's, else the table above, else `other`. */
 export function opCategory(op: string): OpCategory {

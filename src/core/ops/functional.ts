@@ -14,6 +14,7 @@ export const FunctionalLinear: OpSpec = {
   category: 'linear',
   functionalNames: [`${F}linear`],
   tensorInputs: 2,
+  tensorInputNames: ['input', 'weight'],
   functionalSignature: [{ name: 'bias', default: null }],
   inferShape: (_attrs, inputs) => {
     const [x, w] = inputs as [Shape, Shape];
