@@ -33,7 +33,8 @@ export interface PlanInput {
   /** PyTorch order (channels-last for an 'NHWC' graph). */
   shape: number[];
   dtype: 'float32' | 'int64' | 'bool';
-  /** int64: ids are drawn uniformly from [0, high) (the smallest embedding table they index, else 2). */
+  /** int64: ids are drawn uniformly from [0, high) (the smallest embedding table they index, else 2). A float input that
+   *  feeds an Embedding runs as int64 ids. */
   high: number;
 }
 
@@ -65,7 +66,8 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
   const inputNodes = graph.nodes.filter((node) => node.op === 'Input');
   if (inputNodes.length === 0) throw new RunRefusedError('The forward pass needs a model input; the graph has none.', 'no-input');
   const layout = graph.layout ?? 'NCHW';
-  const inputs = inputNodes.map((node, index) => planInput(graph, node, index, layout));
+  const notes: string[] = [];
+  const inputs = inputNodes.map((node, index) => planInput(graph, node, index, layout, notes));
   const inputShape = (inputs[0] as PlanInput).shape;
 
   const position = new Map<string, number>();
@@ -92,7 +94,6 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
 
   const steps: PlanStep[] = [];
   const weightOwner = new Map<string, string>();
-  const notes: string[] = [];
   for (const node of graph.nodes) {
     const edges = inputsOf.get(node.id) ?? [];
     const slotCount = Math.max(node.op === 'Input' ? 0 : node.inputShapes.length, ...edges.map((edge) => edge.slot + 1));
@@ -191,7 +192,7 @@ export function planProgram(graph: LayerGraph): ProgramPlan {
 }
 
 /** The shape, dtype and id range of one Input node; refuses an input whose shape is not fully known. */
-function planInput(graph: LayerGraph, node: LayerNode, index: number, layout: 'NCHW' | 'NHWC'): PlanInput {
+function planInput(graph: LayerGraph, node: LayerNode, index: number, layout: 'NCHW' | 'NHWC', notes: string[]): PlanInput {
   const name = typeof node.attrs.name === 'string' ? node.attrs.name : 'input';
   const declared = index === 0 ? graph.input : (node.outputShape ?? []);
   // A Keras model declares its batch as None: the pass runs one sample.
@@ -203,12 +204,18 @@ function planInput(graph: LayerGraph, node: LayerNode, index: number, layout: 'N
     throw new RunRefusedError(`The shape of input '${name}' ${JSON.stringify(shape)} is not fully known; give one with --input ${index === 0 ? form
       : `${name}=SHAPE`}.`, 'unknown-shape');
   }
-  const dtype = node.attrs.dtype === 'int64' || node.attrs.dtype === 'bool' ? node.attrs.dtype : 'float32';
-  return { nodeId: node.id, name, shape: shape as number[], dtype, high: dtype === 'int64' ? embeddingBound(graph, node.id) : 2 };
+  let dtype: PlanInput['dtype'] = node.attrs.dtype === 'int64' || node.attrs.dtype === 'bool' ? node.attrs.dtype : 'float32';
+  const bound = embeddingBound(graph, node.id);
+  if (dtype === 'float32' && bound !== null) {
+    // Token ids given without a dtype (`--input 1,64`): an embedding table can only be indexed by integers.
+    dtype = 'int64';
+    notes.push(`Input '${name}' feeds an Embedding: it runs as int64 ids below ${bound} (say so with --input ${shape.join(',')}:int64).`);
+  }
+  return { nodeId: node.id, name, shape: shape as number[], dtype, high: dtype === 'int64' ? bound ?? 2 : 2 };
 }
 
-/** The smallest num_embeddings of the Embedding layers an integer input reaches (through shape ops), else 2. */
-function embeddingBound(graph: LayerGraph, inputId: string): number {
+/** The smallest num_embeddings of the Embedding layers an input reaches (through shape ops), or null when it reaches none. */
+function embeddingBound(graph: LayerGraph, inputId: string): number | null {
   const byId = new Map(graph.nodes.map((node) => [node.id, node]));
   const reached = new Set([inputId]);
   let high = Infinity;
@@ -219,5 +226,5 @@ function embeddingBound(graph: LayerGraph, inputId: string): number {
     if (to.op === 'Embedding' && edge.toInput === 0 && typeof to.attrs.num_embeddings === 'number') high = Math.min(high, to.attrs.num_embeddings);
     else if (to.category === 'reshape' || to.category === 'identity' || to.op === 'getitem' || to.op === 'narrow' || to.op === 'select') reached.add(to.id);
   }
-  return Number.isFinite(high) ? high : 2;
+  return Number.isFinite(high) ? high : null;
 }
