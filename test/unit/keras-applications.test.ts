@@ -3,6 +3,7 @@
 // keras/src/applications); without one these tests are skipped.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyzeSource } from '../../src/core/analyze';
 import { createFileModuleLoader } from '../../src/node/fileModuleLoader';
@@ -55,4 +56,48 @@ describe('keras applications: the unmodified keras/src/applications files', func
       assert.deepEqual(graph.output, [null, 1000]);
     });
   }
+});
+
+describe('keras applications: user code calling keras.applications with Keras installed', function () {
+  this.timeout(300_000);
+  let site = '';
+  before(function () {
+    if (!fs.existsSync(path.join(APPS, 'resnet.py'))) this.skip();
+    // An environment's site-packages holding Keras's applications files, as `pip install keras` lays them out.
+    site = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-keras-env-')), 'site-packages');
+    const target = path.join(site, 'keras/src/applications');
+    fs.mkdirSync(target, { recursive: true });
+    for (const f of fs.readdirSync(APPS)) if (f.endsWith('.py')) fs.copyFileSync(path.join(APPS, f), path.join(target, f));
+  });
+  after(() => {
+    if (site) fs.rmSync(path.dirname(site), { recursive: true, force: true });
+  });
+
+  const spellings = [
+    'import tensorflow as tf\nmodel = tf.keras.applications.ResNet50(weights=None)\n',
+    'from keras.applications import ResNet50\nmodel = ResNet50(weights=None)\n',
+    'from tensorflow.keras.applications.resnet50 import ResNet50\nmodel = ResNet50(weights=None)\n',
+    'import keras\nmodel = keras.applications.resnet.ResNet50(weights=None, include_top=True)\n',
+  ];
+  for (const source of spellings) {
+    it(`${source.split('\n')[0]}: ResNet50's 25,636,712 Total params`, async () => {
+      const entry = path.join(site, '..', 'user_model.py');
+      const loader = createFileModuleLoader({ entry, pythonPath: site });
+      const graph = await analyzeSource(source, entry, { loader });
+      assert.deepEqual(graph.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+      assert.equal(graph.params, 25_636_712);
+    });
+  }
+
+  it('a transfer-learning head on a frozen EfficientNetB0 without its top', async () => {
+    const source = 'import keras\nfrom keras import layers\nbase = keras.applications.EfficientNetB0(include_top=False, weights="imagenet", input_shape=(224, 224, 3))\n'
+      + 'base.trainable = False\ninputs = keras.Input(shape=(224, 224, 3))\nx = base(inputs, training=False)\nx = layers.GlobalAveragePooling2D()(x)\n'
+      + 'outputs = layers.Dense(5)(x)\nmodel = keras.Model(inputs, outputs)\n';
+    const entry = path.join(site, '..', 'transfer.py');
+    const graph = await analyzeSource(source, entry, { loader: createFileModuleLoader({ entry, pythonPath: site }), model: 'model' });
+    // EfficientNetB0 without its 1280*1000+1000 classifier: 5,330,571 - 1,281,000 = 4,049,571, all frozen; head 1280*5+5.
+    assert.equal(graph.params, 4_049_571 + 6_405);
+    assert.equal(graph.trainableParams, 6_405);
+    assert.equal(graph.nonTrainableParams, 4_049_571);
+  });
 });

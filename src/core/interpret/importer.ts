@@ -97,6 +97,11 @@ export class Importer {
     }
   }
 
+  /** The module `name` when some loader or stub provides it, else undefined (nothing reported). */
+  loadIfPresent(name: string, p: Pos): Value | undefined {
+    return this.load(name, p, 'quiet');
+  }
+
   /** A data file (YAML, JSON) the model code opens, through the loader; null when there is none or it cannot be read. */
   readData(path: string): string | null {
     const text = this.loader?.readData?.(path) ?? null;

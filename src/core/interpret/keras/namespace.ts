@@ -49,6 +49,8 @@ export function isKerasModuleName(name: string): boolean {
 export function kerasFileModule(name: string): string | null {
   const c = kerasModuleName(name);
   if (!c.startsWith('keras.') || KERAS_NAMESPACES.has(c)) return null;
+  const app = /^keras\.applications\.([a-z0-9_]+)$/.exec(c);
+  if (app && APPLICATION_ALIASES[app[1]!]) return `keras.src.applications.${APPLICATION_ALIASES[app[1]!]}`;
   return `keras.src.${c.slice('keras.'.length)}`;
 }
 
@@ -219,6 +221,51 @@ function layerClass(kc: KerasContext, qualified: string): PyClass | null {
   return cls;
 }
 
+/** Where Keras defines each `keras.applications` builder (`keras/src/applications/<module>.py`). */
+const APPLICATIONS: Record<string, string[]> = {
+  resnet: ['ResNet50', 'ResNet101', 'ResNet152'],
+  resnet_v2: ['ResNet50V2', 'ResNet101V2', 'ResNet152V2'],
+  vgg16: ['VGG16'],
+  vgg19: ['VGG19'],
+  inception_v3: ['InceptionV3'],
+  inception_resnet_v2: ['InceptionResNetV2'],
+  xception: ['Xception'],
+  mobilenet: ['MobileNet'],
+  mobilenet_v2: ['MobileNetV2'],
+  mobilenet_v3: ['MobileNetV3Small', 'MobileNetV3Large'],
+  densenet: ['DenseNet121', 'DenseNet169', 'DenseNet201'],
+  nasnet: ['NASNetMobile', 'NASNetLarge'],
+  efficientnet: ['EfficientNetB0', 'EfficientNetB1', 'EfficientNetB2', 'EfficientNetB3', 'EfficientNetB4', 'EfficientNetB5', 'EfficientNetB6',
+    'EfficientNetB7'],
+  efficientnet_v2: ['EfficientNetV2B0', 'EfficientNetV2B1', 'EfficientNetV2B2', 'EfficientNetV2B3', 'EfficientNetV2S', 'EfficientNetV2M',
+    'EfficientNetV2L'],
+  convnext: ['ConvNeXtTiny', 'ConvNeXtSmall', 'ConvNeXtBase', 'ConvNeXtLarge', 'ConvNeXtXLarge'],
+};
+const APPLICATION_MODULE = new Map(Object.entries(APPLICATIONS).flatMap(([module, names]) => names.map((n) => [n, module])));
+/** tf.keras's module names for the applications (`tf.keras.applications.resnet50.ResNet50`). */
+const APPLICATION_ALIASES: Record<string, string> = { resnet50: 'resnet' };
+const NO_POS: Pos = { line: 0, col: 0, endLine: 0, endCol: 0 };
+
+/**
+ * `keras.applications.ResNet50` (or `.resnet50.ResNet50`): the builder read from the installed Keras's own
+ * `keras/src/applications/<module>.py` (found in the project's Python environment); unknown without one.
+ */
+function application(tc: TorchContext, qualified: string, name: string): Value | undefined {
+  const match = /^keras\.applications(?:\.([a-z0-9_]+))?\.([A-Za-z0-9]+)$/.exec(qualified);
+  if (!match) return undefined;
+  const module = APPLICATION_MODULE.get(name);
+  if (!module) {
+    const sub = APPLICATION_ALIASES[name] ?? name;
+    if (match[1] !== undefined || !APPLICATIONS[sub]) return undefined;
+    return tc.it.importer.loadIfPresent(`keras.src.applications.${sub}`, NO_POS)
+      ?? new PyUnknown(`keras.applications.${name} (read from an installed Keras: none found in the Python environment)`);
+  }
+  if (match[1] !== undefined && (APPLICATION_ALIASES[match[1]] ?? match[1]) !== module) return undefined;
+  const mod = tc.it.importer.loadIfPresent(`keras.src.applications.${module}`, NO_POS);
+  const builder = mod instanceof PyNamespace ? mod.members.get(name) : undefined;
+  return builder ?? new PyUnknown(`keras.applications.${name} (read from an installed Keras: none found in the Python environment)`);
+}
+
 /** TensorFlow functions with the meaning of a `keras.ops` function. */
 const TF_OPS: Record<string, string> = {
   'tensorflow.reshape': 'reshape', 'tensorflow.transpose': 'transpose', 'tensorflow.matmul': 'matmul', 'tensorflow.concat': 'concatenate',
@@ -234,6 +281,8 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
   const kc = kerasContext(tc);
   const qualified = canonicalKerasName(`${ns.qualified}.${name}`);
   if (KERAS_NAMESPACES.has(qualified)) return new PyNamespace(qualified);
+  const app = application(tc, qualified, name);
+  if (app !== undefined) return app;
   const member = qualified.replace(/^keras\.(layers|models)\./, 'keras.');
   switch (member) {
     case 'keras.Layer':
