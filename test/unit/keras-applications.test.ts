@@ -58,6 +58,23 @@ describe('keras applications: the unmodified keras/src/applications files', func
   }
 });
 
+describe('keras applications: files copied out of Keras into one folder', function () {
+  this.timeout(300_000);
+  it('resnet_v2.py finds resnet.py beside it (`from keras.src.applications import resnet`)', async function () {
+    if (!fs.existsSync(path.join(APPS, 'resnet_v2.py'))) this.skip();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'netlens-keras-flat-'));
+    try {
+      for (const f of ['resnet.py', 'resnet_v2.py']) fs.copyFileSync(path.join(APPS, f), path.join(dir, f));
+      const entry = path.join(dir, 'resnet_v2.py');
+      const graph = await analyzeSource(fs.readFileSync(entry, 'utf8'), entry, { loader: createFileModuleLoader({ entry }) });
+      assert.equal(graph.model, 'ResNet50V2()');
+      assert.equal(graph.params, 25_613_800);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('keras applications: user code calling keras.applications with Keras installed', function () {
   this.timeout(300_000);
   let site = '';

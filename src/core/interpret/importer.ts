@@ -18,8 +18,8 @@ export interface ImporterHost {
   /** Packages whose bundled stub is preferred over an installed copy (their real source is beyond the interpreter). */
   stubFirst(topLevel: string): boolean;
   /** A module under a frontend's namespace that is not native but may live in a file (a stub, or a library's own helper
-   *  module such as `keras.src.applications.resnet`): the name to look for; null when the frontend owns it outright. */
-  frontendFile?(name: string): string | null;
+   *  module such as `keras.src.applications.resnet`): the names to look for, in order; empty when the frontend owns it. */
+  frontendFile?(name: string): string[];
 }
 
 interface ModuleContext {
@@ -80,7 +80,7 @@ export class Importer {
       const stub = mod instanceof PyNamespace && this.stubModules.has(mod.qualified);
       let v = stub ? (mod as PyNamespace).members.get(n.name) : this.it.getAttrOrUndefined(mod, n.name, p);
       // A frontend namespace does not know its file-served submodules (`from keras.src.applications import imagenet_utils`).
-      if (v instanceof PyUnknown && mod instanceof PyNamespace && !mod.fromSource && this.host.frontendFile?.(`${absolute}.${n.name}`)) {
+      if (v instanceof PyUnknown && mod instanceof PyNamespace && !mod.fromSource && this.host.frontendFile?.(`${absolute}.${n.name}`).length) {
         v = this.load(`${absolute}.${n.name}`, p, 'quiet') ?? v;
       }
       if (v === undefined) {
@@ -204,9 +204,10 @@ export class Importer {
     }
     if (this.host.ownedByFrontend(name)) {
       // A frontend's own helper modules: NetLens's stub when there is one, else the project's or installed copy.
-      const fileName = this.host.frontendFile?.(name) ?? null;
-      const stub = fileName !== null ? this.stubs?.find(fileName) ?? null : null;
-      const source = stub ?? (fileName !== null ? this.loader?.find(fileName) ?? null : null);
+      const fileNames = this.host.frontendFile?.(name) ?? [];
+      const stub = fileNames.length ? this.stubs?.find(fileNames[0]!) ?? null : null;
+      let source = stub;
+      for (const fileName of fileNames) source ??= this.loader?.find(fileName) ?? null;
       if (source) {
         if (stub) this.stubModules.add(name);
         return this.execute(name, source, p);

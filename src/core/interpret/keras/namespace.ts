@@ -45,13 +45,15 @@ export function isKerasModuleName(name: string): boolean {
 }
 
 /** A Keras module that is no namespace (`keras.src.applications.imagenet_utils`, `keras.src.applications.resnet`):
- *  the module name to read from a bundled stub or the user's installed Keras; null for other names. */
-export function kerasFileModule(name: string): string | null {
+ *  the module names to read it from, a bundled stub or the user's installed Keras first; an applications file (which
+ *  imports its siblings: resnet_v2 imports resnet) also as a copy beside the analysed file. Empty for other names. */
+export function kerasFileModule(name: string): string[] {
   const c = kerasModuleName(name);
-  if (!c.startsWith('keras.') || KERAS_NAMESPACES.has(c)) return null;
+  if (!c.startsWith('keras.') || KERAS_NAMESPACES.has(c)) return [];
   const app = /^keras\.applications\.([a-z0-9_]+)$/.exec(c);
-  if (app && APPLICATION_ALIASES[app[1]!]) return `keras.src.applications.${APPLICATION_ALIASES[app[1]!]}`;
-  return `keras.src.${c.slice('keras.'.length)}`;
+  if (!app) return [`keras.src.${c.slice('keras.'.length)}`];
+  const module = APPLICATION_ALIASES[app[1]!] ?? app[1]!;
+  return [`keras.src.applications.${module}`, ...(APPLICATIONS[module] ? [module] : [])];
 }
 
 const contexts = new WeakMap<TorchContext, KerasContext>();
