@@ -182,6 +182,13 @@ describe('keras models: diagnostics', () => {
     assert.ok(graph.nodes.some((n) => n.op === 'keras.Flatten'), 'the graph continues past the unknown operation');
   });
 
+  it('says so when a file asks for channels_first, and goes on channels-last', async () => {
+    const source = `import keras\nfrom keras import layers\nkeras.backend.set_image_data_format("channels_first")\ninputs = keras.Input((8, 8, 3))\nmodel = keras.Model(inputs, layers.Conv2D(4, 3)(inputs))\n`;
+    const graph = await analyse(source);
+    assert.deepEqual(graph.diagnostics.map((d) => `${d.severity} ${d.code} ${d.range.line}`), ['warning keras-channels-first 3']);
+    assert.deepEqual(graph.output, [null, 6, 6, 4]);
+  });
+
   it('warns when a subclassed model declares no input shape, and assumes (None, 224, 224, 3)', async () => {
     const source =
       `import keras\nfrom keras import layers\nclass Net(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.conv = layers.Conv2D(8, 3, strides=2, padding="same")\n        self.pool = layers.GlobalAveragePooling2D()\n    def call(self, x):\n        return self.pool(self.conv(x))\n`;

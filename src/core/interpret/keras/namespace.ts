@@ -21,7 +21,7 @@ const KERAS_NAMESPACES = new Set([
   'keras', 'keras.layers', 'keras.models', 'keras.activations', 'keras.backend', 'keras.regularizers', 'keras.initializers',
   'keras.utils', 'keras.optimizers', 'keras.losses', 'keras.metrics', 'keras.callbacks', 'keras.applications', 'keras.ops',
   'keras.layers.experimental', 'keras.layers.experimental.preprocessing', 'keras.constraints', 'keras.random', 'keras.saving',
-  'keras.mixed_precision', 'keras.ops.operation_utils', 'keras.ops.numpy', 'keras.ops.nn', 'keras.ops.core', 'keras.ops.image',
+  'keras.mixed_precision', 'keras.config', 'keras.ops.operation_utils', 'keras.ops.numpy', 'keras.ops.nn', 'keras.ops.core', 'keras.ops.image',
   'tensorflow', 'tensorflow.nn', 'tensorflow.math', 'tensorflow.image', 'tensorflow.random',
 ]);
 
@@ -300,6 +300,18 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
     case 'keras.InputLayer':
       return new PyBuiltin(qualified, (args, kw, p) => kerasInput(kc, args, kw, p));
     case 'keras.backend.image_data_format':
+      return new PyBuiltin(qualified, () => 'channels_last');
+    case 'keras.backend.set_image_data_format':
+    case 'keras.config.set_image_data_format':
+      return new PyBuiltin(qualified, (args, _kw, p) => {
+        if (args[0] !== 'channels_last') {
+          tc.it.diagnostics.once('warning', 'keras-channels-first',
+            `image data format ${tc.it.repr(args[0] ?? null)} is not modelled: NetLens analyses Keras models channels-last, so image_data_format() stays 'channels_last'`,
+            p);
+        }
+        return null;
+      });
+    case 'keras.config.image_data_format':
       return new PyBuiltin(qualified, () => 'channels_last');
     case 'keras.backend.floatx':
       return new PyBuiltin(qualified, () => 'float32');
