@@ -261,9 +261,14 @@ describe('ops forward: resampling (tfjs cpu vs reference)', () => {
     assertClose(runBuilt(constant, [x]), expected, 1e-6, 'F.pad');
   });
 
-  it('every op the forward pass runs leaves the registry shape rule unchanged on unknown batch', () => {
-    // runForward already compares runtime and static shapes; here an op without forward support must say so clearly.
-    const bicubic = nn('Upsample', [], { scale_factor: 2, mode: 'bicubic' });
-    assert.throws(() => runForward(bicubic.spec, bicubic.attrs, [x]), /mode 'bicubic' is not supported by the forward pass/);
+  it('bicubic and area interpolation keep a constant image constant (their weights sum to one) at the rule\'s size', () => {
+    // The values against PyTorch are checked by test/unit/run-pytorch.test.ts; here the invariants without it.
+    const flat = { shape: [1, 2, 3, 4], data: new Float64Array(24).fill(0.75) };
+    for (const [mode, extra] of [['bicubic', { align_corners: false }], ['bicubic', { align_corners: true }], ['area', {}]] as const) {
+      const op = nn('Upsample', [], { scale_factor: mode === 'area' ? 0.5 : 2, mode, ...extra });
+      const y = runForward(op.spec, op.attrs, [flat]);
+      assert.deepEqual(y.shape, op.spec.inferShape(op.attrs, [flat.shape]), mode);
+      assert.ok(y.data.every((v) => Math.abs(v - 0.75) < 1e-6), `${mode}: ${[...y.data].slice(0, 4).join(', ')}`);
+    }
   });
 });
