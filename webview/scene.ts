@@ -16,7 +16,6 @@ export const SIMPLE_BELOW = 0.5;
 export const FAR_BELOW = 0.22;
 /** A group shorter than this on screen is drawn as one solid box, its content left out. */
 const SOLID_GROUP_PX = 18;
-const CELL = 512;
 
 export function detailFor(k: number): Detail {
   return k >= SIMPLE_BELOW ? 'full' : k >= FAR_BELOW ? 'simple' : 'far';
@@ -36,54 +35,60 @@ export interface SceneCounts {
 
 interface Bounds { x0: number; y0: number; x1: number; y1: number }
 
-/** Items of one drawing layer with their bounds, in drawing order, and a grid of cells for finding those in a window. */
+/** Items taller than this are few (stages, whole models): they are checked one by one instead of through the sorted list. */
+const TALL = 4096;
+
+/**
+ * Items of one drawing layer with their bounds, in drawing order. Short items are kept sorted by their top, so the items meeting a
+ * window are found by a binary search and a scan of the band of rows the window covers.
+ */
 class Layer<T> {
-  readonly bounds: Bounds[] = [];
   readonly items: T[] = [];
   /** Innermost drawn group holding the item (its content is left out when that group is drawn solid). */
   readonly owner: (string | null)[] = [];
-  private readonly cells = new Map<number, number[]>();
-  private stamp = new Uint32Array(0);
-  private generation = 0;
-  /** Range of the cells in use, so that a window reaching to infinity (draw everything) stops at the drawing's edge. */
-  private extent = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  private x0: number[] = [];
+  private y0: number[] = [];
+  private x1: number[] = [];
+  private y1: number[] = [];
+  private byTop: Int32Array | undefined;
+  private tops = new Float64Array(0);
+  private readonly tall: number[] = [];
 
-  add(item: T, bounds: Bounds, owner: string | null): void {
+  add(item: T, b: Bounds, owner: string | null): void {
     const index = this.items.length;
     this.items.push(item);
-    this.bounds.push(bounds);
     this.owner.push(owner);
-    const e = this.extent;
-    e.x0 = Math.min(e.x0, Math.floor(bounds.x0 / CELL)); e.x1 = Math.max(e.x1, Math.floor(bounds.x1 / CELL));
-    e.y0 = Math.min(e.y0, Math.floor(bounds.y0 / CELL)); e.y1 = Math.max(e.y1, Math.floor(bounds.y1 / CELL));
-    for (let cx = Math.floor(bounds.x0 / CELL); cx <= Math.floor(bounds.x1 / CELL); cx++) {
-      for (let cy = Math.floor(bounds.y0 / CELL); cy <= Math.floor(bounds.y1 / CELL); cy++) {
-        const key = cx * 1_048_576 + cy;
-        const list = this.cells.get(key);
-        if (list) list.push(index);
-        else this.cells.set(key, [index]);
-      }
-    }
+    this.x0.push(b.x0); this.y0.push(b.y0); this.x1.push(b.x1); this.y1.push(b.y1);
+    if (b.y1 - b.y0 > TALL) this.tall.push(index);
+    this.byTop = undefined;
+  }
+
+  private sorted(): Int32Array {
+    if (this.byTop) return this.byTop;
+    const short: number[] = [];
+    for (let i = 0; i < this.items.length; i++) if (this.y1[i] - this.y0[i] <= TALL) short.push(i);
+    short.sort((a, b) => this.y0[a] - this.y0[b]);
+    this.byTop = Int32Array.from(short);
+    this.tops = Float64Array.from(short, (i) => this.y0[i]);
+    return this.byTop;
   }
 
   /** Indexes of the items meeting a window, in drawing order. */
-  query(window: Bounds): number[] {
-    if (this.stamp.length !== this.items.length) this.stamp = new Uint32Array(this.items.length);
-    const generation = ++this.generation;
+  query(w: Bounds): number[] {
+    const order = this.sorted();
     const found: number[] = [];
-    const e = this.extent;
-    const cx1 = Math.min(e.x1, Math.floor(window.x1 / CELL));
-    const cy1 = Math.min(e.y1, Math.floor(window.y1 / CELL));
-    for (let cx = Math.max(e.x0, Math.floor(window.x0 / CELL)); cx <= cx1; cx++) {
-      for (let cy = Math.max(e.y0, Math.floor(window.y0 / CELL)); cy <= cy1; cy++) {
-        for (const index of this.cells.get(cx * 1_048_576 + cy) ?? []) {
-          if (this.stamp[index] === generation) continue;
-          this.stamp[index] = generation;
-          const b = this.bounds[index];
-          if (b.x1 >= window.x0 && b.x0 <= window.x1 && b.y1 >= window.y0 && b.y0 <= window.y1) found.push(index);
-        }
-      }
+    const meets = (i: number): boolean => this.x1[i] >= w.x0 && this.x0[i] <= w.x1 && this.y1[i] >= w.y0 && this.y0[i] <= w.y1;
+    // First short item whose top could reach the window: tops at or after window top − TALL.
+    let lo = 0;
+    let hi = order.length;
+    const from = w.y0 - TALL;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.tops[mid] < from) lo = mid + 1;
+      else hi = mid;
     }
+    for (let n = lo; n < order.length && this.tops[n] <= w.y1; n++) if (meets(order[n])) found.push(order[n]);
+    for (const i of this.tall) if (meets(i)) found.push(i);
     return found.sort((a, b) => a - b);
   }
 }

@@ -15,6 +15,7 @@ export class Viewport {
   /** Told after every pan or zoom (the view is saved from it). */
   onChange: (() => void) | undefined;
   private readonly listeners: (() => void)[] = [];
+  private restTimer: number | undefined;
 
   constructor(private readonly svg: SVGSVGElement, private readonly target: SVGGElement) {
     svg.addEventListener('wheel', (event) => this.onWheel(event), { passive: false });
@@ -33,6 +34,11 @@ export class Viewport {
     const { x, y, k } = this.transform;
     this.target.setAttribute('transform', `translate(${x.toFixed(2)},${y.toFixed(2)}) scale(${k.toFixed(5)})`);
     for (const listener of this.listeners) listener();
+    // While the view moves the drawing is its own compositor layer (a pan frame then repaints nothing); once it rests, the
+    // layer goes, so the drawing is painted again crisp at its new scale.
+    this.svg.classList.add('nl-moving');
+    window.clearTimeout(this.restTimer);
+    this.restTimer = window.setTimeout(() => this.svg.classList.remove('nl-moving'), 200);
     this.onChange?.();
   }
 
