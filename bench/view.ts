@@ -85,7 +85,7 @@ async function expandAll(page: Page): Promise<number> {
 }
 
 /** Pans with wheel events, one per frame, and returns the frame intervals (ms); `zoom` first sets the scale. */
-async function panFrames(page: Page, zoom: number | undefined, frames = 90): Promise<number[]> {
+async function panFrames(page: Page, zoom: number | undefined, frames = Number(process.env.BENCH_FRAMES ?? 90)): Promise<number[]> {
   // Plain script text: functions written here would carry helpers of the TypeScript transform that the page lacks.
   return page.evaluate(`(async () => {
     const zoom = ${zoom ?? 'undefined'};
