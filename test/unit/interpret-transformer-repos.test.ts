@@ -137,4 +137,37 @@ describe('interpreter: transformer-era repository constructs', () => {
     assert.equal(g.params, 1704);
     assert.deepEqual(g.output, [1, 12, 1280]);
   });
+
+  it('inspect.isfunction, dir() of torch namespaces, and a tensor\'s truth taken as False with a warning (random layer drop)', async () => {
+    const g = await analyze(HEADER + py(`
+      from inspect import isfunction
+
+      _HAS_SILU = 'silu' in dir(torch.nn.functional)
+      _HAS_FAKE = 'not_a_function' in dir(F)
+
+      def default(val, d):
+          if val is not None:
+              return val
+          return d() if isfunction(d) else d
+
+      class Drop(nn.Module):
+          def __init__(self, dim=16, depth=3, act=None):
+              super().__init__()
+              act = default(act, lambda: nn.SiLU() if _HAS_SILU else nn.ReLU())
+              self.layers = nn.ModuleList([nn.Sequential(nn.Linear(dim, dim), act) for _ in range(depth)])
+              self.extra = nn.Linear(dim, 4) if _HAS_FAKE else nn.Identity()
+          def forward(self, x, ctx=None):
+              ctx = default(ctx, x)
+              to_drop = torch.zeros(len(self.layers)).uniform_(0., 1.) < 0.1
+              for layer, drop in zip(self.layers, to_drop):
+                  if not drop:
+                      x = layer(x) + ctx
+              return self.extra(x)
+      `), { model: 'Drop()', input: [2, 16] });
+    assert.deepEqual(errors(g), []);
+    assert.equal(g.params, 816);
+    assert.deepEqual(g.output, [2, 16]);
+    assert.ok(g.nodes.some((n) => n.op === 'SiLU'), 'SiLU chosen: silu is in dir(torch.nn.functional)');
+    assert.deepEqual(g.diagnostics.map((d) => `${d.code}@${d.range.line}`), ['unknown-condition@24']);
+  });
 });

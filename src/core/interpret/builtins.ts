@@ -250,6 +250,25 @@ export function installBuiltins(it: Interpreter): BuiltinTypes {
     return null;
   });
   def('vars', (args, _k, p) => it.getAttr(args[0], '__dict__', p));
+  def('dir', (args) => {
+    // The names NetLens knows an object has (timm tests `'silu' in dir(torch.nn.functional)`); unknown without an object.
+    const o = args[0];
+    const names = new Set<string>();
+    if (o instanceof PyNamespace) {
+      for (const k of o.members.keys()) names.add(k);
+      const more = it.hooks.namespaceNames?.(o);
+      if (more) more.forEach((n) => names.add(n));
+      else if (!o.members.size) return new PyUnknown(`dir(${o.qualified})`);
+    } else if (o instanceof PyClass || o instanceof PyInstance) {
+      const cls = o instanceof PyClass ? o : o.cls;
+      if (o instanceof PyInstance) {
+        for (const k of o.dict.keys()) names.add(k);
+        if (o.mod) for (const m of [o.mod.children, o.mod.params, o.mod.buffers]) for (const k of m.keys()) names.add(k);
+      }
+      for (const c of cls.mro.length ? cls.mro : [cls]) for (const k of c.dict.keys()) names.add(k);
+    } else return new PyUnknown('dir(...)');
+    return new PyList([...names].sort());
+  });
   def('globals', () => {
     const d = new PyDict();
     for (const [k, v] of it.globals.vars) d.set(k, v);

@@ -251,6 +251,11 @@ export function truthy(it: Interpreter, v: Value, p: Pos): boolean {
     it.diagnostics.once('warning', 'unknown-condition', `condition on an unknown value (${v.what}) taken as False`, p);
     return false;
   }
+  if (v instanceof PyTensor) {
+    // A tensor's truth is its value, which NetLens never knows (vit-pytorch's random layer drop tests `if not drop`).
+    it.diagnostics.once('warning', 'unknown-condition', 'condition on the value of a tensor (unknown to NetLens) taken as False', p);
+    return false;
+  }
   return true;
 }
 

@@ -27,6 +27,8 @@ export interface TorchHooks {
   getItem(obj: Value, index: Value, site: Pos): Value;
   tensorBinary(op: string, a: Value, b: Value, site: Pos, inplace: boolean): Value;
   setItem(obj: Value, index: Value, value: Value, site: Pos): void;
+  /** Names a framework namespace offers beyond its members (`dir(torch.nn.functional)`); null when not one. */
+  namespaceNames?(ns: PyNamespace): string[] | null;
 }
 
 export interface FunctionContext {

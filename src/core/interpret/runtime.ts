@@ -14,7 +14,7 @@ import type { TorchContext } from './context';
 import { typeError } from './errors';
 import { Interpreter, type TorchHooks } from './interpreter';
 import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isModule, moduleGetItem, registerChild, setModuleAttr } from './modules';
-import { resolveTorch, createTensorClasses } from './torchns';
+import { resolveTorch, createTensorClasses, torchNamespaceNames } from './torchns';
 import { isKerasModuleName, kerasFileModule, kerasSetTrainable, resolveKeras } from './keras/namespace';
 import { kerasTensorAttr, kerasTensorBinary, kerasUnknownCall } from './keras/ops';
 import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
@@ -87,6 +87,7 @@ export function createRuntime(budget: Budget, imports: RuntimeImports | null = n
       if (isKerasModuleName(ns.qualified)) return resolveKeras(tc, ns, name);
       return new PyUnknown(`${ns.qualified}.${name}`);
     },
+    namespaceNames: (ns) => (ns.qualified === 'torch' || ns.qualified.startsWith('torch.') ? torchNamespaceNames(ns.qualified) : null),
     builtinMethod: (obj, name) => containerMethod(it, obj, name),
     getItem: (obj, index, site) => getItem(tc, obj, index, site),
     setItem: (obj, index, value, site) => setItem(tc, obj, index, value, site),

@@ -383,6 +383,14 @@ const STDLIB: Record<string, Filler> = {
     fn(ns, 'warn', () => null);
     fn(ns, 'filterwarnings', () => null);
   },
+  inspect(_it, ns) {
+    // The predicates model code branches on (`d() if isfunction(d) else d` in latent diffusion's default()).
+    fn(ns, 'isfunction', (args) => args[0] instanceof PyFunction);
+    fn(ns, 'ismethod', (args) => args[0] instanceof PyBound);
+    fn(ns, 'isclass', (args) => args[0] instanceof PyClass);
+    fn(ns, 'isbuiltin', (args) => args[0] instanceof PyBuiltin);
+    fn(ns, 'isroutine', (args) => args[0] instanceof PyFunction || args[0] instanceof PyBound || args[0] instanceof PyBuiltin);
+  },
   operator(it, ns) {
     fn(ns, 'mul', (args, _k, p) => num(it, args[0], p) * num(it, args[1], p));
     fn(ns, 'add', (args, _k, p) => num(it, args[0], p) + num(it, args[1], p));

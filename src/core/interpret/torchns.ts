@@ -1,6 +1,6 @@
 // The torch, torch.nn, torch.nn.functional and torch.nn.init namespaces as the interpreter exposes them.
 import type { Pos } from '../python/ast';
-import { findFunctionalOp, findModuleOp } from '../ops/registry';
+import { findFunctionalOp, findModuleOp, registeredFunctionalNames, registeredModuleNames } from '../ops/registry';
 import { PyError, typeError } from './errors';
 import { tensorSizeProblem } from '../ops/tensorSize';
 import type { TorchContext } from './context';
@@ -212,6 +212,17 @@ export function resolveTorch(tc: TorchContext, ns: PyNamespace, name: string): V
   }
   if (ns.qualified === 'torch.nn' && /^[A-Z]/.test(name)) return unknownLayerClass(tc, qualified);
   return new PyUnknown(qualified);
+}
+
+/** `dir(torch.nn.functional)` and the like: the registered layers and functions directly under `qualified`. */
+export function torchNamespaceNames(qualified: string): string[] {
+  const prefix = `${qualified}.`;
+  const names = [...registeredModuleNames(), ...registeredFunctionalNames(), ...[...TORCH_NAMESPACES].filter((n) => n.startsWith(prefix))]
+    .filter((n) => n.startsWith(prefix) && !n.slice(prefix.length).includes('.')).map((n) => n.slice(prefix.length));
+  if (qualified === 'torch.nn.functional') names.push('scaled_dot_product_attention', 'multi_head_attention_forward');
+  if (qualified === 'torch') names.push(...UNARY_ELEMENTWISE, ...TENSOR_FACTORIES, 'einsum', 'stack', 'chunk', 'split', 'arange', 'tensor', 'meshgrid');
+  if (qualified === 'torch.nn') names.push('Module', 'Sequential', 'ModuleList', 'ModuleDict', 'Parameter', ...TRANSFORMER_CLASSES);
+  return [...new Set(names)].sort();
 }
 
 /** A torch.nn class NetLens has no entry for: constructing it gives a module whose calls are unknown layers. */
