@@ -26,7 +26,6 @@ const MAX_MACS = process.env.NETLENS_TORCH_ALL ? Infinity : 400e6;
 /** Manifest fixtures whose PyTorch result NetLens does not reproduce, and why (what NetLens does not model yet). */
 const KNOWN_DIFFERENT: Record<string, string> = {
   'weightnorm_wavenet.py': 'weight_norm: NetLens draws `weight` itself; PyTorch computes it from weight_g and weight_v',
-  'namespace_config_mlp.py': '`self.bias = None` on a Linear subclass: the run still adds a bias',
   'nanogpt.py': 'tied wte/lm_head run with separate weights; the position embedding of torch.arange is not traced',
   'einops_vit.py': 'einops is not installed for /usr/bin/python3',
   'llama_rotary.py': 'rotary embeddings as complex numbers: the run refuses view_as_complex (TensorFlow.js has no complex tensors)',

@@ -129,6 +129,8 @@ export function applyOp(tc: TorchContext, spec: OpSpec, attrs: Attrs, inputs: Py
   const { tracer, it } = tc;
   const shapes = inputs.map((t) => t.shape);
   const mod = opts.module?.mod ?? null;
+  // A layer whose bias was removed after construction (`self.bias = None`) runs without one, as in PyTorch.
+  if (mod?.layerTensors?.get('bias') === null && attrs.bias === true) attrs = { ...attrs, bias: false };
   const recording = tracer.recording && inputs.some((t) => t.node !== null);
   let out: Shape | null = null;
   let error: { err: ShapeError | OpArgumentError } | null = null;
