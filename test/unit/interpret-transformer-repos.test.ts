@@ -170,4 +170,26 @@ describe('interpreter: transformer-era repository constructs', () => {
     assert.ok(g.nodes.some((n) => n.op === 'SiLU'), 'SiLU chosen: silu is in dir(torch.nn.functional)');
     assert.deepEqual(g.diagnostics.map((d) => `${d.code}@${d.range.line}`), ['unknown-condition@24']);
   });
+
+  it('timm ConvNeXt from the bundled stub: timm\'s layout and counts (atto with conv_mlp, tiny; figures from timm on PyTorch 1.13)', async () => {
+    const source = py(`
+      import timm
+      import torch.nn as nn
+      from timm.models.convnext import ConvNeXt
+
+      class Net(nn.Module):
+          def __init__(self, name='convnext_atto', num_classes=10):
+              super().__init__()
+              self.backbone = timm.create_model(name, pretrained=False, num_classes=num_classes)
+          def forward(self, x):
+              return self.backbone(x)
+      `);
+    const atto = await analyze(source, { model: "Net('convnext_atto')", input: [1, 3, 224, 224] });
+    assert.deepEqual(errors(atto), []);
+    assert.deepEqual([atto.params, atto.macs, atto.output], [3377730, 547015680, [1, 10]]);
+    const tiny = await analyze(source, { model: "ConvNeXt(depths=(3, 3, 9, 3), dims=(96, 192, 384, 768), num_classes=10)", input: [1, 3, 224, 224] });
+    assert.deepEqual([tiny.params, tiny.macs, tiny.output], [27827818, 4454770944, [1, 10]]);
+    assert.ok(tiny.nodes.some((n) => n.path === 'stages.1.downsample.1' && n.op === 'Conv2d'), 'stages.N.downsample as in timm');
+    assert.ok(tiny.nodes.some((n) => n.path === 'head.fc'), 'head.fc as in timm');
+  });
 });
