@@ -14,6 +14,9 @@ interface Case {
   input: number[];
 }
 
+/** tfjs-layers' default orthogonal recurrent initialiser does not run under Node here; counts do not depend on it. */
+const RNN_INIT = { recurrentInitializer: 'glorotUniform' } as const;
+
 const CASES: Case[] = [
   { keras: 'layers.Conv1D(8, 3, strides=2, padding="same")', tfjs: () => tfl.layers.conv1d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }),
     input: [11, 5] },
@@ -43,12 +46,27 @@ const CASES: Case[] = [
   { keras: 'layers.ZeroPadding2D(((1, 2), (0, 1)))', tfjs: () => tfl.layers.zeroPadding2d({ padding: [[1, 2], [0, 1]] }), input: [9, 8, 3] },
   { keras: 'layers.UpSampling2D((2, 3))', tfjs: () => tfl.layers.upSampling2d({ size: [2, 3] }), input: [4, 5, 2] },
   { keras: 'layers.Dense(7)', tfjs: () => tfl.layers.dense({ units: 7 }), input: [3, 5] },
+  { keras: 'layers.SimpleRNN(7)', tfjs: () => tfl.layers.simpleRNN({ ...RNN_INIT, units: 7 }), input: [10, 8] },
+  { keras: 'layers.LSTM(16)', tfjs: () => tfl.layers.lstm({ ...RNN_INIT, units: 16 }), input: [10, 8] },
+  { keras: 'layers.LSTM(6, return_sequences=True)', tfjs: () => tfl.layers.lstm({ ...RNN_INIT, units: 6, returnSequences: true }), input: [9, 5] },
+  { keras: 'layers.GRU(12, reset_after=False, return_sequences=True)', tfjs: () => tfl.layers.gru({ ...RNN_INIT, units: 12, returnSequences: true }), input: [9, 5] },
+  { keras: 'layers.Bidirectional(layers.LSTM(6, return_sequences=True))',
+    tfjs: () => tfl.layers.bidirectional({ layer: tfl.layers.lstm({ ...RNN_INIT, units: 6, returnSequences: true }) as never }), input: [9, 5] },
+  { keras: 'layers.Bidirectional(layers.GRU(4, reset_after=False), merge_mode="sum")',
+    tfjs: () => tfl.layers.bidirectional({ layer: tfl.layers.gru({ ...RNN_INIT, units: 4 }) as never, mergeMode: 'sum' }), input: [9, 5] },
   { keras: 'layers.SpatialDropout1D(0.2)', tfjs: () => tfl.layers.spatialDropout1d({ rate: 0.2 }), input: [8, 3] },
   { keras: 'layers.GaussianDropout(0.2)', tfjs: () => tfl.layers.gaussianDropout({ rate: 0.2 }), input: [8, 3] },
   { keras: 'layers.AlphaDropout(0.2)', tfjs: () => tfl.layers.alphaDropout({ rate: 0.2 }), input: [8, 3] },
 ];
 
 describe('keras layers: shapes and parameter counts as tfjs-layers has them', () => {
+  it('a GRU with reset_after=True (Keras 3\'s default) has two bias rows: 3·(F·u + u·u) + 2·3·u', async () => {
+    const source = `import keras\nfrom keras import layers\ninputs = keras.Input(shape=(9, 5))\nmodel = keras.Model(inputs, layers.GRU(12)(inputs))\n`;
+    const graph = await analyzeSource(source, 'layer.py', {});
+    assert.deepEqual(graph.output, [null, 12]);
+    assert.equal(graph.params, 3 * (5 * 12 + 12 * 12) + 2 * 3 * 12);
+  });
+
   // tfjs-layers reports causal convolutions with the "valid" length; Keras pads (k - 1)·d steps first.
   it('a strided causal Conv1D pads (k - 1)·d steps first, as Keras does: 11 steps, stride 2 → 6', async () => {
     const source = `import keras\nfrom keras import layers\ninputs = keras.Input(shape=(11, 5))\nmodel = keras.Model(inputs, layers.Conv1D(8, 3, strides=2, padding="causal")(inputs))\n`;

@@ -133,8 +133,8 @@ function makeConv(op: string, names: string[], rank: 1 | 2 | 3, transposed: bool
       const pad = attrs.padding !== 'valid' ? `, ${attrs.padding}` : '';
       return `${k.join('×')}${stride}${pad}, ${builtInputDim(attrs) ?? '?'}→${attrs.filters}${transposed ? ', transposed' : ''}`;
     },
-    forward: rank === 1 && !transposed ? conv1dForward : rank === 3 && !transposed ? conv3dForward : rank === 2 && transposed ? conv2dTransposeForward
-      : undefined,
+    forward: transposed ? [conv1dTransposeForward, conv2dTransposeForward, conv3dTransposeForward][rank - 1]
+      : rank === 1 ? conv1dForward : conv3dForward,
   };
 }
 
@@ -190,6 +190,43 @@ function conv2dTransposeForward(tf: Tf, attrs: Attrs, inputs: TfTensor[], weight
   if (cropH < outH || cropW < outW) y = tf.pad(y, [[0, 0], [0, outH - cropH], [0, outW - cropW], [0, 0]]);
   if (weights.bias) y = tf.add(y, weights.bias);
   return applyActivation(tf, readActivation('Conv2DTranspose', attrs), y);
+}
+
+/** Conv1DTranspose as the 2-D one over (1, steps). */
+function conv1dTransposeForward(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>, shapes: Shape[]): TfTensor {
+  const x = inputs[0] as TfTensor;
+  const [n, len, c] = x.shape as number[];
+  const kernel = weights.kernel as TfTensor;
+  const op = attrs.output_padding as number[] | null;
+  const flat: Attrs = { ...attrs, kernel_size: [1, ...(attrs.kernel_size as number[])], strides: [1, ...(attrs.strides as number[])],
+    dilation_rate: [1, ...(attrs.dilation_rate as number[])], output_padding: op ? [0, ...op] : null };
+  const y = conv2dTransposeForward(tf, flat, [tf.reshape(x, [n!, 1, len!, c!])], { ...weights, kernel: tf.reshape(kernel, [1, ...(kernel.shape as number[])]) },
+    shapes);
+  return tf.squeeze(y, [1]);
+}
+
+/** Conv3DTranspose: the full ("valid") transposed convolution cropped to Keras's output size, as the 2-D one. */
+function conv3dTransposeForward(tf: Tf, attrs: Attrs, inputs: TfTensor[], weights: Record<string, TfTensor>): TfTensor {
+  if ((attrs.dilation_rate as number[]).some((v) => v !== 1)) {
+    throw new OpArgumentError('Conv3DTranspose: dilation_rate > 1 is not supported by the forward pass');
+  }
+  const x = inputs[0] as TfTensor;
+  const [n, ...spatial] = (x.shape as number[]).slice(0, 4);
+  const k = attrs.kernel_size as number[];
+  const s = attrs.strides as [number, number, number];
+  const op = attrs.output_padding as number[] | null;
+  const padding = attrs.padding as 'same' | 'valid';
+  const filters = attrs.filters as number;
+  const fullLen = spatial.map((d, i) => (d - 1) * s[i]! + k[i]!);
+  const outLen = spatial.map((d, i) => deconvLength(d, k[i]!, s[i]!, 1, padding, op ? op[i]! : null)!);
+  const full: TfTensor = tf.conv3dTranspose(x as Parameters<Tf['conv3dTranspose']>[0], weights.kernel as Parameters<Tf['conv3dTranspose']>[1],
+    [n!, fullLen[0]!, fullLen[1]!, fullLen[2]!, filters], s, 'valid');
+  const begin = fullLen.map((f, i) => (padding === 'same' ? Math.floor(Math.max(f - outLen[i]!, 0) / 2) : 0));
+  const size = outLen.map((o, i) => Math.min(o, fullLen[i]! - begin[i]!));
+  let y = tf.slice(full, [0, ...begin, 0], [n!, ...size, filters]);
+  if (size.some((v, i) => v < outLen[i]!)) y = tf.pad(y, [[0, 0], ...size.map((v, i): [number, number] => [0, outLen[i]! - v]), [0, 0]]);
+  if (weights.bias) y = tf.add(y, weights.bias);
+  return applyActivation(tf, readActivation('Conv3DTranspose', attrs), y);
 }
 
 export const KERAS_CONV_ND_OPS: readonly OpSpec[] = [

@@ -212,6 +212,26 @@ function mergeFunction(kc: KerasContext, className: string): PyBuiltin {
   });
 }
 
+/** `layers.Bidirectional(layers.LSTM(64), merge_mode=...)`: the Bidirectional layer built with the wrapped layer's settings. */
+function bidirectional(kc: KerasContext, args: Value[], kw: Kw, p: Pos): Value {
+  const rest = new Map(kw ?? []);
+  const inner = args[0] ?? rest.get('layer') ?? null;
+  rest.delete('layer');
+  const layer = isModule(inner) ? inner.mod!.layer : null;
+  const cell = layer?.spec.op.replace(/^keras\./, '');
+  if (!layer || !['SimpleRNN', 'LSTM', 'GRU'].includes(cell ?? '')) {
+    throw typeError(`Bidirectional wraps a SimpleRNN, LSTM or GRU layer, got ${kc.tc.it.str(inner)}`, p);
+  }
+  const spec = findModuleOp('keras.layers.Bidirectional')!;
+  for (const param of spec.signature ?? []) {
+    const value = layer.attrs[param.name];
+    if (param.name !== 'layer' && param.name !== 'merge_mode' && value !== undefined && !rest.has(param.name)) rest.set(param.name, value as Value);
+  }
+  rest.set('layer', cell!);
+  if (args[1] !== undefined) rest.set('merge_mode', args[1]);
+  return kc.tc.it.call(layerClass(kc, 'keras.layers.Bidirectional')!, [], rest, p);
+}
+
 function layerClass(kc: KerasContext, qualified: string): PyClass | null {
   const spec = findModuleOp(qualified);
   if (!spec) return null;
@@ -296,6 +316,8 @@ export function resolveKeras(tc: TorchContext, ns: PyNamespace, name: string): V
       return kc.classes.Sequential;
     case 'keras.Lambda':
       return kc.classes.Lambda;
+    case 'keras.Bidirectional':
+      return new PyBuiltin(qualified, (args, kw, p) => bidirectional(kc, args, kw, p));
     case 'keras.Input':
     case 'keras.InputLayer':
       return new PyBuiltin(qualified, (args, kw, p) => kerasInput(kc, args, kw, p));
