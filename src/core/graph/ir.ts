@@ -97,6 +97,8 @@ export interface LayerNode {
   reuse?: number;
   /** Operands no node produces that are nn.Parameters of a module (`x + self.pos_embed`): state-dict key by input slot. */
   constants?: Record<string, string>;
+  /** Weights of this layer that are another layer's (`lm_head.weight = wte.weight`): weight name → that layer's key. */
+  tied?: Record<string, string>;
 }
 
 export type EdgeKind = 'data' | 'shortcut';

@@ -3,6 +3,7 @@ import type { AttrValue, Edge, Group, GroupKind, LayerNode, OpCategory, Shape, S
 import type { ModuleState, PyInstance } from '../interpret/values';
 import { isLibraryPos, toRange } from '../interpret/diagnostics';
 import { opCategory } from '../ops/categories';
+import { layerTensor } from '../interpret/moduleParams';
 
 /** Where a registered module sits in the model's module tree (named_modules order). */
 export interface ModuleInfo {
@@ -75,9 +76,12 @@ export class Tracer {
    * operand's shape is that same array (an untraced op that keeps the shape object, as `p.exp()`, is taken for it too).
    */
   private readonly parameterKeys = new WeakMap<object, string>();
+  /** A layer's weights that are another layer's (`lm_head.weight = wte.weight`): weight name → the first owner's key. */
+  private readonly tiedWeights = new Map<ModuleState, Record<string, string>>();
 
   /** Assigns named_modules() paths: pre-order, registration order, first occurrence wins. */
   indexModules(root: PyInstance): void {
+    const weightOwners = new Map<object, string>();
     const visit = (inst: PyInstance, path: string, parent: ModuleState | null): void => {
       const mod = inst.mod!;
       if (this.moduleInfo.has(mod)) return;
@@ -85,6 +89,13 @@ export class Tracer {
       this.modulePaths.add(path);
       for (const [name, tensor] of mod.params) {
         if (tensor && tensor.shape && !this.parameterKeys.has(tensor.shape)) this.parameterKeys.set(tensor.shape, path ? `${path}.${name}` : name);
+      }
+      for (const weight of mod.layer?.weights ?? []) {
+        const tensor = layerTensor(mod, weight.name);
+        if (!tensor) continue;
+        const first = weightOwners.get(tensor);
+        if (first === undefined) weightOwners.set(tensor, path ? `${path}.${weight.name}` : weight.name);
+        else this.tiedWeights.set(mod, { ...this.tiedWeights.get(mod), [weight.name]: first });
       }
       for (const [name, child] of mod.children) {
         if (child !== null && typeof child === 'object' && 'mod' in child && child.mod) visit(child, path ? `${path}.${name}` : name, mod);
@@ -177,6 +188,8 @@ export class Tracer {
       const key = from === null && shape ? this.parameterKeys.get(shape) : undefined;
       if (key !== undefined) (node.constants ??= {})[String(slot)] = key;
     });
+    const tied = req.module ? this.tiedWeights.get(req.module) : undefined;
+    if (tied) node.tied = { ...tied };
     if (req.module) {
       const reuse = req.module.calls - 1;
       if (reuse > 0) node.reuse = reuse;

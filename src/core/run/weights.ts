@@ -41,6 +41,12 @@ function initialise(seed: number, key: string, count: number, init: InitSpec): F
   return uniformArray(seed, key, count, -init.bound, init.bound);
 }
 
+/** The values of the weight `key` a tied weight shares, when they exist and have its element count. */
+function tiedData(byKey: Map<string, MaterialisedWeight>, key: string | undefined, count: number): Float32Array | undefined {
+  const owner = key === undefined ? undefined : byKey.get(key);
+  return owner && owner.data.length === count ? owner.data : undefined;
+}
+
 /** The WeightSpecs of one node (empty for pass-through markers and weightless ops). */
 export function weightSpecsOf(node: LayerNode): WeightSpec[] {
   const spec = getOp(node.op);
@@ -86,7 +92,8 @@ export function materialiseWeights(graph: LayerGraph, seed: number): ModelWeight
         shape,
         trainable: spec.trainable,
         integer: spec.integer === true,
-        data: initialise(seed, key, count, spec.init),
+        // A tied weight shares the values of the layer it is tied to, when that layer's weights exist already.
+        data: tiedData(byKey, node.tied?.[spec.name], count) ?? initialise(seed, key, count, spec.init),
       };
       if (!weight.integer) floatBytes += count * 4;
       byKey.set(key, weight);
