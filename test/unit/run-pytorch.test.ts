@@ -26,7 +26,7 @@ const MAX_MACS = process.env.NETLENS_TORCH_ALL ? Infinity : 400e6;
 /** Manifest fixtures whose PyTorch result NetLens does not reproduce, and why (what NetLens does not model yet). */
 const KNOWN_DIFFERENT: Record<string, string> = {
   'weightnorm_wavenet.py': 'weight_norm: NetLens draws `weight` itself; PyTorch computes it from weight_g and weight_v',
-  'nanogpt.py': 'tied wte/lm_head run with separate weights; the position embedding of torch.arange is not traced',
+  'nanogpt.py': 'tensors made in forward or buffers with computed values are not traced: wpe(torch.arange(t)) runs on ones, the torch.tril mask as no mask',
   'einops_vit.py': 'einops is not installed for /usr/bin/python3',
   'llama_rotary.py': 'rotary embeddings as complex numbers: the run refuses view_as_complex (TensorFlow.js has no complex tensors)',
 };
