@@ -9,6 +9,7 @@ import { textWidth } from './format';
 import { FONT, groupHeader } from './labels';
 
 const GAP = 30;
+const SIDE_GAP = 26;
 const MARGIN = 24;
 
 /** Lays out one flat graph (elkjs in the worker); resolves undefined when superseded. */
@@ -18,8 +19,8 @@ export type FlatLayout = (graph: ElkNode) => Promise<ElkNode | undefined>;
 export type LevelCache = Map<string, { x: number[]; y: number[]; routes: Point[][]; width: number; height: number }>;
 
 interface Item { id: string; group: boolean; width: number; height: number; axis: number; x: number; y: number }
-interface Level { items: Item[]; width: number; height: number; axis: number; edges: { edge: VisibleEdge; from: number; to: number }[];
-  stacked: boolean; routes?: Point[][]; pairs: [number, number][] }
+interface Level { items: Item[]; width: number; height: number; axis: number; edges: { edge: VisibleEdge | null; from: number; to: number }[];
+  stacked: boolean; routes?: Point[][]; pairs: [number, number][]; satellites?: Map<number, number> }
 
 export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache: LevelCache): Promise<LayoutResult | undefined> {
   const started = performance.now();
@@ -31,7 +32,7 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
   for (const group of visible.groups) push(childGroups, group.parent, group.id);
   const chainOf = enclosingGroups(visible.groups);
   // Each edge belongs to the innermost group holding both ends; there it links the two items (boxes or groups) holding them.
-  const edgesAt = new Map<string | null, { edge: VisibleEdge; from: string; to: string }[]>();
+  const edgesAt = new Map<string | null, { edge: VisibleEdge | null; from: string; to: string }[]>();
   for (const edge of visible.edges) {
     if (edge.lane) continue;
     const a = chainOf(boxById.get(edge.from)?.parent ?? null);
@@ -40,6 +41,31 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
     while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
     const level = shared === 0 ? null : a[shared - 1];
     push(edgesAt, level, { edge, from: a[shared] ?? edge.from, to: b[shared] ?? edge.to });
+  }
+  // A box outside a group that takes from inside it and gives back to it (GPT's tok_emb + pos_emb, between the embeddings and
+  // the blocks of its transformer) orders the inside: there its sources come first. These links order, they are not drawn.
+  const inputs = new Map<string, string[]>();
+  const outputs = new Map<string, string[]>();
+  for (const edge of visible.edges) if (!edge.lane) { push(inputs, edge.to, edge.from); push(outputs, edge.from, edge.to); }
+  const common = (a: string[], b: string[]): number => {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    return n;
+  };
+  for (const box of visible.boxes) {
+    const ins = inputs.get(box.id) ?? [];
+    const outs = outputs.get(box.id) ?? [];
+    if (ins.length === 0 || outs.length === 0 || ins.length * outs.length > 16) continue;
+    const own = chainOf(box.parent);
+    for (const from of ins) {
+      const a = chainOf(boxById.get(from)?.parent ?? null);
+      for (const to of outs) {
+        const b = chainOf(boxById.get(to)?.parent ?? null);
+        const shared = common(a, b);
+        if (shared === 0 || shared <= common(a, own) || shared <= common(b, own)) continue;
+        push(edgesAt, a[shared - 1], { edge: null, from: a[shared] ?? from, to: b[shared] ?? to });
+      }
+    }
   }
 
   const levels = new Map<string | null, Level>();
@@ -79,12 +105,24 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
       });
       level = { items, width: axis + right, height: y, axis, edges, stacked: true, pairs };
     } else {
-      const key = JSON.stringify([items.map((item) => [Math.round(item.width), Math.round(item.height)]), pairs]);
+      // A box linked only to one group of this level, into it and out of it, sits beside that group (laid out below it, every
+      // link would run the group's whole height).
+      const satellites = new Map<number, number>();
+      items.forEach((item, i) => {
+        if (item.group) return;
+        const linked = pairs.filter(([a, b]) => a === i || b === i);
+        const others = new Set(linked.map(([a, b]) => (a === i ? b : a)));
+        const [other] = others;
+        if (others.size === 1 && items[other].group && linked.some(([a]) => a === i) && linked.some(([, b]) => b === i)) satellites.set(i, other);
+      });
+      const kept = items.map((_, i) => i).filter((i) => !satellites.has(i));
+      const keptPairs = pairs.filter(([a, b]) => !satellites.has(a) && !satellites.has(b));
+      const key = JSON.stringify([kept.map((i) => [Math.round(items[i].width), Math.round(items[i].height)]), keptPairs, kept]);
       let laid = cache.get(key);
       if (!laid) {
         const graph: ElkNode = { id: 'level', layoutOptions: { ...ROOT_OPTIONS, 'elk.padding': '[top=0,left=0,bottom=0,right=0]' },
-          children: items.map((item, i) => ({ id: `i${i}`, width: item.width, height: item.height })),
-          edges: pairs.map(([from, to], i) => ({ id: `p${i}`, sources: [`i${from}`], targets: [`i${to}`] })) };
+          children: kept.map((i) => ({ id: `i${i}`, width: items[i].width, height: items[i].height })),
+          edges: keptPairs.map(([from, to]) => ({ id: `p${from}>${to}`, sources: [`i${from}`], targets: [`i${to}`] })) };
         const result = await flat(graph);
         if (!result) return undefined;
         const byId = new Map((result.children ?? []).map((child) => [child.id, child]));
@@ -93,14 +131,22 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
           return [edge.id, section ? [section.startPoint, ...(section.bendPoints ?? []), section.endPoint] : []];
         }));
         laid = { x: items.map((_, i) => byId.get(`i${i}`)?.x ?? 0), y: items.map((_, i) => byId.get(`i${i}`)?.y ?? 0),
-          routes: pairs.map((_, i) => routeById.get(`p${i}`) ?? []), width: result.width ?? 0, height: result.height ?? 0 };
+          routes: pairs.map(([from, to]) => routeById.get(`p${from}>${to}`) ?? []), width: result.width ?? 0, height: result.height ?? 0 };
         if (cache.size > 2000) cache.clear();
         cache.set(key, laid);
       }
       items.forEach((item, i) => { item.x = laid.x[i]; item.y = laid.y[i]; });
+      const beside = new Map<number, number>();
+      for (const [i, g] of satellites) {
+        // Provisional height (the top of the group's content); moved next to its links once the boxes inside are placed.
+        const below = beside.get(g) ?? items[g].y + GROUP_PADDING.top;
+        items[i].x = items[g].x + items[g].width + SIDE_GAP;
+        items[i].y = below;
+        beside.set(g, below + items[i].height + GAP);
+      }
       const width = Math.max(laid.width, ...items.map((item) => item.x + item.width));
       const height = Math.max(laid.height, ...items.map((item) => item.y + item.height));
-      level = { items, width, height, axis: width / 2, edges, stacked: false, routes: laid.routes, pairs };
+      level = { items, width, height, axis: width / 2, edges, stacked: false, routes: laid.routes, pairs, satellites };
     }
     levels.set(container, level);
     return level;
@@ -130,12 +176,22 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
   for (const [container, level] of levels) {
     const at = origin.get(container)!;
     const pairIndex = new Map(level.pairs.map(([a, b], i) => [`${a}>${b}`, i]));
+    for (const [i] of level.satellites ?? []) placeSatellite(level.items[i].id, level.edges.filter((e) => e.from === i || e.to === i), boxes);
     for (const { edge, from, to } of level.edges) {
+      if (!edge) continue;
       const source = boxes.get(edge.from);
       const target = boxes.get(edge.to);
       if (!source || !target) continue;
       const s = { x: source.x + source.width / 2, y: source.y + source.height };
       const t = { x: target.x + target.width / 2, y: target.y };
+      const satellite = level.satellites?.has(from) ? 'out' : level.satellites?.has(to) ? 'in' : undefined;
+      if (satellite) {
+        // Into the satellite's left side from above, out of it from its left side below, down into the target.
+        const y = target.y + (satellite === 'in' ? target.height / 2 - 6 : 0);
+        edges.set(edge.id, satellite === 'in' ? [s, { x: s.x, y }, { x: target.x, y }]
+          : [{ x: source.x, y: source.y + source.height / 2 + 6 }, { x: t.x, y: source.y + source.height / 2 + 6 }, t]);
+        continue;
+      }
       if (level.stacked || !level.routes) {
         const a = level.items[from];
         const gapY = at.y + a.y + a.height + GAP / 2;
@@ -152,6 +208,21 @@ export async function levelLayout(visible: VisibleGraph, flat: FlatLayout, cache
     }
   }
   return { boxes, groups, edges, width: root.width + 2 * MARGIN, height: root.height + 2 * MARGIN, layoutMs: performance.now() - started, engine: 'elk' };
+}
+
+/** Puts a satellite box between the bottom of its sources and the top of its targets, keeping it beside its group. */
+function placeSatellite(id: string, links: { edge: VisibleEdge | null }[], boxes: Map<string, Rect>): void {
+  const rect = boxes.get(id);
+  if (!rect) return;
+  let bottom = -Infinity;
+  let top = Infinity;
+  for (const { edge } of links) {
+    if (!edge) continue;
+    if (edge.to === id) { const r = boxes.get(edge.from); if (r) bottom = Math.max(bottom, r.y + r.height); }
+    if (edge.from === id) { const r = boxes.get(edge.to); if (r) top = Math.min(top, r.y); }
+  }
+  if (Number.isFinite(bottom) && Number.isFinite(top) && top > bottom) rect.y = (bottom + top) / 2 - rect.height / 2;
+  else if (Number.isFinite(bottom)) rect.y = bottom + GAP / 2;
 }
 
 /** An orthogonal link from a to b: down, across, down. */
