@@ -15,6 +15,7 @@ import { findCandidates } from './graph/candidates';
 import { finalizeGraph } from './graph/finalize';
 import { inexactCountWarnings } from './graph/exactCounts';
 import { countParams, isModule, walkModules } from './interpret/modules';
+import { incompleteCountWarning } from './interpret/moduleParams';
 import { PyClass, PyDict, PyFunction, PyInstance, PyList, PyTensor, PyTuple, type Value } from './interpret/values';
 import { mapPos, toRange, userSites } from './interpret/diagnostics';
 import { setPreludeLoader } from './interpret/stdlib';
@@ -377,6 +378,7 @@ function analyzeWith(parser: PythonParser, imports: ImportedPrograms, source: st
     tracer.recording = false;
     try {
       graph.params = countParams(root);
+      if (!keras) incompleteCountWarning(root, diags, root.mod!.defPos ?? ORIGIN);
       if (keras) {
         graph.nonTrainableParams = kerasNonTrainableParams(root);
         graph.trainableParams = graph.params - graph.nonTrainableParams;

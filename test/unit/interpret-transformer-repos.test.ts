@@ -192,4 +192,30 @@ describe('interpreter: transformer-era repository constructs', () => {
     assert.ok(tiny.nodes.some((n) => n.path === 'stages.1.downsample.1' && n.op === 'Conv2d'), 'stages.N.downsample as in timm');
     assert.ok(tiny.nodes.some((n) => n.path === 'head.fc'), 'head.fc as in timm');
   });
+
+  it('a layer NetLens could not build makes the parameter count a lower bound, said by a warning', async () => {
+    const g = await analyze(HEADER + py(`
+      from missing_package import make_divisible
+
+      class M(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.a = nn.Conv2d(3, 8, 3)
+              self.b = nn.Conv2d(8, make_divisible(12, 8), 3)
+          def forward(self, x):
+              return self.b(self.a(x))
+      `), { model: 'M()', input: [1, 3, 16, 16] });
+    assert.deepEqual(errors(g), []);
+    assert.equal(g.params, 224);
+    assert.ok(g.diagnostics.some((d) => d.code === 'incomplete-count' && d.severity === 'warning'));
+    const known = await analyze(HEADER + py(`
+      class K(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.a = nn.Conv2d(3, 8, 3)
+          def forward(self, x):
+              return self.a(x)
+      `), { model: 'K()', input: [1, 3, 16, 16] });
+    assert.ok(!known.diagnostics.some((d) => d.code === 'incomplete-count'));
+  });
 });

@@ -5,6 +5,7 @@ import { PyError } from './errors';
 import { isKerasOp } from '../ops/keras';
 import { Linear } from '../ops/linear';
 import { ModuleState, PyInstance, PyTensor, type Value } from './values';
+import type { DiagnosticSink } from './diagnostics';
 
 /** The tensor of a layer's own weight `name` (made once, so every read is the same object); undefined: no such weight. */
 export function layerTensor(mod: ModuleState, name: string): PyTensor | null | undefined {
@@ -127,4 +128,24 @@ export function removeWeightNorm(inst: Value, nameArg: Value): Value {
     mod.params.set(name, restored);
   }
   return inst;
+}
+
+/**
+ * Layers of the model whose parameters NetLens cannot count: registered layers built from unknown arguments and unknown
+ * layers applied in forward (torch.nn classes without an entry, classes of unresolved libraries: 'unknown-layer'
+ * warnings). When there are any, the total is a lower bound and a warning says so instead of it passing for the count.
+ */
+export function incompleteCountWarning(root: PyInstance, diagnostics: DiagnosticSink, site: Pos): void {
+  const seen = new Set<ModuleState>();
+  let unbuilt = false;
+  const visit = (m: PyInstance): void => {
+    if (!m.mod || seen.has(m.mod)) return;
+    seen.add(m.mod);
+    if (m.mod.layer === null && m.cls.mro.some((c) => c.layerSpec)) unbuilt = true;
+    for (const c of m.mod.children.values()) if (c instanceof PyInstance) visit(c);
+  };
+  visit(root);
+  if (!unbuilt && !diagnostics.list.some((d) => d.code === 'unknown-layer')) return;
+  diagnostics.add('warning', 'incomplete-count', 'the parameter count leaves out layers NetLens could not build or does not know '
+    + '(see the unknown-layer warnings): it is a lower bound, not the model\'s count', site);
 }
