@@ -215,6 +215,24 @@ class Converter extends ExprConverter {
       decorators, p: this.pos(n) };
   }
 
+  /**
+   * Two statements of one block on one line with nothing between them (`x = f(x) x = g(x)`): tree-sitter inserts a
+   * MISSING newline there, a hidden token the tree walk never visits, so the gap itself is the syntax error.
+   */
+  scanGluedStatements(root: PNode): void {
+    const stack = [root];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.t === 'module' || n.t === 'block') {
+        const statements = n.c.filter((c) => c.named && c.t !== 'ERROR');
+        for (let i = 1; i < statements.length; i++) {
+          const gap = this.src.slice(statements[i - 1].e, statements[i].s);
+          if (!/[\n;]/.test(gap)) this.syntaxError(statements[i], 'two statements on one line: a newline or \';\' is missing before this one');
+        }
+      }
+      for (let i = n.c.length - 1; i >= 0; i--) stack.push(n.c[i]);
+    }
+  }
 }
 
 
@@ -227,6 +245,7 @@ export function convertProgram(root: PNode, comments: PNode[], source: string, f
   const body = conv.block(root);
   conv.errors.length = 0;
   conv.scanErrors(root);
+  conv.scanGluedStatements(root);
   let inputComment: Program['inputComment'];
   let inputCommentProblem: Program['inputCommentProblem'];
   for (const c of comments) {

@@ -17,7 +17,7 @@ function starToFront(inner: Expr, wrap: (e: Expr) => Expr): Expr {
 export class ExprConverter {
   readonly errors: SyntaxProblem[] = [];
   constructor(
-    private readonly src: string,
+    protected readonly src: string,
     /** When set, every node gets this position (code that is not part of the user's file). */
     private readonly fixedPos: Pos | null = null,
     /** The imported file being converted (absent for the entry file). */
