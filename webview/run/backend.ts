@@ -1,4 +1,5 @@
-// Loads TensorFlow.js on demand in the webview and picks a backend: WebGL, then WASM (when its files are reachable), then CPU.
+// Loads TensorFlow.js on demand in the webview and picks a backend: WebGL, then WASM (when its files are reachable), then CPU;
+// WASM first where WebGL is rendered in software (SwiftShader, llvmpipe), about 10× faster there.
 import type { Tf } from '../../src/core/ops/types';
 
 export type BackendChoice = 'auto' | 'webgl' | 'wasm' | 'cpu';
@@ -78,12 +79,33 @@ async function tryBackend(tf: Tf, name: string): Promise<string | undefined> {
 
 const LABELS: Record<string, string> = { webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
-/** Activates the chosen backend, or the first that works in auto mode (WebGL → WASM → CPU). */
+/** Renderer names of WebGL implemented on the CPU (Chromium's SwiftShader, Mesa's llvmpipe/softpipe, Windows' WARP). */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render|microsoft basic/i;
+
+/** The WebGL renderer's name when it is a software one (read from a throwaway context), else undefined. */
+export function softwareWebglRenderer(): string | undefined {
+  try {
+    const canvas = document.createElement('canvas');
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return undefined;
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    const match = SOFTWARE_RENDERER.exec(renderer);
+    return match ? match[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Activates the chosen backend, or the first that works in auto mode (WebGL → WASM → CPU; WASM first on software WebGL). */
 export async function loadBrowserBackend(choice: BackendChoice): Promise<LoadedBackend> {
   const tf = await loadTf();
   const base = wasmBaseUrl();
-  const order = choice === 'auto' ? ['webgl', 'wasm', 'cpu'] : [choice, ...(choice === 'cpu' ? [] : ['cpu'])];
   const notes: string[] = [];
+  const software = choice === 'auto' && base ? softwareWebglRenderer() : undefined;
+  if (software) notes.push(`WebGL is rendered in software (${software}): WASM preferred`);
+  const order = choice !== 'auto' ? [choice, ...(choice === 'cpu' ? [] : ['cpu'])] : software ? ['wasm', 'webgl', 'cpu'] : ['webgl', 'wasm', 'cpu'];
   for (const name of order) {
     if (name === 'wasm') {
       if (!base) {
