@@ -6,9 +6,11 @@ import { ModelCodeLensProvider } from './host/codeLens';
 import { DiagnosticPublisher } from './host/diagnostics';
 import { DocumentController } from './host/documentController';
 import { LayerHoverProvider } from './host/hover';
-import { PanelManager } from './host/panelManager';
+import { PanelManager, restoredTarget } from './host/panelManager';
+import { PANEL_VIEW_TYPE } from './host/panel';
 import { readSettings, type HostSettings } from './host/settings';
 import { ModelStatusBar } from './host/statusBar';
+import { ExpressionMemory } from './host/modelExpression';
 
 /** What activate returns: used by the integration tests (and available to other extensions). */
 export interface NetLensApi {
@@ -24,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
   const log = (message: string): void => output.info(message);
 
   let settings: HostSettings = currentSettings(output);
-  const analysis = new AnalysisService(() => settings, log);
+  const analysis = new AnalysisService(() => settings, log, context.workspaceState);
   const diagnostics = new DiagnosticPublisher();
   const statusBar = new ModelStatusBar();
   // eslint-disable-next-line prefer-const -- the panel callbacks above its assignment read it (undefined until then)
@@ -52,9 +54,28 @@ export function activate(context: vscode.ExtensionContext): NetLensApi {
     panels,
     controller,
     ...controller.register(),
-    ...registerCommands(analysis, controller, panels),
+    ...registerCommands(analysis, controller, panels, new ExpressionMemory(context.workspaceState)),
     lenses,
     vscode.languages.registerCodeLensProvider({ language: 'python' }, lenses),
+    // Panels open before a reload come back with their file and model; the webview's own state restores the view.
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown): Promise<void> {
+        const target = restoredTarget(state);
+        if (!target || !controller) {
+          webviewPanel.dispose();
+          return;
+        }
+        try {
+          const document = await vscode.workspace.openTextDocument(vscode.Uri.file(target.file));
+          panels.adopt(webviewPanel, document.uri);
+          await controller.show(document, { ...analysis.selection(document.uri), model: target.model });
+          log(`restored the panel of ${target.model ?? 'the default model'} in ${target.file}`);
+        } catch (error) {
+          log(`could not restore a panel of ${target.file}: ${String(error)}`);
+          webviewPanel.dispose();
+        }
+      },
+    }),
     vscode.languages.registerHoverProvider({ language: 'python' }, new LayerHoverProvider(analysis)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('netlens')) return;

@@ -21,6 +21,15 @@ export interface DocumentAnalysis extends ShownAnalysis {
 }
 
 const MAX_CACHED_RESULTS = 96;
+/** Workspace-state key of the model and input chosen per file (kept across sessions). */
+const SELECTIONS_KEY = 'netlens.selections';
+
+function isSelection(value: unknown): value is ModelSelection {
+  if (typeof value !== 'object' || value === null) return false;
+  const { model, input } = value as Record<string, unknown>;
+  return (model === undefined || (typeof model === 'string' && model.length <= 1000)) &&
+    (input === undefined || (Array.isArray(input) && input.length <= 6 && input.every((d) => Number.isInteger(d) && d >= 1)));
+}
 
 function selectionKey(selection: ModelSelection): string {
   return `${selection.model ?? ''}|${selection.input?.join(',') ?? ''}`;
@@ -50,6 +59,8 @@ export class AnalysisService implements vscode.Disposable {
   constructor(
     private readonly settings: () => HostSettings,
     private readonly log: (message: string) => void,
+    /** Where each file's choice is remembered (the workspace state); none in tests. */
+    private readonly state?: vscode.Memento,
   ) {
     this.worker = new AnalysisWorkerClient(HOST_WORKER_LIMITS, undefined, log, 'process');
   }
@@ -60,11 +71,18 @@ export class AnalysisService implements vscode.Disposable {
 
   /** The user's model/input choice for a document (from the quick pick, the CodeLens or the panel). */
   selection(uri: vscode.Uri): ModelSelection {
-    return this.selections.get(uri.toString()) ?? {};
+    const key = uri.toString();
+    const known = this.selections.get(key);
+    if (known) return known;
+    const saved = this.state?.get<Record<string, unknown>>(SELECTIONS_KEY)?.[key];
+    return isSelection(saved) ? { model: saved.model, input: saved.input } : {};
   }
 
   setSelection(uri: vscode.Uri, selection: ModelSelection): void {
     this.selections.set(uri.toString(), selection);
+    if (!this.state) return;
+    const all = { ...(this.state.get<Record<string, unknown>>(SELECTIONS_KEY) ?? {}), [uri.toString()]: { model: selection.model, input: selection.input } };
+    void this.state.update(SELECTIONS_KEY, all);
   }
 
   /** The most recent analysis of the document's current selection, if one was computed. */

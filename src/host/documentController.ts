@@ -4,6 +4,7 @@ import type { LayerGraph } from '../core/graph/ir';
 import type { AnalysisService, DocumentAnalysis, ModelSelection } from './analysisService';
 import type { ModelCodeLensProvider } from './codeLens';
 import type { DiagnosticPublisher } from './diagnostics';
+import { fileProblems, type ModelProblems } from './fileProblems';
 import type { ModelStatusBar } from './statusBar';
 import type { PanelManager } from './panelManager';
 import type { HostSettings } from './settings';
@@ -21,6 +22,8 @@ export function mayDefineModel(document: vscode.TextDocument): boolean {
 
 export class DocumentController implements vscode.Disposable {
   private readonly editTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** When the last keystroke of each document happened (for the keystroke → Problems latency in the log). */
+  private readonly typedAt = new Map<string, number>();
   private highlightTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
@@ -62,21 +65,36 @@ export class DocumentController implements vscode.Disposable {
     const result = await this.analysis.analyze(document);
     if (result.version !== document.version || document.isClosed) return result;
     const settings = this.settings();
-    if (settings.liveDiagnostics || trigger !== 'edit') this.diagnostics.publish(document.uri, result.graph);
-    const panel = this.panels.get(document.uri);
+    const publish = settings.liveDiagnostics || trigger !== 'edit';
+    // The chosen model's problems go out at once; the other models' follow when they are analysed.
+    if (publish) this.publishProblems(document.uri, result, [], result.graph.models.length > 1);
+    const panels = this.panels.of(document.uri);
     const activeEditor = vscode.window.activeTextEditor;
-    if (activeEditor?.document === document || (!activeEditor && panel?.active)) this.statusBar.show(result.graph, result.stale);
-    panel?.showGraph(result.graph, settings.view, trigger === 'selection' ? 'open' : 'edit');
+    if (activeEditor?.document === document || (!activeEditor && panels.some((p) => p.active))) this.statusBar.show(result.graph, result.stale);
+    for (const panel of panels) {
+      // A locked panel keeps its own model.
+      const own = panel.locked && panel.model !== undefined && panel.model !== result.graph.model
+        ? await this.analysis.analyze(document, { ...this.analysis.selection(document.uri), model: panel.model }) : result;
+      if (own.version === document.version) panel.showGraph(own.graph, settings.view, trigger === 'selection' ? 'open' : 'edit');
+    }
     if (result.analyzeMs > 0) {
       this.log(`analysed ${shortName(document)} (${result.graph.model ?? 'default model'}) v${result.version} in ${result.analyzeMs.toFixed(1)} ms: ` +
         `${result.graph.nodes.length} layers, ${result.graph.diagnostics.length} diagnostics${result.stale ? ', showing the last good graph' : ''}`);
     }
-    void this.analyseModels(document, result);
+    void this.analyseModels(document, result, publish);
     return result;
   }
 
-  /** Analyses every model the file offers (for the CodeLens figures) after the chosen one, for this version only. */
-  private async analyseModels(document: vscode.TextDocument, chosen: DocumentAnalysis): Promise<void> {
+  private publishProblems(uri: vscode.Uri, chosen: DocumentAnalysis, others: ModelProblems[], severalModels: boolean): void {
+    const problems = fileProblems({ model: chosen.graph.model ?? '', graph: chosen.graph }, others, severalModels);
+    this.diagnostics.publish(uri, { ...chosen.graph, diagnostics: problems });
+  }
+
+  /**
+   * Analyses every model the file offers after the chosen one, for this version only: their errors join the file's
+   * Problems (a block only another model uses is broken too) and their figures the CodeLens titles.
+   */
+  private async analyseModels(document: vscode.TextDocument, chosen: DocumentAnalysis, publish: boolean): Promise<void> {
     const version = document.version;
     const graphs = new Map<string, LayerGraph | undefined>();
     if (chosen.graph.model) graphs.set(chosen.graph.model, chosen.graph);
@@ -91,16 +109,26 @@ export class DocumentController implements vscode.Disposable {
       graphs.set(expr, result.graph);
     }
     this.lenses.update(document.uri, graphs);
+    // Another selection or version was analysed meanwhile: its own pass publishes.
+    const latest = this.analysis.latest(document.uri);
+    if (!publish || !latest || latest.version !== chosen.version || latest.graph.model !== chosen.graph.model) return;
+    const others = [...graphs].filter(([expr, graph]) => expr !== chosen.graph.model && graph).map(([model, graph]) => ({ model, graph: graph! }));
+    this.publishProblems(document.uri, chosen, others, graphs.size > 1);
+    const typed = this.typedAt.get(document.uri.toString());
+    if (typed !== undefined) {
+      this.typedAt.delete(document.uri.toString());
+      this.log(`problems of ${graphs.size} models of ${shortName(document)} v${version} published ${(performance.now() - typed).toFixed(0)} ms after the last keystroke`);
+    }
   }
 
-  /** Opens (or updates) the architecture panel of the document for a selection. */
-  async show(document: vscode.TextDocument, selection: ModelSelection): Promise<void> {
+  /** Shows the document's model in the panel that follows the editor (or in a new panel when asked). */
+  async show(document: vscode.TextDocument, selection: ModelSelection, newPanel = false): Promise<void> {
     this.analysis.setSelection(document.uri, selection);
     const result = await this.analysis.analyze(document, selection);
-    this.diagnostics.publish(document.uri, result.graph);
-    this.panels.show(document.uri, result.graph, this.settings().view);
+    this.publishProblems(document.uri, result, [], result.graph.models.length > 1);
+    this.panels.show(document.uri, result.graph, this.settings().view, newPanel);
     if (vscode.window.activeTextEditor?.document === document) this.statusBar.show(result.graph, result.stale);
-    if (result.graph.model) this.lenses.update(document.uri, new Map([[result.graph.model, result.graph]]));
+    void this.analyseModels(document, result, true);
   }
 
   /** The webview asked for another model or input. */
@@ -115,6 +143,7 @@ export class DocumentController implements vscode.Disposable {
   private scheduleEdit(document: vscode.TextDocument): void {
     if (document.languageId !== 'python') return;
     const key = document.uri.toString();
+    this.typedAt.set(key, performance.now());
     clearTimeout(this.editTimers.get(key));
     this.editTimers.set(
       key,
@@ -151,23 +180,29 @@ export class DocumentController implements vscode.Disposable {
       this.statusBar.hide();
       return;
     }
+    // The unlocked panel follows the active Python editor, as the Markdown preview does.
+    if (this.panels.follow(editor.document.uri)) {
+      await this.refresh(editor.document, 'selection');
+      return;
+    }
     const latest = this.analysis.latest(editor.document.uri);
     if (latest && latest.version === editor.document.version) this.statusBar.show(latest.graph, latest.stale);
     else await this.refresh(editor.document, 'open');
   }
 
   private cursorMoved(event: vscode.TextEditorSelectionChangeEvent): void {
-    const panel = this.panels.get(event.textEditor.document.uri);
-    if (!panel?.visible) return;
+    const panels = this.panels.of(event.textEditor.document.uri).filter((panel) => panel.visible);
+    if (panels.length === 0) return;
     clearTimeout(this.highlightTimer);
     const line = event.selections[0]?.active.line;
     if (line === undefined) return;
-    this.highlightTimer = setTimeout(() => panel.highlight(line + 1), HIGHLIGHT_THROTTLE_MS);
+    this.highlightTimer = setTimeout(() => panels.forEach((panel) => panel.highlight(line + 1)), HIGHLIGHT_THROTTLE_MS);
   }
 
   private close(document: vscode.TextDocument): void {
     clearTimeout(this.editTimers.get(document.uri.toString()));
     this.lenses.forget(document.uri);
+    this.typedAt.delete(document.uri.toString());
     this.diagnostics.clear(document.uri);
     if (!this.panels.get(document.uri)) this.analysis.forget(document.uri);
   }

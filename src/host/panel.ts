@@ -1,4 +1,5 @@
-// One architecture webview panel per document: CSP'd HTML, ready handshake with a message queue, and message handling.
+// One architecture webview panel: CSP'd HTML, ready handshake with a message queue, and message handling. It shows one
+// document at a time (the panel manager moves an unlocked panel to the active editor's document; a locked one stays).
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { LayerGraph, SourceRange } from '../core/graph/ir';
@@ -30,9 +31,13 @@ export class ArchitecturePanel implements vscode.Disposable {
   /** Milliseconds from creating the panel to the webview's ready message (undefined until then). */
   handshakeMs: number | undefined;
 
+  /** A locked panel keeps its document and model; an unlocked one follows the active Python editor. */
+  private isLocked = false;
+
   constructor(
     private readonly panel: vscode.WebviewPanel,
-    readonly documentUri: vscode.Uri,
+    /** The document shown (changes when an unlocked panel follows the editor). */
+    public documentUri: vscode.Uri,
     private readonly extensionUri: vscode.Uri,
     private readonly callbacks: PanelCallbacks,
     private selection: () => ModelSelection,
@@ -68,6 +73,25 @@ export class ArchitecturePanel implements vscode.Disposable {
     return this.panel.active;
   }
 
+  /** The model expression shown (undefined before the first graph). */
+  get model(): string | undefined {
+    return this.current?.graph.model ?? undefined;
+  }
+
+  get locked(): boolean {
+    return this.isLocked;
+  }
+
+  set locked(locked: boolean) {
+    this.isLocked = locked;
+    this.updateTitle();
+  }
+
+  /** Shows another document from now on (an unlocked panel following the editor); its graph follows with showGraph. */
+  retarget(documentUri: vscode.Uri): void {
+    this.documentUri = documentUri;
+  }
+
   reveal(): void {
     this.panel.reveal(undefined, true);
   }
@@ -75,10 +99,15 @@ export class ArchitecturePanel implements vscode.Disposable {
   /** Sends a new analysis; 'edit' keeps the webview's viewport and collapse state. */
   showGraph(graph: LayerGraph, options: ViewOptions, reason: 'open' | 'edit'): void {
     this.current = { graph, options };
-    this.panel.title = `NetLens · ${graph.model ?? basename(this.documentUri)}`;
+    this.updateTitle();
     // A graph supersedes any graph still waiting for the handshake.
     for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i]?.type === 'graph') this.queue.splice(i, 1);
     this.post({ type: 'graph', graph, options, reason });
+  }
+
+  private updateTitle(): void {
+    const shown = this.current?.graph.model ?? basename(this.documentUri);
+    this.panel.title = `NetLens · ${shown}${this.isLocked ? ' · locked' : ''}`;
   }
 
   /** Highlights the nodes at an editor line, except the echo of this panel's own reveal (which would move the

@@ -127,10 +127,13 @@ export class Toolbar {
     this.diagnosticsBadge.textContent = String(graph.diagnostics.length);
     this.diagnosticsBadge.classList.toggle('has-errors', errors > 0);
     this.element.querySelector('.nl-diag-toggle')!.classList.toggle('has-errors', errors > 0);
-    this.modelPicker.innerHTML = graph.models.map((m) =>
-      `<vscode-option value="${escapeHtml(m.expr)}"${m.expr === graph.model ? ' selected' : ''}>${escapeHtml(m.expr)}</vscode-option>`).join('') ||
+    // A model named by an expression outside the candidates (`ResidualBlock(64)`) is listed too, and selected.
+    const exprs = graph.models.map((m) => m.expr);
+    if (graph.model && !exprs.includes(graph.model)) exprs.unshift(graph.model);
+    this.modelPicker.innerHTML = exprs.map((expr) =>
+      `<vscode-option value="${escapeHtml(expr)}"${expr === graph.model ? ' selected' : ''}>${escapeHtml(expr)}</vscode-option>`).join('') ||
       `<vscode-option value="">${escapeHtml(graph.model ?? '—')}</vscode-option>`;
-    this.modelPicker.disabled = graph.models.length < 2;
+    this.modelPicker.disabled = exprs.length < 2;
     this.inputField.value = graph.input.map((d) => d ?? '?').join(',');
   }
 
