@@ -1,4 +1,4 @@
-// `npm run bench`: builds, then runs every benchmark in turn (core engine, webview, forward pass, its memory, the
+// `npm run bench`: builds, then runs every benchmark in turn (core engine, live Problems, webview, forward pass, its memory, the
 // forward pass against real PyTorch) and prints their tables.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 const steps = [
   ['build', ['node', ['esbuild.mjs']]],
   ['core engine', ['npx', ['tsx', 'bench/core.ts']]],
+  ['live Problems of a file with 5 models', ['npx', ['tsx', 'bench/liveProblems.ts']]],
   ['webview', ['node', ['bench/view.mjs']], 'bench/view.mjs'],
   ['forward pass', ['node', ['bench/forward.mjs']], 'bench/forward.mjs'],
   ['forward pass memory', ['node', ['bench/memory.mjs']], 'bench/memory.mjs'],
