@@ -218,4 +218,25 @@ describe('interpreter: transformer-era repository constructs', () => {
       `), { model: 'K()', input: [1, 3, 16, 16] });
     assert.ok(!known.diagnostics.some((d) => d.code === 'incomplete-count'));
   });
+
+  it('collections.defaultdict calls its factory for a missing key (timm\'s model registry), as Python does', async () => {
+    const g = await analyze(HEADER + py(`
+      from collections import defaultdict
+
+      groups = defaultdict(list)
+      for name, width in [('a', 8), ('b', 16), ('a', 4)]:
+          groups[name].append(width)
+      counts = defaultdict(int)
+      counts['x'] += 3
+
+      class M(nn.Module):
+          def __init__(self):
+              super().__init__()
+              self.l = nn.Linear(sum(groups['a']) + counts['x'] + len(groups), 2)
+          def forward(self, x):
+              return self.l(x)
+      `), { model: 'M()', input: [1, 17] });
+    assert.deepEqual(g.diagnostics.map((d) => d.code), []);
+    assert.equal(g.params, 36);
+  });
 });

@@ -169,6 +169,11 @@ export function containerGetItem(it: Interpreter, obj: Value, index: Value, p: P
   }
   if (obj instanceof PyDict) {
     const v = obj.get(index);
+    if (v === undefined && obj.defaultFactory !== null) {
+      const made = it.call(obj.defaultFactory, [], null, p);
+      obj.set(index, made);
+      return made;
+    }
     if (v === undefined) throw new PyError('KeyError', it.repr(index), p);
     return v;
   }

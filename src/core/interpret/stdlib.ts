@@ -290,7 +290,11 @@ const STDLIB: Record<string, Filler> = {
   },
   collections(it, ns) {
     fn(ns, 'OrderedDict', (args, kw, p) => makeDict(it, true, args, kw, p));
-    fn(ns, 'defaultdict', () => new PyDict());
+    fn(ns, 'defaultdict', (args, kw, p) => {
+      const d = makeDict(it, false, args.slice(1), kw, p);
+      if (d instanceof PyDict) d.defaultFactory = args[0] ?? null;
+      return d;
+    });
     fn(ns, 'namedtuple', (args, _k, p) => namedTuple(it, args[0], args[1] ?? null, p));
     fn(ns, 'Counter', () => new PyDict());
   },

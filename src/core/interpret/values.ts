@@ -19,6 +19,8 @@ export class PyList {
 /** dict and OrderedDict (insertion ordered, as Python's dict). Keys are normalised by `dictKey`. */
 export class PyDict {
   readonly map = new Map<unknown, [Value, Value]>();
+  /** collections.defaultdict's default_factory: called for a missing key on `d[key]`, its result stored. */
+  defaultFactory: Value = null;
   constructor(readonly ordered = false) {}
   get(key: Value): Value | undefined {
     return this.map.get(dictKey(key))?.[1];
