@@ -174,6 +174,8 @@ async function measure(browser: Browser, c: Case): Promise<Result> {
     if (i === RUNS - 1) {
       pan = await panFrames(page, undefined);
       panOverview = await panFrames(page, 0.1);
+      // The view rests first: once it has not moved for 200 ms the drawing is painted again at full resolution.
+      await page.waitForTimeout(400);
       clickMs = await clickNode(page);
       await search(page, 'zzz-no-match');
       searchResult = await search(page, 'conv');
