@@ -1,6 +1,7 @@
 // Parses `netlens` command-line arguments into a typed request; bad usage is reported, never thrown past main.
 import type { InputDtype, InputSpec } from '../core/graph/ir';
 import { MAX_INPUT_RANK, parseShapeText } from '../core/inputShape';
+import { SETTING_BOUNDS } from '../core/defaults';
 export type CommandName = 'check' | 'view' | 'run';
 
 export interface CliRequest {
@@ -23,6 +24,8 @@ export interface CliRequest {
   dump?: string;
   /** run: timed repetitions per layer. */
   runs?: number;
+  /** run: refuse a forward pass estimated above this many MiB (`--memory-budget`); default CLI_DEFAULTS. */
+  memoryBudget?: number;
   /** More folders searched for the file's absolute imports (`--path`, repeatable). */
   paths: string[];
   /** The Python environment whose installed packages are read (`--python-path`). */
@@ -39,6 +42,7 @@ export const USAGE = `Usage:
   netlens check FILE [--model EXPR] [--input N,C,H,W] [--depth N] [--json]
   netlens view  FILE [--model EXPR] [--input N,C,H,W] [--expand all|N] -o OUT.html
   netlens run   FILE [--model EXPR] [--input N,C,H,W] [--backend cpu|wasm] [--seed N] [--runs N] [--json] [--dump DIR]
+                [--memory-budget MIB]
 
   --model EXPR   a Python call expression evaluated in FILE's scope, e.g. 'resnet50()' or
                  'ResNet(Bottleneck, [3, 4, 6, 3], num_classes=10)'; default: the file's top model
@@ -52,6 +56,7 @@ export const USAGE = `Usage:
                  (its package, the folder holding .git or pyproject.toml, a src/ layout) is always searched
   --python-path P  a Python environment (site-packages, virtual environment or its interpreter) whose
                  installed libraries are read; default: a .venv or venv in the project, if any
+  --memory-budget MIB  run: refuse a forward pass whose estimated peak memory is above MIB (default 4096)
   --max-time S   stop the analysis after S seconds (default 30)
   --max-memory M stop the analysis when it needs more than M MiB of heap (default 2048)
   --help, --version
@@ -155,6 +160,8 @@ export function parseArguments(argv: string[]): CliRequest {
       }
       case '--seed': request.seed = parseBoundedNumber(flag, value(), 0, MAX_SEED, true); break;
       case '--runs': request.runs = Math.max(1, parseNonNegativeInt(flag, value())); break;
+      case '--memory-budget': request.memoryBudget = parseBoundedNumber(flag, value(), SETTING_BOUNDS.runMemoryBudgetMiB.minimum,
+        SETTING_BOUNDS.runMemoryBudgetMiB.maximum, true); break;
       case '--dump': {
         const v = value();
         if (v.trim() === '') throw new UsageError('--dump needs a folder name');

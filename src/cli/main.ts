@@ -7,7 +7,7 @@ import { escapeTerminal } from './terminalText';
 import type { LayerGraph } from '../core/graph/ir';
 import { formatShape } from '../core/format';
 import { stringifyJson } from '../core/json';
-import { defaultViewOptions, SETTING_DEFAULTS } from '../core/defaults';
+import { CLI_DEFAULTS, defaultViewOptions, SETTING_DEFAULTS } from '../core/defaults';
 import { informationRequest, parseArguments, USAGE, UsageError, type CliRequest } from './args';
 import { buildCheckJson, checkExitCode } from './checkReport';
 import { renderDiagnostics, renderLayerTable, renderSummary } from './checkTable';
@@ -109,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
         json: request.json,
         dump: request.dump,
         runs: request.runs,
+        memoryBudgetMiB: request.memoryBudget ?? CLI_DEFAULTS.runMemoryBudgetMiB,
         displayFile,
         // Model names reach the report: never raw escape sequences on the terminal (JSON escapes them itself).
         write: (text) => void process.stdout.write(request.json ? text : escapeTerminal(text)),

@@ -13,6 +13,14 @@ export const SETTING_DEFAULTS = {
   pythonPath: '',
 } as const;
 
+/**
+ * Defaults of the command line where they differ from the editor's: `netlens run` is a process of its own (a failed
+ * allocation cannot take an editor down), so its memory budget goes up to the 4 GiB a wasm heap can address.
+ */
+export const CLI_DEFAULTS = {
+  runMemoryBudgetMiB: 4096,
+} as const;
+
 /** Accepted ranges of the numeric settings (values outside are clamped or replaced by the default). */
 export const SETTING_BOUNDS = {
   collapseDepth: { minimum: 0, maximum: 64 },

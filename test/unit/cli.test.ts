@@ -41,6 +41,35 @@ describe('cli: argument parsing', () => {
   });
 });
 
+describe('cli: netlens run memory budget', function () {
+  this.timeout(120_000);
+
+  it('--memory-budget refuses a pass estimated above it before anything runs; within it the pass runs', () => {
+    assert.equal(parseArguments(['run', 'm.py', '--memory-budget', '512']).memoryBudget, 512);
+    assert.throws(() => parseArguments(['run', 'm.py', '--memory-budget', '8']), UsageError);
+    // Two Linear(2000, 2000): 32 MB of weights, over 100 MiB once the wasm backend's copies are counted.
+    const file = tempPython([
+      'import torch.nn as nn',
+      'class M(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.a = nn.Linear(2000, 2000)',
+      '        self.b = nn.Linear(2000, 2000)',
+      '    def forward(self, x):',
+      '        return self.b(self.a(x))',
+      '',
+    ].join('\n'));
+    const refused = netlens('run', file, '--input', '1,2000', '--memory-budget', '64', '--json');
+    assert.equal(refused.code, 1);
+    const error = JSON.parse(refused.stdout).error;
+    assert.equal(error.code, 'memory-budget');
+    assert.match(error.message, /more than the budget of 64 MiB.*--memory-budget/);
+    const ran = netlens('run', file, '--input', '1,2000', '--runs', '1', '--json');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.ok(JSON.parse(ran.stdout).memoryBytes > 100 * 1024 * 1024);
+  });
+});
+
 describe('cli: netlens check', function () {
   this.timeout(60_000);
 

@@ -100,7 +100,8 @@ export function enforceMemoryBudget(estimate: MemoryEstimate, budgetMiB: number)
     `The forward pass needs about ${formatBytes(estimate.totalBytes)} (weights ${formatBytes(estimate.weightBytes)} + ` +
       `activations ${formatBytes(estimate.activationBytes)}, with the copies the ${estimate.backend ?? 'wasm'} backend keeps), ` +
       `more than the budget of ${budgetMiB} MiB. ` +
-      'Use a smaller input (batch or resolution) or raise the memory budget (the netlens.runMemoryBudgetMiB setting).',
+      'Use a smaller input (batch or resolution) or raise the memory budget (the netlens.runMemoryBudgetMiB setting; ' +
+        '--memory-budget for netlens run).',
     'memory-budget',
     estimate.peakNodeId ?? undefined,
   );
