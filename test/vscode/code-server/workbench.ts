@@ -100,9 +100,18 @@ export async function runCommand(page: Page, title: string): Promise<void> {
 
 /** Moves the editor cursor with "Go to Line/Column" (Ctrl+G). */
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
-  await openQuickInput(page, 'Control+G');
   const input = page.locator('.quick-input-widget input');
-  await input.fill(`:${line}:${column}`);
+  // The quick input is sometimes left inert by a focus change while it opens: close it and open it again.
+  for (let attempt = 1; ; attempt++) {
+    await openQuickInput(page, 'Control+G');
+    try {
+      await input.fill(`:${line}:${column}`, { timeout: 5000 });
+      break;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 
