@@ -13,7 +13,7 @@ const NODE_GLOBALS = Object.fromEntries(
 );
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', 'test/fixtures/**', '**/*.js', '**/*.cjs',
+  { ignores: ['dist/**', 'node_modules/**', 'out/**', '.vscode-test/**', '.cache/**', 'test-results/**', 'test/fixtures/**', '**/*.js', '**/*.cjs',
     // Generated from stubs/**/*.py by scripts/bundle-stubs.mjs.
     'src/core/stubs/bundle.ts'] },
   js.configs.recommended,
