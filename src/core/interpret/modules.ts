@@ -7,7 +7,7 @@ import { mapPos } from './diagnostics';
 import type { TorchContext } from './context';
 import { buildLayer, fromAttr } from './opcall';
 import { applyOp, tupleResult } from './opcall';
-import { unknownTensorOp } from './tensorOps';
+import { unknownTensorOp } from './unknownOp';
 import { bindLayerCallArgs, withTupleItems } from './layerCallArgs';
 import {
   ModuleState, PyBuiltin, PyClass, PyDict, PyFunction, PyInstance, PyList, PySlice, PyTensor, PyTuple, PyUnknown, type Value,

@@ -17,7 +17,8 @@ import { callModule, createModuleClasses, getModuleAttr, instantiateModule, isMo
 import { resolveTorch, createTensorClasses, torchNamespaceNames } from './torchns';
 import { isKerasModuleName, kerasFileModule, kerasSetTrainable, resolveKeras } from './keras/namespace';
 import { kerasTensorAttr, kerasTensorBinary, kerasUnknownCall } from './keras/ops';
-import { indexShape, tensorAttr, tensorBinary, unknownTensorOp } from './tensorOps';
+import { indexShape, tensorAttr, tensorBinary } from './tensorOps';
+import { unknownTensorOp } from './unknownOp';
 import { PyClass, PyInstance, PyList, PyNamespace, PySlice, PyTensor, PyTuple, PyUnknown, typeName, type Value } from './values';
 
 export interface Runtime {

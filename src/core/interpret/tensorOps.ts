@@ -9,7 +9,8 @@ import { PyError, typeError } from './errors';
 import type { TorchContext } from './context';
 import { applyOp, bindSignature, recordMerge, scalarAttr } from './opcall';
 import { expandTensor, newTensor, reduceWithIndices, splitTensor } from './tensorShapes';
-import { ModuleState, PyBuiltin, PyFloat, PyList, PySlice, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
+import { unknownTensorOp } from './unknownOp';
+import { PyBuiltin, PyFloat, PyList, PySlice, PyTensor, PyTuple, PyUnknown, isNumber, numValue, type Value } from './values';
 
 const OP_NAMES: Record<string, string> = { '+': 'add', '-': 'sub', '*': 'mul', '/': 'div', '//': 'floordiv', '%': 'mod', '**': 'pow', '@': 'matmul',
   // Elementwise comparisons (`x > 0`, `mask == 0`): boolean tensors of the broadcast shape.
@@ -61,40 +62,6 @@ export function callFunctional(tc: TorchContext, spec: OpSpec, args: Value[], kw
     throw err;
   }
   return applyOp(tc, spec, normalized, tensors as PyTensor[], { module: null, site, suffix: spec.op.toLowerCase() });
-}
-
-/** An op NetLens has no entry for, applied to tensors: an 'Unknown' node and a warning. */
-export function unknownTensorOp(tc: TorchContext, name: string, args: Value[], site: Pos, path?: string, code = 'unknown-op',
-  module: ModuleState | null = null): Value {
-  const tensors = collectTensors(args);
-  const traced = tensors.filter((t) => t.node !== null);
-  if (!tc.tracer.recording || traced.length === 0) return tensors.length ? new PyTensor(null, null) : new PyUnknown(`${name}(...)`);
-  const message =
-    code === 'unknown-layer' ? `unknown layer ${name}: shapes after it are unknown` : `unknown tensor operation ${name}: shapes after it are unknown`;
-  tc.it.diagnostics.add('warning', code, message, site);
-  const node = tc.tracer.addNode({
-    op: 'Unknown',
-    attrs: { name },
-    summary: name,
-    inputs: traced.map((t) => t.node),
-    inputShapes: traced.map((t) => t.shape),
-    outputShape: null,
-    params: 0,
-    macs: 0,
-    module,
-    suffix: path ?? name.split('.').pop()!.toLowerCase(),
-    callRange: toRange(site),
-  });
-  return new PyTensor(null, node.id);
-}
-
-function collectTensors(args: Value[]): PyTensor[] {
-  const out: PyTensor[] = [];
-  for (const a of args) {
-    if (a instanceof PyTensor) out.push(a);
-    else if (a instanceof PyList || a instanceof PyTuple) out.push(...collectTensors(a.items));
-  }
-  return out;
 }
 
 /** `a op b` where at least one side is a tensor. */

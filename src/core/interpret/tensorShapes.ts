@@ -3,7 +3,7 @@ import type { Shape } from '../graph/ir';
 import type { Pos } from '../python/ast';
 import { toRange } from './diagnostics';
 import type { TorchContext } from './context';
-import { unknownTensorOp } from './tensorOps';
+import { unknownTensorOp } from './unknownOp';
 import { broadcastShapes } from '../ops/merge';
 import { ShapeError } from '../ops/types';
 import { numel } from '../ops/shapeText';

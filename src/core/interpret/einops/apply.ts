@@ -5,7 +5,7 @@ import type { TorchContext } from '../context';
 import { toRange } from '../diagnostics';
 import { PyError } from '../errors';
 import type { ModuleState } from '../values';
-import { unknownTensorOp } from '../tensorOps';
+import { unknownTensorOp } from '../unknownOp';
 import { PyClass, PyExceptionValue, PyList, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { EinopsFailure, prepareRecipe, recipeAttrs, resolveRecipe, type Recipe } from './pattern';
 

@@ -5,7 +5,7 @@ import type { TorchContext } from '../context';
 import { toRange } from '../diagnostics';
 import { PyError } from '../errors';
 import { einsumTensors } from '../tensorShapes';
-import { unknownTensorOp } from '../tensorOps';
+import { unknownTensorOp } from '../unknownOp';
 import { PyDict, PyList, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { einopsError, sizeRepr } from './apply';
 import { axisNameProblem, EinopsFailure, parseSide } from './pattern';

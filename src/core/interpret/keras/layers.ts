@@ -6,7 +6,7 @@ import { BUILT_INPUT_DIM, KERAS_IGNORED_KWARGS, builtInputDim } from '../../ops/
 import { mergeShapes } from '../../ops/kerasMerge';
 import { BUILT_INPUT_DIMS } from '../../ops/kerasSequence';
 import { applyOp, buildLayer, recordMerge } from '../opcall';
-import { unknownTensorOp } from '../tensorOps';
+import { unknownTensorOp } from '../unknownOp';
 import { PyError, typeError } from '../errors';
 import { PyBuiltin, PyClass, PyFloat, PyInstance, PyList, PyTensor, PyTuple, PyUnknown, type Value } from '../values';
 import { autoLayerName, type KerasContext, type LayerCall } from './context';

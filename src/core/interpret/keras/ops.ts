@@ -1,7 +1,8 @@
 // Tensor operations on build-time Keras tensors (`x + shortcut`, unmodelled `tf.*` calls): recorded, replayed in trace.
 import type { Pos } from '../../python/ast';
 import type { TorchContext } from '../context';
-import { tensorBinary, unknownTensorOp } from '../tensorOps';
+import { tensorBinary } from '../tensorOps';
+import { unknownTensorOp } from '../unknownOp';
 import { PyError } from '../errors';
 import { type PyInstance, PyList, PyTensor, PyTuple, type PyUnknown, type Value } from '../values';
 import type { LayerCall } from './context';
