@@ -79,6 +79,12 @@ export function windowedOutput(op: string, input: Shape, kernel: [number, number
 }
 
 /** Requires an N,H,W,C input. */
+/** Requires a Keras sequence input (batch, steps, features). */
+export function requireSequence(op: string, input: Shape): void {
+  if (input.length !== 3) throw new ShapeError(`${op} expects a 3-D input (batch, steps, features) but got ${formatShape(input)} (rank ${input.length})`,
+    'rank-mismatch');
+}
+
 export function requireImage(op: string, input: Shape): void {
   if (input.length !== 4) {
     throw new ShapeError(`${op} expects a 4-D input (batch, height, width, channels) but got ${formatShape(input)} (rank ${input.length})`, 'rank-mismatch');

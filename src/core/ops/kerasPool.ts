@@ -3,7 +3,7 @@ import type { AttrValue, Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor } from './types';
 import { formatShape } from './shapeText';
 import { readBool } from './args';
-import { readPadding, readPair, requireChannelsLast, requireImage, windowedOutput } from './kerasArgs';
+import { readPadding, readPair, requireChannelsLast, requireImage, requireSequence, windowedOutput } from './kerasArgs';
 
 function normalizePool(op: string) {
   return (attrs: Attrs): Attrs => {
@@ -50,7 +50,11 @@ function makePool(op: 'MaxPooling2D' | 'AveragePooling2D', names: string[]): OpS
 
 type TfTensor4 = Parameters<Tf['maxPool']>[0];
 
-function makeGlobalPool(op: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', names: string[]): OpSpec {
+type GlobalPoolOp = 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D' | 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D';
+
+/** Global average/max pooling over the 1 (steps) or 2 (height, width) spatial axes of a channels-last input. */
+export function makeGlobalPool(op: GlobalPoolOp, names: string[], spatialDims: 1 | 2): OpSpec {
+  const axes = spatialDims === 1 ? [1] : [1, 2];
   return {
     op,
     category: 'pool',
@@ -65,16 +69,17 @@ function makeGlobalPool(op: 'GlobalAveragePooling2D' | 'GlobalMaxPooling2D', nam
     },
     inferShape(attrs: Attrs, inputs: Shape[]): Shape {
       const input = inputs[0] as Shape;
-      requireImage(op, input);
+      if (spatialDims === 1) requireSequence(op, input);
+      else requireImage(op, input);
       const n = input[0] as number | null;
-      const c = input[3] as number | null;
-      return attrs.keepdims ? [n, 1, 1, c] : [n, c];
+      const c = input[spatialDims + 1] as number | null;
+      return attrs.keepdims ? [n, ...axes.map(() => 1), c] : [n, c];
     },
     summary: (attrs) => (attrs.keepdims ? 'keepdims' : ''),
     forward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
       const x = inputs[0] as TfTensor;
       const keep = Boolean(attrs.keepdims);
-      return op === 'GlobalAveragePooling2D' ? tf.mean(x, [1, 2], keep) : tf.max(x, [1, 2], keep);
+      return op.startsWith('GlobalAverage') ? tf.mean(x, axes, keep) : tf.max(x, axes, keep);
     },
   };
 }
@@ -194,8 +199,8 @@ const upSampling2d: OpSpec = {
 export const KERAS_POOL_OPS: readonly OpSpec[] = [
   makePool('MaxPooling2D', ['keras.layers.MaxPooling2D', 'keras.layers.MaxPool2D']),
   makePool('AveragePooling2D', ['keras.layers.AveragePooling2D', 'keras.layers.AvgPool2D']),
-  makeGlobalPool('GlobalAveragePooling2D', ['keras.layers.GlobalAveragePooling2D', 'keras.layers.GlobalAvgPool2D']),
-  makeGlobalPool('GlobalMaxPooling2D', ['keras.layers.GlobalMaxPooling2D', 'keras.layers.GlobalMaxPool2D']),
+  makeGlobalPool('GlobalAveragePooling2D', ['keras.layers.GlobalAveragePooling2D', 'keras.layers.GlobalAvgPool2D'], 2),
+  makeGlobalPool('GlobalMaxPooling2D', ['keras.layers.GlobalMaxPooling2D', 'keras.layers.GlobalMaxPool2D'], 2),
   zeroPadding2d,
   cropping2d,
   upSampling2d,

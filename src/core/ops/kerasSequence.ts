@@ -4,7 +4,10 @@ import type { Shape } from '../graph/ir';
 import { OpArgumentError, ShapeError, type Attrs, type OpSpec, type Tf, type TfTensor, type WeightSpec } from './types';
 import { readBool, readPositiveInt } from './args';
 import { formatShape } from './shapeText';
-import { ZEROS, builtInputDim, elementsPerBatch, glorotUniform, readPadding, requireAtLeastRank2, requireChannelsLast, tfOutputLength } from './kerasArgs';
+import {
+  ZEROS, builtInputDim, elementsPerBatch, glorotUniform, readPadding, requireAtLeastRank2, requireChannelsLast, requireSequence, tfOutputLength,
+} from './kerasArgs';
+import { makeGlobalPool } from './kerasPool';
 
 /** The feature sizes of each input a multi-input layer was built for (query, value, key), recorded on its first call. */
 export const BUILT_INPUT_DIMS = 'built_input_dims';
@@ -148,11 +151,6 @@ const multiHeadAttention: OpSpec = {
   },
 };
 
-function requireSequence(op: string, input: Shape): void {
-  if (input.length !== 3) throw new ShapeError(`${op} expects a 3-D input (batch, steps, features) but got ${formatShape(input)} (rank ${input.length})`,
-    'rank-mismatch');
-}
-
 function makePool1d(op: 'MaxPooling1D' | 'AveragePooling1D', names: string[]): OpSpec {
   return {
     op,
@@ -191,31 +189,6 @@ function makePool1d(op: 'MaxPooling1D' | 'AveragePooling1D', names: string[]): O
       const strides: [number, number] = [1, attrs.strides as number];
       const pad = attrs.padding as 'same' | 'valid';
       return tf.squeeze(op === 'MaxPooling1D' ? tf.maxPool(image, pool, strides, pad) : tf.avgPool(image, pool, strides, pad), [1]);
-    },
-  };
-}
-
-function makeGlobalPool1d(op: 'GlobalAveragePooling1D' | 'GlobalMaxPooling1D', names: string[]): OpSpec {
-  return {
-    op,
-    category: 'pool',
-    moduleNames: names,
-    signature: [
-      { name: 'data_format', default: null },
-      { name: 'keepdims', default: false },
-    ],
-    normalize(attrs: Attrs): Attrs {
-      requireChannelsLast(op, attrs);
-      return { ...attrs, keepdims: readBool(attrs, 'keepdims') };
-    },
-    inferShape(attrs: Attrs, inputs: Shape[]): Shape {
-      const input = inputs[0] as Shape;
-      requireSequence(op, input);
-      return attrs.keepdims ? [input[0] as number | null, 1, input[2] as number | null] : [input[0] as number | null, input[2] as number | null];
-    },
-    forward(tf: Tf, attrs: Attrs, inputs: TfTensor[]): TfTensor {
-      const x = inputs[0] as TfTensor;
-      return op === 'GlobalAveragePooling1D' ? tf.mean(x, 1, Boolean(attrs.keepdims)) : tf.max(x, 1, Boolean(attrs.keepdims));
     },
   };
 }
@@ -263,8 +236,8 @@ export const KERAS_SEQUENCE_OPS: readonly OpSpec[] = [
   multiHeadAttention,
   makePool1d('MaxPooling1D', ['keras.layers.MaxPooling1D', 'keras.layers.MaxPool1D']),
   makePool1d('AveragePooling1D', ['keras.layers.AveragePooling1D', 'keras.layers.AvgPool1D']),
-  makeGlobalPool1d('GlobalAveragePooling1D', ['keras.layers.GlobalAveragePooling1D', 'keras.layers.GlobalAvgPool1D']),
-  makeGlobalPool1d('GlobalMaxPooling1D', ['keras.layers.GlobalMaxPooling1D', 'keras.layers.GlobalMaxPool1D']),
+  makeGlobalPool('GlobalAveragePooling1D', ['keras.layers.GlobalAveragePooling1D', 'keras.layers.GlobalAvgPool1D'], 1),
+  makeGlobalPool('GlobalMaxPooling1D', ['keras.layers.GlobalMaxPooling1D', 'keras.layers.GlobalMaxPool1D'], 1),
   repeatVector,
   permute,
 ];
